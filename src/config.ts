@@ -1,0 +1,100 @@
+// Reads and validates every setting once, at start-up; the rest of the code gets a typed Config.
+import { z } from 'zod';
+
+export const REAL_NAME_VIEWER_SETTINGS = ['anyone', 'signed-in', 'verified'] as const;
+export type RealNameViewers = (typeof REAL_NAME_VIEWER_SETTINGS)[number];
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+const KNOWN_PLACEHOLDERS = new Set(['nickname', 'realName']);
+
+const booleanFromEnv = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+const integerFromEnv = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const environmentSchema = z.object({
+  PORT: integerFromEnv(0, 65535).default(4001),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .refine((url) => /^mysql:\/\//.test(url), 'must start with mysql:// (leave it unset for the embedded database)')
+    .optional(),
+  RUN_MIGRATIONS: booleanFromEnv.default(true),
+  DB_POOL_SIZE: integerFromEnv(1, 1000).default(10),
+  REAL_NAME_VIEWERS: z.enum(REAL_NAME_VIEWER_SETTINGS).default('verified'),
+  DISPLAY_NAME_FORMAT: z
+    .string()
+    .min(1)
+    .superRefine((format, context) => {
+      for (const [, name] of format.matchAll(PLACEHOLDER)) {
+        if (!KNOWN_PLACEHOLDERS.has(name)) {
+          context.addIssue({ code: 'custom', message: `unknown placeholder {${name}}: use {nickname} and {realName}` });
+        }
+      }
+      if (!format.includes('{realName}')) {
+        context.addIssue({ code: 'custom', message: 'must contain {realName}' });
+      }
+    })
+    .default('{nickname} ({realName})'),
+  HYSTERESIS_RATIO: z
+    .string()
+    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number between 0 and 1')
+    .transform(Number)
+    .default(0.9),
+  POLICY_REFRESH_SECONDS: integerFromEnv(1, 86400).default(30),
+  MAX_IN_LIST: integerFromEnv(1, 10000).default(1000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** undefined selects the embedded sql.js database with demo data. */
+  databaseUrl: string | undefined;
+  runMigrations: boolean;
+  dbPoolSize: number;
+  realNameViewers: RealNameViewers;
+  displayNameFormat: string;
+  /** A notified account stays subject until its followers fall below this share of the stage minimum. */
+  hysteresisRatio: number;
+  policyRefreshSeconds: number;
+  /** Largest IN list sent to the database; bigger batches are split into several queries. */
+  maxInList: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable and what is wrong with it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = environmentSchema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const variable = String(issue.path[0]);
+      // Never echo a value back: DATABASE_URL may hold a password.
+      return `${variable}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const parsed = result.data;
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    databaseUrl: parsed.DATABASE_URL,
+    runMigrations: parsed.RUN_MIGRATIONS,
+    dbPoolSize: parsed.DB_POOL_SIZE,
+    realNameViewers: parsed.REAL_NAME_VIEWERS,
+    displayNameFormat: parsed.DISPLAY_NAME_FORMAT,
+    hysteresisRatio: parsed.HYSTERESIS_RATIO,
+    policyRefreshSeconds: parsed.POLICY_REFRESH_SECONDS,
+    maxInList: parsed.MAX_IN_LIST,
+    logLevel: parsed.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,44 @@
+// Opens the database: MySQL/MariaDB when DATABASE_URL is set, otherwise an embedded in-memory SQLite (sql.js).
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { Logger } from 'pino';
+import { migrations } from '../../migrations';
+import { Account } from './entities/account';
+import { PolicyStage } from './entities/policy-stage';
+import { SqlLogger, type QueryObserver } from './sql-logger';
+
+export interface DatabaseSettings {
+  databaseUrl: string | undefined;
+  dbPoolSize: number;
+}
+
+export function dataSourceOptions(settings: DatabaseSettings, log: Logger, observeQuery?: QueryObserver): DataSourceOptions {
+  const common = {
+    entities: [Account, PolicyStage],
+    migrations,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logger: new SqlLogger(log, observeQuery),
+  };
+  if (settings.databaseUrl === undefined) {
+    return { ...common, type: 'sqljs', autoSave: false };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: settings.databaseUrl,
+    charset: 'utf8mb4',
+    timezone: 'Z', // store and read every datetime as UTC
+    poolSize: settings.dbPoolSize,
+    maxQueryExecutionTime: 1000, // logged as slow above this
+  };
+}
+
+export function isEmbedded(dataSource: DataSource): boolean {
+  return dataSource.options.type === 'sqljs';
+}
+
+export async function openDatabase(settings: DatabaseSettings, log: Logger, observeQuery?: QueryObserver): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions(settings, log, observeQuery));
+  await dataSource.initialize();
+  return dataSource;
+}

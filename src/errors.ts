@@ -1,0 +1,32 @@
+// Every error a caller can see is made here, with a code. Messages name the bad input, never a real name.
+import { GraphQLError } from 'graphql';
+
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  IDENTITY_UNAVAILABLE: 'IDENTITY_UNAVAILABLE',
+} as const;
+
+export const MAX_USER_ID_LENGTH = 64;
+
+export function badUserInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+}
+
+/** The account data could not be read; the cause stays in the server log, not in the response. */
+export function identityUnavailable(cause: unknown): GraphQLError {
+  return new GraphQLError('identity data is unavailable, try again later', {
+    extensions: { code: ErrorCode.IDENTITY_UNAVAILABLE },
+    originalError: cause instanceof Error ? cause : undefined,
+  });
+}
+
+/** Checks a user id taken from a representation; `where` says which field it came from. */
+export function requireUserId(value: unknown, where: string): string {
+  if (typeof value !== 'string') {
+    throw badUserInput(`${where} must be a string, got ${value === null ? 'null' : typeof value}`);
+  }
+  if (value.length === 0 || value.length > MAX_USER_ID_LENGTH) {
+    throw badUserInput(`${where} must be 1-${MAX_USER_ID_LENGTH} characters, got ${value.length}`);
+  }
+  return value;
+}

@@ -1,0 +1,29 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { badUserInput } from '../../errors';
+import type { IdentityLabelView } from '../../policy/label';
+import { displayName } from '../../policy/display-name';
+import type { RequestContext } from '../context';
+import { Post, type ResolvedPost } from '../types/post';
+import { requireNickname } from './user.resolver';
+
+function authorLabel(post: ResolvedPost): IdentityLabelView {
+  if (post.authorLabel === null) {
+    throw badUserInput(`Post ${post.id} representation has no author { id }: it is required by @requires`);
+  }
+  return post.authorLabel;
+}
+
+@Resolver(() => Post)
+export class PostResolver {
+  @FieldResolver(() => String)
+  displayName(@Root() post: ResolvedPost, @Ctx() context: RequestContext): string {
+    const label = authorLabel(post);
+    const nickname = requireNickname(post.authorNickname, `Post ${post.id} representation "author"`);
+    return displayName(context.displayNameFormat, nickname, label.realName);
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  verifiedRealName(@Root() post: ResolvedPost): string | null {
+    return authorLabel(post).realName;
+  }
+}

@@ -1,0 +1,31 @@
+// The GraphQL enums, built from the policy's own lists so that the two cannot drift apart.
+import { registerEnumType } from 'type-graphql';
+import { DISCLOSURE_MODES, DISCLOSURE_STATUSES, SUBJECT_KINDS } from '../../policy/types';
+
+function enumObject<const Values extends readonly string[]>(values: Values): { [Value in Values[number]]: Value } {
+  return Object.fromEntries(values.map((value) => [value, value])) as { [Value in Values[number]]: Value };
+}
+
+export const DisclosureStatusEnum = enumObject(DISCLOSURE_STATUSES);
+export const SubjectKindEnum = enumObject(SUBJECT_KINDS);
+export const DisclosureModeEnum = enumObject(DISCLOSURE_MODES);
+
+registerEnumType(DisclosureStatusEnum, {
+  name: 'DisclosureStatus',
+  description: 'Where an account stands under the real-name disclosure policy.',
+  valuesConfig: {
+    NOT_SUBJECT: { description: 'No stage applies and the account has not disclosed voluntarily.' },
+    NOTICE: { description: 'Subject and verified; the notice period runs and no answer has been given.' },
+    DISCLOSED: { description: 'The real name is shown (consent, a mandatory deadline, or voluntary disclosure).' },
+    REFUSED: { description: 'Subject and refused, or the consent deadline passed unanswered.' },
+    UNVERIFIED: { description: 'Subject but no verified real name is on file.' },
+  },
+});
+registerEnumType(SubjectKindEnum, { name: 'SubjectKind' });
+registerEnumType(DisclosureModeEnum, {
+  name: 'DisclosureMode',
+  valuesConfig: {
+    CONSENT: { description: 'The name is shown once the account consents.' },
+    MANDATORY: { description: 'The name is shown once the notice deadline passes, consent or not.' },
+  },
+});

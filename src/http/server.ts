@@ -1,0 +1,101 @@
+// The HTTP face of the subgraph: POST /graphql for the router, GET /health and GET /ready for the platform.
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import { findAccounts } from '../db/accounts';
+import type { PolicyStageCache } from '../db/policy-stage-cache';
+import type { RequestContext } from '../graphql/context';
+import { createIdentityLoader } from '../loaders/identity-loader';
+import { viewerFromHeaders } from './viewer';
+
+export interface HttpServerDeps {
+  config: Config;
+  schema: GraphQLSchema;
+  dataSource: DataSource;
+  stageCache: PolicyStageCache;
+  log: Logger;
+  clock: () => Date;
+}
+
+const READY_TIMEOUT_MS = 2000;
+
+/** Unexpected errors keep their details in the log; the caller gets a code and a generic message. */
+function maskInternalError(formatted: GraphQLFormattedError, log: Logger, error: unknown): GraphQLFormattedError {
+  if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  log.error({ err: error instanceof Error ? error.message : String(error), path: formatted.path }, 'unexpected error');
+  return { ...formatted, message: 'internal error' };
+}
+
+async function databaseIsReachable(dataSource: DataSource): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+  });
+  const probe = dataSource.query('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
+  const { config, schema, dataSource, stageCache, log, clock } = deps;
+  const app = Fastify({
+    loggerInstance: log,
+    // Probes hit every few seconds; their log lines would drown the requests that matter.
+    logController: new LogController({ disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready' }),
+  }) as unknown as FastifyInstance;
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => maskInternalError(formatted, log, error),
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginUsageReportingDisabled()],
+  });
+  await apollo.start();
+
+  const settings = {
+    hysteresisRatio: config.hysteresisRatio,
+    realNameViewers: config.realNameViewers,
+  };
+  const stages = () => stageCache.current();
+  const handler = fastifyApolloHandler(apollo, {
+    context: async (request): Promise<RequestContext> => {
+      const viewer = viewerFromHeaders(request.headers);
+      return {
+        viewer,
+        displayNameFormat: config.displayNameFormat,
+        stages,
+        identities: createIdentityLoader({
+          findAccounts: (userIds) => findAccounts(dataSource, userIds),
+          stages,
+          now: clock,
+          viewer,
+          settings,
+          maxBatchSize: config.maxInList,
+        }),
+      };
+    },
+  });
+  app.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/graphql', handler });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_request, reply) => {
+    if (await databaseIsReachable(dataSource)) return { status: 'ready' };
+    return reply.code(503).send({ status: 'not ready', reason: 'database unreachable' });
+  });
+
+  app.addHook('onClose', async () => {
+    await apollo.stop();
+  });
+  return app;
+}

@@ -1,0 +1,118 @@
+// The disclosure rules: account facts + policy stages + the current time -> a status. Pure: no I/O, `now` is given.
+import type { AccountFacts, DisclosureStatus, PolicyRules, Stage } from './types';
+
+export interface Disclosure {
+  status: DisclosureStatus;
+  /** The stage that makes the account subject; null when it is not subject. */
+  stage: Stage | null;
+  noticeDeadline: Date | null;
+  disclosedSince: Date | null;
+  /** Ranking and monetization services limit an account that refused or failed to verify in time. */
+  restricted: boolean;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const NOT_SUBJECT: Disclosure = Object.freeze({
+  status: 'NOT_SUBJECT',
+  stage: null,
+  noticeDeadline: null,
+  disclosedSince: null,
+  restricted: false,
+});
+
+export function stageIsInForce(stage: Stage, now: Date): boolean {
+  return stage.effectiveFrom.getTime() <= now.getTime();
+}
+
+export function stageCoversCategory(stage: Stage, category: string | null): boolean {
+  if (stage.categories === null || stage.categories.length === 0) return true;
+  return category !== null && stage.categories.includes(category);
+}
+
+/**
+ * The follower count that keeps the account subject under this stage. A notified account stays subject
+ * down to `hysteresisRatio` of the minimum, so that a count hovering around the threshold does not flicker.
+ */
+export function followerFloor(stage: Stage, account: AccountFacts, rules: PolicyRules): number {
+  return account.notifiedAt === null ? stage.minFollowers : stage.minFollowers * rules.hysteresisRatio;
+}
+
+/**
+ * The stage that makes the account subject now, or null. When several apply, a MANDATORY stage wins over a
+ * CONSENT one (the law is the stricter of the two), then the earliest in force, then the lowest id.
+ */
+export function governingStage(
+  account: AccountFacts,
+  stages: readonly Stage[],
+  now: Date,
+  rules: PolicyRules,
+): Stage | null {
+  let chosen: Stage | null = null;
+  for (const stage of stages) {
+    if (!stageIsInForce(stage, now)) continue;
+    if (!stageCoversCategory(stage, account.category)) continue;
+    if (account.followerCount < followerFloor(stage, account, rules)) continue;
+    if (chosen === null || governsBefore(stage, chosen)) chosen = stage;
+  }
+  return chosen;
+}
+
+function governsBefore(a: Stage, b: Stage): boolean {
+  if (a.mode !== b.mode) return a.mode === 'MANDATORY';
+  const byStart = a.effectiveFrom.getTime() - b.effectiveFrom.getTime();
+  if (byStart !== 0) return byStart < 0;
+  return a.id < b.id;
+}
+
+/**
+ * notified-at + the stage's notice days. The notice cannot run before the stage is in force, so an account
+ * notified under an earlier stage gets its full notice period when a stricter stage starts.
+ */
+export function noticeDeadline(notifiedAt: Date | null, stage: Stage): Date | null {
+  if (notifiedAt === null) return null;
+  const noticeStart = Math.max(notifiedAt.getTime(), stage.effectiveFrom.getTime());
+  return new Date(noticeStart + stage.noticeDays * DAY_MS);
+}
+
+/** True only for a verified real name that is actually on file: REVOKED or a missing name counts as none. */
+export function hasVerifiedRealName(account: AccountFacts): boolean {
+  return account.verification === 'VERIFIED' && account.realName !== null && account.realName.length > 0;
+}
+
+/** Decides the account's status; `undefined` (an id this service has never seen) is NOT_SUBJECT. */
+export function decideDisclosure(
+  account: AccountFacts | undefined,
+  stages: readonly Stage[],
+  now: Date,
+  rules: PolicyRules,
+): Disclosure {
+  if (account === undefined) return NOT_SUBJECT;
+  const verified = hasVerifiedRealName(account);
+  const stage = governingStage(account, stages, now, rules);
+
+  if (stage === null) {
+    // Voluntary disclosure: an account that is not required to may still show its name.
+    if (account.consent === 'YES' && verified) {
+      return { status: 'DISCLOSED', stage: null, noticeDeadline: null, disclosedSince: account.consentAt, restricted: false };
+    }
+    return NOT_SUBJECT;
+  }
+
+  const deadline = noticeDeadline(account.notifiedAt, stage);
+  const deadlinePassed = deadline !== null && deadline.getTime() <= now.getTime();
+  const decided = (status: DisclosureStatus, restricted: boolean, disclosedSince: Date | null = null): Disclosure => ({
+    status,
+    stage,
+    noticeDeadline: deadline,
+    disclosedSince,
+    restricted,
+  });
+
+  if (!verified) return decided('UNVERIFIED', deadlinePassed);
+  if (account.consent === 'YES') return decided('DISCLOSED', false, account.consentAt);
+  if (stage.mode === 'MANDATORY' && deadlinePassed) return decided('DISCLOSED', false, deadline);
+  if (account.consent === 'NO') return decided('REFUSED', true);
+  if (deadlinePassed) return decided('REFUSED', true);
+  return decided('NOTICE', false);
+}

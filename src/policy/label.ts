@@ -1,0 +1,30 @@
+// An account's label as one viewer may see it: the disclosure decision with the viewer gate applied.
+import type { RealNameViewers } from '../config';
+import { decideDisclosure, type Disclosure } from './disclosure';
+import type { AccountFacts, PolicyRules, Stage, SubjectKind, Viewer } from './types';
+import { revealedRealName } from './viewer-gate';
+
+export interface IdentityLabelView extends Disclosure {
+  /** The real name, only when disclosed and the viewer may see it; null otherwise. */
+  realName: string | null;
+  subjectKind: SubjectKind | null;
+}
+
+export interface LabelSettings extends PolicyRules {
+  realNameViewers: RealNameViewers;
+}
+
+export function identityLabel(
+  account: AccountFacts | undefined,
+  stages: readonly Stage[],
+  now: Date,
+  viewer: Viewer,
+  settings: LabelSettings,
+): IdentityLabelView {
+  const disclosure = decideDisclosure(account, stages, now, settings);
+  return {
+    ...disclosure,
+    realName: revealedRealName(account, disclosure, viewer, settings.realNameViewers),
+    subjectKind: account?.subjectKind ?? null,
+  };
+}

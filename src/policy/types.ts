@@ -1,0 +1,54 @@
+// The facts the disclosure policy decides from. Plain data: the policy module never touches a database.
+
+export const VERIFICATIONS = ['VERIFIED', 'UNVERIFIED', 'REVOKED'] as const;
+export type Verification = (typeof VERIFICATIONS)[number];
+
+export const SUBJECT_KINDS = ['INDIVIDUAL', 'ORGANIZATION'] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+
+export const CONSENT_ANSWERS = ['YES', 'NO', 'NONE'] as const;
+export type ConsentAnswer = (typeof CONSENT_ANSWERS)[number];
+
+export const DISCLOSURE_MODES = ['CONSENT', 'MANDATORY'] as const;
+export type DisclosureMode = (typeof DISCLOSURE_MODES)[number];
+
+export const DISCLOSURE_STATUSES = ['NOT_SUBJECT', 'NOTICE', 'DISCLOSED', 'REFUSED', 'UNVERIFIED'] as const;
+export type DisclosureStatus = (typeof DISCLOSURE_STATUSES)[number];
+
+/** One platform account as this service knows it. */
+export interface AccountFacts {
+  userId: string;
+  /** The verified legal name; for an organization, its registered organization name. */
+  realName: string | null;
+  subjectKind: SubjectKind | null;
+  verification: Verification;
+  followerCount: number;
+  category: string | null;
+  notifiedAt: Date | null;
+  consent: ConsentAnswer;
+  consentAt: Date | null;
+}
+
+/** A stage of the regulation: from `effectiveFrom`, accounts with at least `minFollowers` are subject. */
+export interface Stage {
+  id: number;
+  name: string;
+  minFollowers: number;
+  /** null or empty: every category. */
+  categories: string[] | null;
+  effectiveFrom: Date;
+  noticeDays: number;
+  mode: DisclosureMode;
+}
+
+/** Who is asking, as the router tells us. */
+export interface Viewer {
+  /** null when nobody is signed in. */
+  id: string | null;
+  /** true when the viewer has verified their own identity on the platform. */
+  verified: boolean;
+}
+
+export interface PolicyRules {
+  hysteresisRatio: number;
+}

@@ -1,0 +1,31 @@
+// Who may read a disclosed real name. This is the one place that lets a real name out of the service.
+import type { RealNameViewers } from '../config';
+import type { Disclosure } from './disclosure';
+import type { AccountFacts, Viewer } from './types';
+
+export function viewerMaySeeRealName(viewer: Viewer, accountUserId: string, allowed: RealNameViewers): boolean {
+  if (viewer.id !== null && viewer.id === accountUserId) return true; // an owner always sees its own label
+  switch (allowed) {
+    case 'anyone':
+      return true;
+    case 'signed-in':
+      return viewer.id !== null;
+    case 'verified':
+      return viewer.id !== null && viewer.verified;
+  }
+}
+
+/**
+ * The real name this viewer may be shown, or null. Only a DISCLOSED account's name ever leaves the service,
+ * and only to a viewer the gate lets through: not even the owner sees a name that is not disclosed.
+ */
+export function revealedRealName(
+  account: AccountFacts | undefined,
+  disclosure: Disclosure,
+  viewer: Viewer,
+  allowed: RealNameViewers,
+): string | null {
+  if (account === undefined || disclosure.status !== 'DISCLOSED') return null;
+  if (!viewerMaySeeRealName(viewer, account.userId, allowed)) return null;
+  return account.realName;
+}
