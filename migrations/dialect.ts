@@ -1,7 +1,21 @@
 // Migrations run on MySQL/MariaDB in production and on the embedded SQLite (sql.js) in demo mode.
-import type { QueryRunner } from 'typeorm';
+import { Table, type QueryRunner, type TableOptions } from 'typeorm';
 
 export function isMysql(queryRunner: QueryRunner): boolean {
   const type = queryRunner.connection.options.type;
   return type === 'mysql' || type === 'mariadb';
+}
+
+/**
+ * createTable, with its CHECK constraints enforced on both databases: TypeORM writes them into SQLite's
+ * CREATE TABLE but silently drops them for MySQL, so there they are added afterwards.
+ */
+export async function createTableWithChecks(queryRunner: QueryRunner, options: TableOptions): Promise<void> {
+  await queryRunner.createTable(new Table(options));
+  if (!isMysql(queryRunner)) return;
+  for (const check of options.checks ?? []) {
+    await queryRunner.query(
+      `ALTER TABLE \`${options.name}\` ADD CONSTRAINT \`${check.name}\` CHECK (${check.expression})`,
+    );
+  }
 }

@@ -3,4 +3,8 @@ import { CreateAccounts1795590000000 } from './1795590000000-create-accounts';
 import { CreatePolicyStages1795590000001 } from './1795590000001-create-policy-stages';
 import { SeedDefaultPolicy1795590000002 } from './1795590000002-seed-default-policy';
 
-export const migrations = [CreateAccounts1795590000000, CreatePolicyStages1795590000001, SeedDefaultPolicy1795590000002];
+export const migrations = [
+  CreateAccounts1795590000000,
+  CreatePolicyStages1795590000001,
+  SeedDefaultPolicy1795590000002,
+];

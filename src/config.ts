@@ -10,11 +10,7 @@ const KNOWN_PLACEHOLDERS = new Set(['nickname', 'realName']);
 const booleanFromEnv = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 const integerFromEnv = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 const environmentSchema = z.object({
   PORT: integerFromEnv(0, 65535).default(4001),

@@ -11,7 +11,11 @@ export interface DatabaseSettings {
   dbPoolSize: number;
 }
 
-export function dataSourceOptions(settings: DatabaseSettings, log: Logger, observeQuery?: QueryObserver): DataSourceOptions {
+export function dataSourceOptions(
+  settings: DatabaseSettings,
+  log: Logger,
+  observeQuery?: QueryObserver,
+): DataSourceOptions {
   const common = {
     entities: [Account, PolicyStage],
     migrations,
@@ -37,7 +41,11 @@ export function isEmbedded(dataSource: DataSource): boolean {
   return dataSource.options.type === 'sqljs';
 }
 
-export async function openDatabase(settings: DatabaseSettings, log: Logger, observeQuery?: QueryObserver): Promise<DataSource> {
+export async function openDatabase(
+  settings: DatabaseSettings,
+  log: Logger,
+  observeQuery?: QueryObserver,
+): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(settings, log, observeQuery));
   await dataSource.initialize();
   return dataSource;

@@ -21,21 +21,84 @@ export function demoAccounts(now: Date): Account[] {
     });
   return [
     // Above 1,000,000 followers, verified, consented: the name is shown.
-    account({ userId: 'demo-disclosed', realName: 'Zhang Wei', verification: 'VERIFIED', followerCount: 2_400_000, category: 'current-affairs', notifiedAt: daysAgo(40), consent: 'YES', consentAt: daysAgo(35) }),
+    account({
+      userId: 'demo-disclosed',
+      realName: 'Zhang Wei',
+      verification: 'VERIFIED',
+      followerCount: 2_400_000,
+      category: 'current-affairs',
+      notifiedAt: daysAgo(40),
+      consent: 'YES',
+      consentAt: daysAgo(35),
+    }),
     // An organization shows its registered organization name.
-    account({ userId: 'demo-organization', realName: 'Hangzhou Evening News Media Co., Ltd.', subjectKind: 'ORGANIZATION', verification: 'VERIFIED', followerCount: 1_300_000, category: 'current-affairs', notifiedAt: daysAgo(30), consent: 'YES', consentAt: daysAgo(29) }),
+    account({
+      userId: 'demo-organization',
+      realName: 'Hangzhou Evening News Media Co., Ltd.',
+      subjectKind: 'ORGANIZATION',
+      verification: 'VERIFIED',
+      followerCount: 1_300_000,
+      category: 'current-affairs',
+      notifiedAt: daysAgo(30),
+      consent: 'YES',
+      consentAt: daysAgo(29),
+    }),
     // Above 500,000, notified two days ago, no answer yet: the 9-day notice runs.
-    account({ userId: 'demo-notice', realName: 'Li Na', verification: 'VERIFIED', followerCount: 720_000, category: 'finance', notifiedAt: daysAgo(2) }),
+    account({
+      userId: 'demo-notice',
+      realName: 'Li Na',
+      verification: 'VERIFIED',
+      followerCount: 720_000,
+      category: 'finance',
+      notifiedAt: daysAgo(2),
+    }),
     // Subject and answered no: restricted, name hidden.
-    account({ userId: 'demo-refused', realName: 'Wang Fang', verification: 'VERIFIED', followerCount: 1_800_000, category: 'law', notifiedAt: daysAgo(20), consent: 'NO', consentAt: daysAgo(18) }),
+    account({
+      userId: 'demo-refused',
+      realName: 'Wang Fang',
+      verification: 'VERIFIED',
+      followerCount: 1_800_000,
+      category: 'law',
+      notifiedAt: daysAgo(20),
+      consent: 'NO',
+      consentAt: daysAgo(18),
+    }),
     // Notified a month ago and never answered: the consent deadline passed.
-    account({ userId: 'demo-deadline-passed', realName: 'Liu Yang', verification: 'VERIFIED', followerCount: 650_000, category: 'health', notifiedAt: daysAgo(30) }),
+    account({
+      userId: 'demo-deadline-passed',
+      realName: 'Liu Yang',
+      verification: 'VERIFIED',
+      followerCount: 650_000,
+      category: 'health',
+      notifiedAt: daysAgo(30),
+    }),
     // Subject but the verified name was revoked: nothing to show, restricted after the deadline.
-    account({ userId: 'demo-unverified', realName: 'Chen Jing', verification: 'REVOKED', followerCount: 3_100_000, category: 'politics', notifiedAt: daysAgo(25) }),
+    account({
+      userId: 'demo-unverified',
+      realName: 'Chen Jing',
+      verification: 'REVOKED',
+      followerCount: 3_100_000,
+      category: 'politics',
+      notifiedAt: daysAgo(25),
+    }),
     // Below every threshold.
-    account({ userId: 'demo-small', realName: 'Zhao Lei', verification: 'VERIFIED', followerCount: 12_000, category: 'travel' }),
+    account({
+      userId: 'demo-small',
+      realName: 'Zhao Lei',
+      verification: 'VERIFIED',
+      followerCount: 12_000,
+      category: 'travel',
+    }),
     // Below every threshold but chose to show the name anyway.
-    account({ userId: 'demo-voluntary', realName: 'Sun Li', verification: 'VERIFIED', followerCount: 86_000, category: 'technology', consent: 'YES', consentAt: daysAgo(100) }),
+    account({
+      userId: 'demo-voluntary',
+      realName: 'Sun Li',
+      verification: 'VERIFIED',
+      followerCount: 86_000,
+      category: 'technology',
+      consent: 'YES',
+      consentAt: daysAgo(100),
+    }),
   ];
 }
 

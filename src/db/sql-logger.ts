@@ -16,7 +16,13 @@ export class SqlLogger implements TypeormLogger {
   }
 
   logQueryError(error: string | Error, query: string): void {
-    this.serviceLog.warn({ err: error instanceof Error ? { message: error.message, code: (error as { code?: string }).code } : error, sql: query }, 'query failed');
+    this.serviceLog.warn(
+      {
+        err: error instanceof Error ? { message: error.message, code: (error as { code?: string }).code } : error,
+        sql: query,
+      },
+      'query failed',
+    );
   }
 
   logQuerySlow(time: number, query: string): void {

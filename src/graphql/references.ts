@@ -16,7 +16,8 @@ async function resolveUserReference(representation: Representation, context: Req
 
 async function resolvePostReference(representation: Representation, context: RequestContext): Promise<ResolvedPost> {
   const id = representation.id;
-  if (typeof id !== 'string' || id.length === 0) throw badUserInput('Post representation "id" must be a non-empty string');
+  if (typeof id !== 'string' || id.length === 0)
+    throw badUserInput('Post representation "id" must be a non-empty string');
   const author = representation.author;
   if (author === undefined || author === null || typeof author !== 'object') {
     return { id, authorNickname: undefined, authorLabel: null };

@@ -1,7 +1,7 @@
 // The HTTP face of the subgraph: POST /graphql for the router, GET /health and GET /ready for the platform.
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -52,14 +52,17 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   const app = Fastify({
     loggerInstance: log,
     // Probes hit every few seconds; their log lines would drown the requests that matter.
-    logController: new LogController({ disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready' }),
+    logController: new LogController({
+      disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready',
+    }),
   }) as unknown as FastifyInstance;
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
+    logger: log,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => maskInternalError(formatted, log, error),
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginUsageReportingDisabled()],
+    plugins: [ApolloServerPluginUsageReportingDisabled()],
   });
   await apollo.start();
 
@@ -94,6 +97,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     return reply.code(503).send({ status: 'not ready', reason: 'database unreachable' });
   });
 
+  // fastify.close() stops accepting and waits for in-flight requests; Apollo stops after them.
   app.addHook('onClose', async () => {
     await apollo.stop();
   });

@@ -94,7 +94,13 @@ export function decideDisclosure(
   if (stage === null) {
     // Voluntary disclosure: an account that is not required to may still show its name.
     if (account.consent === 'YES' && verified) {
-      return { status: 'DISCLOSED', stage: null, noticeDeadline: null, disclosedSince: account.consentAt, restricted: false };
+      return {
+        status: 'DISCLOSED',
+        stage: null,
+        noticeDeadline: null,
+        disclosedSince: account.consentAt,
+        restricted: false,
+      };
     }
     return NOT_SUBJECT;
   }

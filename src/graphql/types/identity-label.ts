@@ -9,7 +9,10 @@ export class IdentityLabel {
   @Field(() => DisclosureStatusEnum)
   status!: DisclosureStatus;
 
-  @Field(() => String, { nullable: true, description: 'The disclosed real name, behind the same gate as verifiedRealName.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The disclosed real name, behind the same gate as verifiedRealName.',
+  })
   realName!: string | null;
 
   @Field(() => SubjectKindEnum, { nullable: true, description: 'Individual or organization, when known.' })
