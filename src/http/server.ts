@@ -60,6 +60,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   const apollo = new ApolloServer<RequestContext>({
     schema,
     logger: log,
+    stopOnTerminationSignals: false, // index.ts owns SIGTERM: drain HTTP, then close the pool, then exit 0
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => maskInternalError(formatted, log, error),
     plugins: [ApolloServerPluginUsageReportingDisabled()],
