@@ -9,6 +9,7 @@ import { PolicyStageCache } from './db/policy-stage-cache';
 import type { QueryObserver } from './db/sql-logger';
 import { buildIdentitySchema } from './graphql/schema';
 import { createHttpServer } from './http/server';
+import { scheduleNotify, type NotifySchedule } from './notify/notify-schedule';
 
 export interface AppOptions {
   log: Logger;
@@ -46,6 +47,10 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     const { schema } = await buildIdentitySchema();
     const http = await createHttpServer({ config, schema, dataSource, stageCache, log, clock });
     const url = await http.listen({ port: config.port, host: config.host });
+    const notifySchedule: NotifySchedule | undefined =
+      config.notifyIntervalSeconds > 0
+        ? scheduleNotify(dataSource, config.notifyIntervalSeconds, config.hysteresisRatio, clock, log)
+        : undefined;
 
     return {
       http,
@@ -54,6 +59,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       url: url.replace('0.0.0.0', '127.0.0.1'),
       async close() {
         await http.close(); // stops accepting, drains in-flight requests
+        await notifySchedule?.stop();
         stageCache.stop();
         await dataSource.destroy();
       },

@@ -43,6 +43,7 @@ const environmentSchema = z.object({
     .default(0.9),
   POLICY_REFRESH_SECONDS: integerFromEnv(1, 86400).default(30),
   MAX_IN_LIST: integerFromEnv(1, 10000).default(1000),
+  NOTIFY_INTERVAL_SECONDS: integerFromEnv(0, 86400).default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -60,6 +61,8 @@ export interface Config {
   policyRefreshSeconds: number;
   /** Largest IN list sent to the database; bigger batches are split into several queries. */
   maxInList: number;
+  /** How often the server runs notify itself; 0 leaves it to `identity-labels notify`. */
+  notifyIntervalSeconds: number;
   logLevel: string;
 }
 
@@ -91,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hysteresisRatio: parsed.HYSTERESIS_RATIO,
     policyRefreshSeconds: parsed.POLICY_REFRESH_SECONDS,
     maxInList: parsed.MAX_IN_LIST,
+    notifyIntervalSeconds: parsed.NOTIFY_INTERVAL_SECONDS,
     logLevel: parsed.LOG_LEVEL,
   };
 }

@@ -13,6 +13,7 @@ describe('configuration', () => {
       hysteresisRatio: 0.9,
       policyRefreshSeconds: 30,
       maxInList: 1000,
+      notifyIntervalSeconds: 300,
       logLevel: 'info',
     });
   });

@@ -3,6 +3,8 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from 'pino';
 import { migrations } from '../../migrations';
 import { Account } from './entities/account';
+import { AuditEntry } from './entities/audit-entry';
+import { OutboxNotification } from './entities/outbox-notification';
 import { PolicyStage } from './entities/policy-stage';
 import { SqlLogger, type QueryObserver } from './sql-logger';
 
@@ -17,7 +19,7 @@ export function dataSourceOptions(
   observeQuery?: QueryObserver,
 ): DataSourceOptions {
   const common = {
-    entities: [Account, PolicyStage],
+    entities: [Account, PolicyStage, AuditEntry, OutboxNotification],
     migrations,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,

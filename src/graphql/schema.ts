@@ -5,6 +5,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { referenceResolvers } from './references';
+import { ConsentResolver } from './resolvers/consent.resolver';
 import { PolicyResolver } from './resolvers/policy.resolver';
 import { PostResolver } from './resolvers/post.resolver';
 import { UserResolver } from './resolvers/user.resolver';
@@ -22,7 +23,7 @@ export interface IdentitySchema {
 
 export async function buildIdentitySchema(): Promise<IdentitySchema> {
   const typeGraphqlSchema = await buildSchema({
-    resolvers: [UserResolver, PostResolver, PolicyResolver],
+    resolvers: [UserResolver, PostResolver, PolicyResolver, ConsentResolver],
     orphanedTypes: [User, Post],
     validate: false,
     skipCheck: true, // the federation types (_entities, _service) are added by buildSubgraphSchema

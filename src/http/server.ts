@@ -7,10 +7,12 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
+import { setRealNameConsent } from '../consent/set-consent';
 import { findAccounts } from '../db/accounts';
 import type { PolicyStageCache } from '../db/policy-stage-cache';
 import type { RequestContext } from '../graphql/context';
 import { createIdentityLoader } from '../loaders/identity-loader';
+import { identityLabel } from '../policy/label';
 import { viewerFromHeaders } from './viewer';
 
 export interface HttpServerDeps {
@@ -87,6 +89,16 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
           settings,
           maxBatchSize: config.maxInList,
         }),
+        async setOwnConsent(consent) {
+          const userId = viewer.id!;
+          const now = clock();
+          const account = await setRealNameConsent(dataSource, userId, consent, {
+            stages: stages(),
+            rules: settings,
+            now,
+          });
+          return identityLabel(account, stages(), now, viewer, settings);
+        },
       };
     },
   });

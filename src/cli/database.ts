@@ -1,0 +1,32 @@
+// The commands work on the service's MySQL database, configured as the server is (DATABASE_URL).
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import { openDatabase } from '../db/data-source';
+
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** Opens MySQL; `requireMigrated` refuses to work on a schema that is behind the code. */
+export async function openCommandDatabase(config: Config, requireMigrated = true): Promise<DataSource> {
+  if (config.databaseUrl === undefined) {
+    throw new CommandError(
+      'DATABASE_URL is not set. The embedded demo database lives inside the server process and is gone when ' +
+        'it stops, so commands work on MySQL only: set DATABASE_URL=mysql://user:password@host:3306/database',
+      2,
+    );
+  }
+  const log = pino({ level: 'warn' }, pino.destination(2));
+  const dataSource = await openDatabase(config, log);
+  if (requireMigrated && (await dataSource.showMigrations())) {
+    await dataSource.destroy();
+    throw new CommandError('the database schema is behind this version: run `identity-labels migrate` first');
+  }
+  return dataSource;
+}

@@ -1,0 +1,42 @@
+// Import progress: a bar on a terminal, a plain line every few seconds otherwise (CI logs, pipes).
+import { SingleBar, Presets } from 'cli-progress';
+import type { ImportCounts } from '../import/import-accounts';
+
+export interface Progress {
+  update(counts: ImportCounts, bytesRead: number): void;
+  stop(): void;
+}
+
+const LINE_INTERVAL_MS = 5000;
+
+function processed(counts: ImportCounts): number {
+  return counts.inserted + counts.updated + counts.unchanged + counts.rejected;
+}
+
+export function startProgress(source: string, totalBytes: number | undefined, stream: NodeJS.WriteStream): Progress {
+  const startedAt = Date.now();
+  const rate = (count: number) => Math.round(count / Math.max((Date.now() - startedAt) / 1000, 0.001));
+  if (stream.isTTY && totalBytes !== undefined && totalBytes > 0) {
+    const bar = new SingleBar(
+      { format: `${source} [{bar}] {percentage}% | {records} records | {rate}/s`, stream, hideCursor: true },
+      Presets.shades_classic,
+    );
+    bar.start(totalBytes, 0, { records: 0, rate: 0 });
+    return {
+      update: (counts, bytesRead) =>
+        bar.update(bytesRead, { records: processed(counts), rate: rate(processed(counts)) }),
+      stop: () => bar.stop(),
+    };
+  }
+  let lastLine = startedAt;
+  return {
+    update(counts) {
+      if (Date.now() - lastLine < LINE_INTERVAL_MS) return;
+      lastLine = Date.now();
+      stream.write(
+        `${source}: ${processed(counts).toLocaleString('en')} records (${rate(processed(counts)).toLocaleString('en')}/s)\n`,
+      );
+    },
+    stop() {},
+  };
+}

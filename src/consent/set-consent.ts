@@ -1,0 +1,45 @@
+// An account's own answer to disclosure: consent (yes) or refusal / withdrawal (no), stored and audited.
+import type { DataSource } from 'typeorm';
+import { lockAccounts, newAccount, saveAccountChanges } from '../db/account-writes';
+import { Account } from '../db/entities/account';
+import { forbidden } from '../errors';
+import { governingStage, hasVerifiedRealName } from '../policy/disclosure';
+import type { PolicyRules, Stage } from '../policy/types';
+
+export interface ConsentOptions {
+  stages: readonly Stage[];
+  rules: PolicyRules;
+  now: Date;
+}
+
+/**
+ * A subject account answers its notice; any verified account may disclose voluntarily, and withdraw that.
+ * An account neither subject nor verified has nothing to disclose: consenting is refused with FORBIDDEN.
+ * Giving the same answer again changes nothing (its time stays that of the first answer).
+ */
+export async function setRealNameConsent(
+  dataSource: DataSource,
+  userId: string,
+  consent: boolean,
+  options: ConsentOptions,
+): Promise<Account> {
+  return dataSource.transaction(async (manager) => {
+    const before = (await lockAccounts(manager, [userId])).get(userId);
+    const current = before ?? newAccount(userId);
+    const subject = governingStage(current, options.stages, options.now, options.rules) !== null;
+    if (consent && !subject && !hasVerifiedRealName(current)) {
+      throw forbidden(`account ${userId} has no verified real name to disclose`);
+    }
+    const answer = consent ? 'YES' : 'NO';
+    if (current.consent === answer) return current;
+    const after = Object.assign(new Account(), current, { consent: answer, consentAt: options.now });
+    await saveAccountChanges(
+      manager,
+      [{ before, after, cause: 'mutation setRealNameConsent' }],
+      options.stages,
+      options.now,
+      options.rules,
+    );
+    return after;
+  });
+}

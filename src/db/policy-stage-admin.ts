@@ -1,0 +1,42 @@
+// Adding and removing policy stages. A stage in force is history: it is never removed, only superseded.
+import type { DataSource } from 'typeorm';
+import { stageIsInForce } from '../policy/disclosure';
+import type { DisclosureMode } from '../policy/types';
+import { PolicyStage } from './entities/policy-stage';
+
+export class PolicyAdminError extends Error {
+  override name = 'PolicyAdminError';
+}
+
+export interface NewStage {
+  name: string;
+  minFollowers: number;
+  categories: string[] | null;
+  effectiveFrom: Date;
+  noticeDays: number;
+  mode: DisclosureMode;
+}
+
+export async function addStage(dataSource: DataSource, stage: NewStage): Promise<PolicyStage> {
+  const repository = dataSource.getRepository(PolicyStage);
+  if (await repository.exists({ where: { name: stage.name } })) {
+    throw new PolicyAdminError(`a stage named "${stage.name}" already exists`);
+  }
+  const row = Object.assign(new PolicyStage(), stage, {
+    categories: stage.categories === null || stage.categories.length === 0 ? null : stage.categories,
+  });
+  return repository.save(row);
+}
+
+export async function removeStage(dataSource: DataSource, name: string, now: Date): Promise<void> {
+  const repository = dataSource.getRepository(PolicyStage);
+  const stage = await repository.findOne({ where: { name } });
+  if (stage === null) throw new PolicyAdminError(`there is no stage named "${name}"`);
+  if (stageIsInForce(stage, now)) {
+    throw new PolicyAdminError(
+      `stage "${name}" is in force since ${stage.effectiveFrom.toISOString()} and stays as history: ` +
+        'add a new stage to change the policy from a later date',
+    );
+  }
+  await repository.delete({ id: stage.id });
+}

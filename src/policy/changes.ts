@@ -1,0 +1,57 @@
+// What an account change means for its disclosure: the events the audit log records. Pure, like the rules.
+import { decideDisclosure } from './disclosure';
+import type { AccountFacts, DisclosureStatus, PolicyRules, Stage } from './types';
+
+export const AUDIT_EVENTS = [
+  'NOTIFIED',
+  'CONSENTED',
+  'REFUSED',
+  'WITHDRAWN',
+  'DISCLOSED',
+  'DROPPED_OUT',
+  'REAL_NAME_CHANGED',
+  'REAL_NAME_REVOKED',
+  'STATUS_CHANGED',
+] as const;
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+export interface DisclosureChange {
+  event: AuditEvent;
+  oldStatus: DisclosureStatus;
+  newStatus: DisclosureStatus;
+}
+
+function fieldEvents(before: AccountFacts | undefined, after: AccountFacts): AuditEvent[] {
+  const events: AuditEvent[] = [];
+  if (before === undefined) return events; // a new account: only its status, below, is news
+  if (before.notifiedAt === null && after.notifiedAt !== null) events.push('NOTIFIED');
+  if (before.notifiedAt !== null && after.notifiedAt === null) events.push('DROPPED_OUT');
+  if (before.consent !== 'YES' && after.consent === 'YES') events.push('CONSENTED');
+  if (before.consent === 'YES' && after.consent === 'NO') events.push('WITHDRAWN');
+  if (before.consent === 'NONE' && after.consent === 'NO') events.push('REFUSED');
+  if (before.verification !== 'REVOKED' && after.verification === 'REVOKED') events.push('REAL_NAME_REVOKED');
+  else if (before.realName !== after.realName) events.push('REAL_NAME_CHANGED');
+  return events;
+}
+
+/**
+ * The audit events of one change, each with the status before and after. A change that moves nothing the
+ * audit cares about yields none; a status change that no field explains is STATUS_CHANGED (for example,
+ * followers crossing a threshold).
+ */
+export function disclosureChanges(
+  before: AccountFacts | undefined,
+  after: AccountFacts,
+  stages: readonly Stage[],
+  now: Date,
+  rules: PolicyRules,
+): DisclosureChange[] {
+  const oldStatus = decideDisclosure(before, stages, now, rules).status;
+  const newStatus = decideDisclosure(after, stages, now, rules).status;
+  const events = fieldEvents(before, after);
+  if (oldStatus !== newStatus) {
+    if (newStatus === 'DISCLOSED') events.push('DISCLOSED');
+    else if (events.length === 0) events.push('STATUS_CHANGED');
+  }
+  return events.map((event) => ({ event, oldStatus, newStatus }));
+}
