@@ -1,10 +1,10 @@
 // Every write to an account goes through here, inside the caller's transaction: the rows are locked, the
 // new state is stored, and what it means for disclosure is appended to the audit log in the same commit.
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { disclosureChanges } from '../policy/changes';
 import type { PolicyRules, Stage } from '../policy/types';
+import { accountFromRow, datetimeParameter, placeholders, SELECT_ACCOUNTS, upsertAccounts } from './account-rows';
 import { Account } from './entities/account';
-import { AuditEntry } from './entities/audit-entry';
 
 export interface AccountChange {
   before: Account | undefined;
@@ -12,17 +12,6 @@ export interface AccountChange {
   /** What made the change, for the audit log: "import accounts.csv:12", "command notify". */
   cause: string;
 }
-
-const ACCOUNT_COLUMNS = [
-  'real_name',
-  'subject_kind',
-  'verification',
-  'follower_count',
-  'category',
-  'notified_at',
-  'consent',
-  'consent_at',
-];
 
 function supportsRowLocks(manager: EntityManager): boolean {
   const type = manager.connection.options.type;
@@ -32,13 +21,13 @@ function supportsRowLocks(manager: EntityManager): boolean {
 /** Reads the accounts and locks them until the transaction ends (SQLite serializes writers by itself). */
 export async function lockAccounts(manager: EntityManager, userIds: readonly string[]): Promise<Map<string, Account>> {
   if (userIds.length === 0) return new Map();
-  const query = manager
-    .getRepository(Account)
-    .createQueryBuilder('account')
-    .where({ userId: In([...userIds].sort()) }); // one lock order for everyone: no deadlocks between batches
-  if (supportsRowLocks(manager)) query.setLock('pessimistic_write');
-  const accounts = await query.getMany();
-  return new Map(accounts.map((account) => [account.userId, account]));
+  const sorted = [...userIds].sort(); // one lock order for everyone: no deadlocks between batches
+  const lock = supportsRowLocks(manager) ? ' FOR UPDATE' : '';
+  const rows: Record<string, unknown>[] = await manager.query(
+    `${SELECT_ACCOUNTS} WHERE user_id IN (${placeholders(sorted.length)})${lock}`,
+    sorted,
+  );
+  return new Map(rows.map((row) => [row.user_id as string, accountFromRow(row)]));
 }
 
 export function newAccount(userId: string): Account {
@@ -77,21 +66,25 @@ export async function saveAccountChanges(
   rules: PolicyRules,
 ): Promise<void> {
   if (changes.length === 0) return;
-  await manager
-    .createQueryBuilder()
-    .insert()
-    .into(Account)
-    .values(changes.map((change) => change.after))
-    .orUpdate(ACCOUNT_COLUMNS, ['user_id'])
-    .updateEntity(false)
-    .execute();
+  await upsertAccounts(
+    manager,
+    changes.map((change) => change.after),
+  );
 
   const entries = changes.flatMap(({ before, after, cause }) =>
-    disclosureChanges(before, after, stages, now, rules).map((change) =>
-      Object.assign(new AuditEntry(), { userId: after.userId, at: now, cause: cause.slice(0, 255), ...change }),
-    ),
+    disclosureChanges(before, after, stages, now, rules).map((change) => [
+      after.userId,
+      datetimeParameter(now),
+      change.event,
+      change.oldStatus,
+      change.newStatus,
+      cause.slice(0, 255),
+    ]),
   );
-  if (entries.length > 0) {
-    await manager.createQueryBuilder().insert().into(AuditEntry).values(entries).updateEntity(false).execute();
-  }
+  if (entries.length === 0) return;
+  const row = `(${placeholders(6)})`;
+  await manager.query(
+    `INSERT INTO audit_log (user_id, at, event, old_status, new_status, cause) VALUES ${new Array<string>(entries.length).fill(row).join(', ')}`,
+    entries.flat(),
+  );
 }
