@@ -3,12 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
-import { isEmbedded, openDatabase } from './db/data-source';
+import { migrateDatabase, openDatabase } from './db/data-source';
 import { seedDemoData } from './db/demo-data';
 import { PolicyStageCache } from './db/policy-stage-cache';
 import type { QueryObserver } from './db/sql-logger';
 import { buildIdentitySchema } from './graphql/schema';
+import { limitRepresentations } from './graphql/limits';
 import { createHttpServer } from './http/server';
+import { Metrics } from './observability/metrics';
 import { scheduleNotify, type NotifySchedule } from './notify/notify-schedule';
 
 export interface AppOptions {
@@ -31,21 +33,24 @@ export interface App {
 export async function startApp(config: Config, options: AppOptions): Promise<App> {
   const { log } = options;
   const clock = options.clock ?? (() => new Date());
+  const embedded = config.databaseUrl === undefined;
+  if (!embedded && config.runMigrations) {
+    log.info({ applied: await migrateDatabase(config, log) }, 'migrations up to date');
+  }
   const dataSource = await openDatabase(config, log, options.observeQuery);
   try {
-    if (isEmbedded(dataSource)) {
+    if (embedded) {
       await dataSource.runMigrations();
       const count = await seedDemoData(dataSource, clock());
       log.info({ accounts: count }, 'embedded database: no DATABASE_URL set, serving demo data from memory');
-    } else if (config.runMigrations) {
-      const applied = await dataSource.runMigrations();
-      log.info({ applied: applied.map((migration) => migration.name) }, 'migrations up to date');
     }
     const stageCache = new PolicyStageCache(dataSource, log);
     await stageCache.start(config.policyRefreshSeconds);
 
     const { schema } = await buildIdentitySchema();
-    const http = await createHttpServer({ config, schema, dataSource, stageCache, log, clock });
+    limitRepresentations(schema, config.maxRepresentations);
+    const metrics = new Metrics(dataSource);
+    const http = await createHttpServer({ config, schema, dataSource, stageCache, metrics, log, clock });
     const url = await http.listen({ port: config.port, host: config.host });
     const notifySchedule: NotifySchedule | undefined =
       config.notifyIntervalSeconds > 0

@@ -13,6 +13,18 @@ const integerFromEnv = (min: number, max: number) =>
   z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 const environmentSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  ROUTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ALLOW_UNAUTHENTICATED: booleanFromEnv.default(false),
+  MAX_BODY_BYTES: integerFromEnv(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  MAX_REPRESENTATIONS: integerFromEnv(1, 100_000).default(1000),
+  MAX_QUERY_DEPTH: integerFromEnv(1, 100).default(10),
+  MAX_ALIASES: integerFromEnv(0, 1000).default(15),
+  MAX_QUERY_COST: integerFromEnv(1, 1_000_000).default(5000),
+  MAX_QUERY_TOKENS: integerFromEnv(10, 1_000_000).default(2000),
+  DB_QUERY_TIMEOUT_MS: integerFromEnv(10, 600_000).default(2000),
+  DB_CONNECT_TIMEOUT_MS: integerFromEnv(10, 600_000).default(2000),
+  DB_QUEUE_LIMIT: integerFromEnv(1, 100_000).default(200),
   PORT: integerFromEnv(0, 65535).default(4001),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z
@@ -48,6 +60,20 @@ const environmentSchema = z.object({
 });
 
 export interface Config {
+  production: boolean;
+  /** When set, every GraphQL request must carry it in the router-authorization header. */
+  routerSecret: string | undefined;
+  maxBodyBytes: number;
+  maxRepresentations: number;
+  maxQueryDepth: number;
+  maxAliases: number;
+  maxQueryCost: number;
+  maxQueryTokens: number;
+  /** Longest wait for account data, queueing for a connection included; then IDENTITY_UNAVAILABLE. */
+  dbQueryTimeoutMs: number;
+  dbConnectTimeoutMs: number;
+  /** Requests that may wait for a pool connection; beyond that they are shed at once. */
+  dbQueueLimit: number;
   port: number;
   host: string;
   /** undefined selects the embedded sql.js database with demo data. */
@@ -83,7 +109,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const parsed = result.data;
+  const production = parsed.NODE_ENV === 'production';
+  if (production && parsed.ROUTER_SECRET === undefined && !parsed.ALLOW_UNAUTHENTICATED) {
+    throw new ConfigError(
+      'invalid configuration:\n  ROUTER_SECRET: required when NODE_ENV=production, so that only the router can call ' +
+        'this subgraph (set ALLOW_UNAUTHENTICATED=true to run without it on purpose)',
+    );
+  }
   return {
+    production,
+    routerSecret: parsed.ROUTER_SECRET,
+    maxBodyBytes: parsed.MAX_BODY_BYTES,
+    maxRepresentations: parsed.MAX_REPRESENTATIONS,
+    maxQueryDepth: parsed.MAX_QUERY_DEPTH,
+    maxAliases: parsed.MAX_ALIASES,
+    maxQueryCost: parsed.MAX_QUERY_COST,
+    maxQueryTokens: parsed.MAX_QUERY_TOKENS,
+    dbQueryTimeoutMs: parsed.DB_QUERY_TIMEOUT_MS,
+    dbConnectTimeoutMs: parsed.DB_CONNECT_TIMEOUT_MS,
+    dbQueueLimit: parsed.DB_QUEUE_LIMIT,
     port: parsed.PORT,
     host: parsed.HOST,
     databaseUrl: parsed.DATABASE_URL,

@@ -38,5 +38,9 @@ export function requireUserId(value: unknown, where: string): string {
   if (value.length === 0 || value.length > MAX_USER_ID_LENGTH) {
     throw badUserInput(`${where} must be 1-${MAX_USER_ID_LENGTH} characters, got ${value.length}`);
   }
+  // A lone surrogate cannot be encoded for MySQL and would fail the whole batch's query, not just this id.
+  if (!value.isWellFormed() || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw badUserInput(`${where} must be well-formed Unicode text without control characters`);
+  }
   return value;
 }

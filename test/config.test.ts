@@ -3,6 +3,17 @@ import { ConfigError, loadConfig } from '../src/config';
 describe('configuration', () => {
   it('has sensible defaults for everything', () => {
     expect(loadConfig({})).toEqual({
+      production: false,
+      routerSecret: undefined,
+      maxBodyBytes: 1048576,
+      maxRepresentations: 1000,
+      maxQueryDepth: 10,
+      maxAliases: 15,
+      maxQueryCost: 5000,
+      maxQueryTokens: 2000,
+      dbQueryTimeoutMs: 2000,
+      dbConnectTimeoutMs: 2000,
+      dbQueueLimit: 200,
       port: 4001,
       host: '0.0.0.0',
       databaseUrl: undefined,
@@ -55,6 +66,15 @@ describe('configuration', () => {
   ])('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('refuses production without ROUTER_SECRET unless unauthenticated access is allowed on purpose', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ROUTER_SECRET: required when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true' }).production).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ROUTER_SECRET: 'a-long-shared-secret' }).routerSecret).toBe(
+      'a-long-shared-secret',
+    );
+    expect(() => loadConfig({ ROUTER_SECRET: 'short' })).toThrow(/ROUTER_SECRET: must be at least 16 characters/);
   });
 
   it('reports every bad variable at once, without echoing values', () => {

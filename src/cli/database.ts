@@ -23,7 +23,8 @@ export async function openCommandDatabase(config: Config, requireMigrated = true
     );
   }
   const log = pino({ level: 'warn' }, pino.destination(2));
-  const dataSource = await openDatabase(config, log);
+  // Commands may run long (a large import, a migration): no per-query timeout.
+  const dataSource = await openDatabase({ ...config, dbQueryTimeoutMs: undefined }, log);
   if (requireMigrated && (await dataSource.showMigrations())) {
     await dataSource.destroy();
     throw new CommandError('the database schema is behind this version: run `identity-labels migrate` first');

@@ -11,6 +11,9 @@ import { SqlLogger, type QueryObserver } from './sql-logger';
 export interface DatabaseSettings {
   databaseUrl: string | undefined;
   dbPoolSize: number;
+  dbQueryTimeoutMs?: number;
+  dbConnectTimeoutMs?: number;
+  dbQueueLimit?: number;
 }
 
 export function dataSourceOptions(
@@ -35,8 +38,27 @@ export function dataSourceOptions(
     charset: 'utf8mb4',
     timezone: 'Z', // store and read every datetime as UTC
     poolSize: settings.dbPoolSize,
-    maxQueryExecutionTime: 1000, // logged as slow above this
+    // The server abandons a query that takes longer (mysql2 closes its connection); commands and
+    // migrations may run long and set no timeout.
+    maxQueryExecutionTime: settings.dbQueryTimeoutMs ?? 10_000,
+    enableQueryTimeout: settings.dbQueryTimeoutMs !== undefined,
+    connectTimeout: settings.dbConnectTimeoutMs ?? 2000,
+    extra: {
+      // mysql2 queues without bound by default: past this many waiting requests, fail fast instead.
+      queueLimit: settings.dbQueueLimit ?? 200,
+      enableKeepAlive: true,
+    },
   };
+}
+
+/** Applies pending migrations on a connection of its own, with no query timeout (a migration may run long). */
+export async function migrateDatabase(settings: DatabaseSettings, log: Logger): Promise<string[]> {
+  const dataSource = await openDatabase({ ...settings, dbQueryTimeoutMs: undefined, dbPoolSize: 1 }, log);
+  try {
+    return (await dataSource.runMigrations()).map((migration) => migration.name);
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 export function isEmbedded(dataSource: DataSource): boolean {

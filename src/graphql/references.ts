@@ -1,17 +1,26 @@
 // Federation entry points: the router sends representations, these turn them into resolved entities.
 // Every reference goes through the request's identity loader here, in the same tick, so one _entities
-// request becomes one batch.
-import { badUserInput, requireUserId } from '../errors';
+// request becomes one batch. When the account data cannot be read, the entity still resolves: its fields
+// decide how to degrade (displayName falls back to the nickname, never to a guess).
+import { GraphQLError } from 'graphql';
+import { badUserInput, ErrorCode, requireUserId } from '../errors';
+import type { IdentityLabelView } from '../policy/label';
 import type { RequestContext } from './context';
 import type { ResolvedPost } from './types/post';
 import type { ResolvedUser } from './types/user';
 
 type Representation = Record<string, unknown>;
 
+function loadLabel(context: RequestContext, userId: string): Promise<IdentityLabelView | GraphQLError> {
+  return context.identities.load(userId).catch((error: unknown) => {
+    if (error instanceof GraphQLError && error.extensions.code === ErrorCode.IDENTITY_UNAVAILABLE) return error;
+    throw error;
+  });
+}
+
 async function resolveUserReference(representation: Representation, context: RequestContext): Promise<ResolvedUser> {
   const id = requireUserId(representation.id, 'User representation "id"');
-  const label = await context.identities.load(id);
-  return { id, nickname: representation.nickname, verifiedRealName: label.realName, identityLabel: label };
+  return { id, nickname: representation.nickname, label: await loadLabel(context, id) };
 }
 
 async function resolvePostReference(representation: Representation, context: RequestContext): Promise<ResolvedPost> {
@@ -23,8 +32,8 @@ async function resolvePostReference(representation: Representation, context: Req
     return { id, authorNickname: undefined, authorLabel: null };
   }
   const { id: authorId, nickname } = author as Representation;
-  const label = await context.identities.load(requireUserId(authorId, `Post ${id} representation "author.id"`));
-  return { id, authorNickname: nickname, authorLabel: label };
+  const userId = requireUserId(authorId, `Post ${id} representation "author.id"`);
+  return { id, authorNickname: nickname, authorLabel: await loadLabel(context, userId) };
 }
 
 export const referenceResolvers = {

@@ -1,6 +1,11 @@
-// The HTTP face of the subgraph: POST /graphql for the router, GET /health and GET /ready for the platform.
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+// The HTTP face of the subgraph: POST /graphql for the router; /health, /ready and /metrics for the platform.
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -11,8 +16,12 @@ import { setRealNameConsent } from '../consent/set-consent';
 import { findAccounts } from '../db/accounts';
 import type { PolicyStageCache } from '../db/policy-stage-cache';
 import type { RequestContext } from '../graphql/context';
+import { queryLimits } from '../graphql/limits';
 import { createIdentityLoader } from '../loaders/identity-loader';
+import type { Metrics } from '../observability/metrics';
 import { identityLabel } from '../policy/label';
+import { databaseIsReachable } from './readiness';
+import { requireRouterSecret } from './router-auth';
 import { viewerFromHeaders } from './viewer';
 
 export interface HttpServerDeps {
@@ -20,11 +29,13 @@ export interface HttpServerDeps {
   schema: GraphQLSchema;
   dataSource: DataSource;
   stageCache: PolicyStageCache;
+  metrics: Metrics;
   log: Logger;
   clock: () => Date;
 }
 
 const READY_TIMEOUT_MS = 2000;
+const PROBES = new Set(['/health', '/ready', '/metrics']);
 
 /** Unexpected errors keep their details in the log; the caller gets a code and a generic message. */
 function maskInternalError(formatted: GraphQLFormattedError, log: Logger, error: unknown): GraphQLFormattedError {
@@ -33,39 +44,54 @@ function maskInternalError(formatted: GraphQLFormattedError, log: Logger, error:
   return { ...formatted, message: 'internal error' };
 }
 
-async function databaseIsReachable(dataSource: DataSource): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
-  });
-  const probe = dataSource.query('SELECT 1').then(
-    () => true,
-    () => false,
-  );
-  try {
-    return await Promise.race([probe, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function countErrors(metrics: Metrics): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) metrics.graphqlErrors.inc({ code: String(error.extensions.code ?? 'UNKNOWN') });
+        },
+      };
+    },
+  };
 }
 
 export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
-  const { config, schema, dataSource, stageCache, log, clock } = deps;
+  const { config, schema, dataSource, stageCache, metrics, log, clock } = deps;
   const app = Fastify({
     loggerInstance: log,
+    bodyLimit: config.maxBodyBytes,
+    requestIdHeader: 'x-request-id',
     // Probes hit every few seconds; their log lines would drown the requests that matter.
-    logController: new LogController({
-      disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready',
-    }),
+    logController: new LogController({ disableRequestLogging: (request) => PROBES.has(request.url) }),
   }) as unknown as FastifyInstance;
 
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched'; // the route pattern: never a raw URL
+    metrics.httpRequests.inc({ route, method: request.method, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+  });
+
+  const limits = queryLimits(config);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     logger: log,
     stopOnTerminationSignals: false, // index.ts owns SIGTERM: drain HTTP, then close the pool, then exit 0
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    // In production nobody explores the schema through this subgraph: the router composes from _service.
+    introspection: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    validationRules: limits.validationRules,
     formatError: (formatted, error) => maskInternalError(formatted, log, error),
-    plugins: [ApolloServerPluginUsageReportingDisabled()],
+    plugins: [
+      ...limits.plugins,
+      countErrors(metrics),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
   });
   await apollo.start();
 
@@ -82,7 +108,8 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
         displayNameFormat: config.displayNameFormat,
         stages,
         identities: createIdentityLoader({
-          findAccounts: (userIds) => findAccounts(dataSource, userIds),
+          findAccounts: (userIds) =>
+            metrics.timeLookup(userIds.length, () => findAccounts(dataSource, userIds, config.dbQueryTimeoutMs)),
           stages,
           now: clock,
           viewer,
@@ -102,13 +129,21 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
       };
     },
   });
-  app.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/graphql', handler });
+  app.route({
+    method: ['GET', 'POST', 'OPTIONS'],
+    url: '/graphql',
+    ...(config.routerSecret === undefined ? {} : { onRequest: requireRouterSecret(config.routerSecret) }),
+    handler,
+  });
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
-    if (await databaseIsReachable(dataSource)) return { status: 'ready' };
+    if (await databaseIsReachable(dataSource, READY_TIMEOUT_MS)) return { status: 'ready' };
     return reply.code(503).send({ status: 'not ready', reason: 'database unreachable' });
   });
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   // fastify.close() stops accepting and waits for in-flight requests; Apollo stops after them.
   app.addHook('onClose', async () => {

@@ -111,7 +111,8 @@ describe('with a smaller MAX_IN_LIST', () => {
     );
     expect(body.errors).toBeUndefined();
     expect((body.data?._entities as unknown[]).length).toBe(250);
+    // The three queries run at once, on whichever pool connection is ready first: compare them unordered.
     const placeholders = small.accountQueries().map((sql) => (sql.match(/\?/g) ?? []).length);
-    expect(placeholders).toEqual([100, 100, 50]);
+    expect(placeholders.sort((a, b) => a - b)).toEqual([50, 100, 100]);
   });
 });

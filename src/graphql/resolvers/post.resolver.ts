@@ -1,12 +1,13 @@
+import type { GraphQLError } from 'graphql';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../errors';
-import type { IdentityLabelView } from '../../policy/label';
 import { displayName } from '../../policy/display-name';
+import type { IdentityLabelView } from '../../policy/label';
 import type { RequestContext } from '../context';
 import { Post, type ResolvedPost } from '../types/post';
-import { requireNickname } from './user.resolver';
+import { availableLabel, realNameOrNone, requireNickname } from './user.resolver';
 
-function authorLabel(post: ResolvedPost): IdentityLabelView {
+function authorLabel(post: ResolvedPost): IdentityLabelView | GraphQLError {
   if (post.authorLabel === null) {
     throw badUserInput(`Post ${post.id} representation has no author { id }: it is required by @requires`);
   }
@@ -19,11 +20,11 @@ export class PostResolver {
   displayName(@Root() post: ResolvedPost, @Ctx() context: RequestContext): string {
     const label = authorLabel(post);
     const nickname = requireNickname(post.authorNickname, `Post ${post.id} representation "author"`);
-    return displayName(context.displayNameFormat, nickname, label.realName);
+    return displayName(context.displayNameFormat, nickname, realNameOrNone(label));
   }
 
   @FieldResolver(() => String, { nullable: true })
   verifiedRealName(@Root() post: ResolvedPost): string | null {
-    return authorLabel(post).realName;
+    return availableLabel(authorLabel(post)).realName;
   }
 }

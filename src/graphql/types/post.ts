@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import type { GraphQLError } from 'graphql';
 import type { IdentityLabelView } from '../../policy/label';
 import { User } from './user';
 
@@ -27,6 +28,6 @@ export interface ResolvedPost {
   id: string;
   /** As the router sent it (@requires); checked only where it is used. */
   authorNickname: unknown;
-  /** null when the representation carried no author id. */
-  authorLabel: IdentityLabelView | null;
+  /** null when the representation carried no author id; the error when the account data could not be read. */
+  authorLabel: IdentityLabelView | GraphQLError | null;
 }

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import type { GraphQLError } from 'graphql';
 import type { IdentityLabelView } from '../../policy/label';
 import { IdentityLabel } from './identity-label';
 
@@ -29,6 +30,6 @@ export interface ResolvedUser {
   id: string;
   /** As the router sent it (@requires); checked only where it is used. */
   nickname: unknown;
-  verifiedRealName: string | null;
-  identityLabel: IdentityLabelView;
+  /** The error instead, when the account data could not be read (IDENTITY_UNAVAILABLE). */
+  label: IdentityLabelView | GraphQLError;
 }

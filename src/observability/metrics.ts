@@ -1,0 +1,84 @@
+// Prometheus metrics. Labels are routes, statuses and error codes only: never an id, a name or a query text.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DataSource } from 'typeorm';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+interface Mysql2PoolInternals {
+  _allConnections?: { length: number };
+  _freeConnections?: { length: number };
+  _connectionQueue?: { length: number };
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Counter({
+    name: 'identity_http_requests_total',
+    help: 'HTTP requests by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'identity_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['route'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly batchSize = new Histogram({
+    name: 'identity_dataloader_batch_size',
+    help: 'Account ids per DataLoader batch (one SQL query each)',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [this.registry],
+  });
+
+  readonly sqlDuration = new Histogram({
+    name: 'identity_sql_query_duration_seconds',
+    help: 'Duration of the account lookup query, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly graphqlErrors = new Counter({
+    name: 'identity_graphql_errors_total',
+    help: 'GraphQL errors returned, by code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(dataSource: DataSource) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'identity_' });
+    new Gauge({
+      name: 'identity_db_pool_connections',
+      help: 'MySQL pool connections: all open, free, and requests queued for one',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        // mysql2 has no public pool statistics; these fields are stable across its 3.x releases.
+        const pool = (dataSource.driver as unknown as { pool?: Mysql2PoolInternals }).pool;
+        if (pool === undefined) return;
+        this.set({ state: 'all' }, pool._allConnections?.length ?? 0);
+        this.set({ state: 'free' }, pool._freeConnections?.length ?? 0);
+        this.set({ state: 'queued' }, pool._connectionQueue?.length ?? 0);
+      },
+    });
+  }
+
+  /** Times the account lookup and counts its batch size. */
+  async timeLookup<T>(batchSize: number, lookup: () => Promise<T>): Promise<T> {
+    this.batchSize.observe(batchSize);
+    const end = this.sqlDuration.startTimer();
+    try {
+      const result = await lookup();
+      end({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      end({ outcome: 'error' });
+      throw error;
+    }
+  }
+}
