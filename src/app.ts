@@ -8,7 +8,7 @@ import { seedDemoData } from './db/demo-data';
 import { PolicyStageCache } from './db/policy-stage-cache';
 import type { QueryObserver } from './db/sql-logger';
 import { buildIdentitySchema } from './graphql/schema';
-import { limitRepresentations } from './graphql/limits';
+import { guardEntities } from './graphql/limits';
 import { createHttpServer } from './http/server';
 import { Metrics } from './observability/metrics';
 import { scheduleNotify, type NotifySchedule } from './notify/notify-schedule';
@@ -48,7 +48,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     await stageCache.start(config.policyRefreshSeconds);
 
     const { schema } = await buildIdentitySchema();
-    limitRepresentations(schema, config.maxRepresentations);
+    guardEntities(schema, config.maxRepresentations);
     const metrics = new Metrics(dataSource);
     const http = await createHttpServer({ config, schema, dataSource, stageCache, metrics, log, clock });
     const url = await http.listen({ port: config.port, host: config.host });

@@ -26,8 +26,17 @@ export interface GraphQLResponse {
 
 export const VERIFIED_VIEWER = { 'x-viewer-id': 'viewer-1', 'x-viewer-verified': 'true' };
 
-export async function startTestServer(env: Record<string, string | undefined>, now = new Date()): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string | undefined>,
+  now = new Date(),
+  options: { logLines?: string[] } = {},
+): Promise<TestServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  // With logLines, every JSON log line the service writes is collected there (to check what is never logged).
+  const log =
+    options.logLines === undefined
+      ? pino({ level: 'silent' })
+      : pino({ level: 'info' }, { write: (line: string) => void options.logLines!.push(line) });
   const queries: string[] = [];
   const server: TestServer = {
     app: undefined as unknown as App,
@@ -57,7 +66,7 @@ export async function startTestServer(env: Record<string, string | undefined>, n
     close: () => server.app.close(),
   };
   server.app = await startApp(config, {
-    log: pino({ level: 'silent' }),
+    log,
     observeQuery: (sql) => queries.push(sql),
     clock: () => server.now,
   });
