@@ -13,6 +13,8 @@ import { createHttpServer } from './http/server';
 import { Metrics } from './observability/metrics';
 import { scheduleNotify, type NotifySchedule } from './notify/notify-schedule';
 
+const DRAIN_DEADLINE_MS = 10_000;
+
 export interface AppOptions {
   log: Logger;
   /** Sees every SQL statement (tests count queries with it). */
@@ -51,6 +53,10 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     guardEntities(schema, config.maxRepresentations);
     const metrics = new Metrics(dataSource);
     const http = await createHttpServer({ config, schema, dataSource, stageCache, metrics, log, clock });
+    const closing = { value: false };
+    http.addHook('onSend', async (_request, reply) => {
+      if (closing.value) reply.header('connection', 'close'); // a keep-alive socket would outlive the drain
+    });
     const url = await http.listen({ port: config.port, host: config.host });
     const notifySchedule: NotifySchedule | undefined =
       config.notifyIntervalSeconds > 0
@@ -63,7 +69,11 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       stageCache,
       url: url.replace('0.0.0.0', '127.0.0.1'),
       async close() {
-        await http.close(); // stops accepting, drains in-flight requests
+        // Stop accepting, let in-flight requests finish (then close their keep-alive connections), and cut
+        // whatever is still open after the drain deadline.
+        closing.value = true;
+        const deadline = setTimeout(() => http.server.closeAllConnections(), DRAIN_DEADLINE_MS);
+        await http.close().finally(() => clearTimeout(deadline));
         await notifySchedule?.stop();
         stageCache.stop();
         await dataSource.destroy();
