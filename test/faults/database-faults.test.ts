@@ -2,7 +2,7 @@
 // the database. Requests never hang, never guess a real name, and the service recovers by itself.
 import { createTestDatabase, TEST_SERVER_URL, type TestDatabase } from '../support/database';
 import { anAccount, insertAccounts } from '../support/factories';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { startTcpProxy, type TcpProxy } from '../../scripts/tcp-proxy';
 import { startTestServer, USER_FIELDS, userRef, type TestServer } from '../support/server';
 
 const QUERY_TIMEOUT_MS = 500;

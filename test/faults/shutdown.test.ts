@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createTestDatabase, TEST_SERVER_URL, type TestDatabase } from '../support/database';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { startTcpProxy, type TcpProxy } from '../../scripts/tcp-proxy';
 
 const ENTRY = join(__dirname, '..', '..', 'dist', 'src', 'index.js'); // built by `pretest`
 

@@ -1,4 +1,4 @@
-// A TCP proxy of the tests' own between the service and MySQL, to break the database for real:
+// A TCP proxy of our own (tests and the fault load script) between the service and MySQL, to break the database for real:
 // `drop` cuts every connection and refuses new ones, `stall` keeps connections open but passes nothing,
 // `restore` goes back to forwarding.
 import net, { type Socket } from 'node:net';
