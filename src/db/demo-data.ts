@@ -1,6 +1,7 @@
 // A small data set for the embedded database: one account in every status under the default policy, so a
 // new user sees every label without importing anything. Dates are relative to start-up.
 import type { DataSource } from 'typeorm';
+import { newAccount } from './account-writes';
 import { Account } from './entities/account';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -8,17 +9,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function demoAccounts(now: Date): Account[] {
   const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
   const account = (fields: Partial<Account> & Pick<Account, 'userId'>): Account =>
-    Object.assign(new Account(), {
-      realName: null,
-      subjectKind: 'INDIVIDUAL',
-      verification: 'UNVERIFIED',
-      followerCount: 0,
-      category: null,
-      notifiedAt: null,
-      consent: 'NONE',
-      consentAt: null,
-      ...fields,
-    });
+    Object.assign(newAccount(fields.userId), { subjectKind: 'INDIVIDUAL' }, fields);
   return [
     // Above 1,000,000 followers, verified, consented: the name is shown.
     account({

@@ -1,21 +1,14 @@
 // Adding and removing policy stages. A stage in force is history: it is never removed, only superseded.
 import type { DataSource } from 'typeorm';
 import { stageIsInForce } from '../policy/disclosure';
-import type { DisclosureMode } from '../policy/types';
+import type { Stage } from '../policy/types';
 import { PolicyStage } from './entities/policy-stage';
 
 export class PolicyAdminError extends Error {
   override name = 'PolicyAdminError';
 }
 
-export interface NewStage {
-  name: string;
-  minFollowers: number;
-  categories: string[] | null;
-  effectiveFrom: Date;
-  noticeDays: number;
-  mode: DisclosureMode;
-}
+export type NewStage = Omit<Stage, 'id'>;
 
 export async function addStage(dataSource: DataSource, stage: NewStage): Promise<PolicyStage> {
   const repository = dataSource.getRepository(PolicyStage);

@@ -6,48 +6,11 @@ import { startPostsSubgraph } from '../../examples/posts-subgraph';
 import type { RunningServer } from '../../examples/serve';
 import { startUsersSubgraph } from '../../examples/users-subgraph';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { anAccount, daysAfter, insertAccounts } from '../support/factories';
+import { insertAccounts } from '../support/factories';
+import { accountsInEveryStatus, NOW } from '../support/every-status';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server';
 
-const NOW = new Date('2026-11-25T08:00:00Z');
-const daysAgo = (days: number) => daysAfter(NOW, -days);
-
-const accounts = {
-  disclosed: anAccount({
-    userId: 'disclosed',
-    realName: 'Zhang Wei',
-    followerCount: 2_400_000,
-    notifiedAt: daysAgo(40),
-    consent: 'YES',
-    consentAt: daysAgo(35),
-  }),
-  organization: anAccount({
-    userId: 'organization',
-    realName: 'Evening News Media Co., Ltd.',
-    subjectKind: 'ORGANIZATION',
-    followerCount: 1_300_000,
-    notifiedAt: daysAgo(30),
-    consent: 'YES',
-    consentAt: daysAgo(29),
-  }),
-  notice: anAccount({ userId: 'notice', realName: 'Li Na', followerCount: 720_000, notifiedAt: daysAgo(2) }),
-  refused: anAccount({
-    userId: 'refused',
-    realName: 'Wang Fang',
-    followerCount: 1_800_000,
-    notifiedAt: daysAgo(20),
-    consent: 'NO',
-    consentAt: daysAgo(18),
-  }),
-  unverified: anAccount({
-    userId: 'unverified',
-    realName: 'Chen Jing',
-    verification: 'REVOKED',
-    followerCount: 3_100_000,
-    notifiedAt: daysAgo(25),
-  }),
-  small: anAccount({ userId: 'small', realName: 'Zhao Lei', followerCount: 12_000 }),
-};
+const accounts = accountsInEveryStatus;
 const REAL_NAMES = Object.values(accounts).map((account) => account.realName as string);
 
 const users: PlatformUser[] = [

@@ -1,49 +1,14 @@
 // The subgraph as the router sees it: _entities over HTTP, against a real MySQL database.
+import { accountsInEveryStatus, daysAgo, NOW } from '../support/every-status';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { anAccount, daysAfter, insertAccounts } from '../support/factories';
 import { startTestServer, USER_FIELDS, userRef, VERIFIED_VIEWER, type TestServer } from '../support/server';
-
-const NOW = new Date('2026-11-25T08:00:00Z');
-const daysAgo = (days: number) => daysAfter(NOW, -days);
 
 let database: TestDatabase;
 let server: TestServer;
 
 const accounts = {
-  small: anAccount({ userId: 'small', followerCount: 12_000 }),
-  disclosed: anAccount({
-    userId: 'disclosed',
-    realName: 'Zhang Wei',
-    followerCount: 2_400_000,
-    notifiedAt: daysAgo(40),
-    consent: 'YES',
-    consentAt: daysAgo(35),
-  }),
-  organization: anAccount({
-    userId: 'organization',
-    realName: 'Evening News Media Co., Ltd.',
-    subjectKind: 'ORGANIZATION',
-    followerCount: 1_300_000,
-    notifiedAt: daysAgo(30),
-    consent: 'YES',
-    consentAt: daysAgo(29),
-  }),
-  notice: anAccount({ userId: 'notice', realName: 'Li Na', followerCount: 720_000, notifiedAt: daysAgo(2) }),
-  refused: anAccount({
-    userId: 'refused',
-    realName: 'Wang Fang',
-    followerCount: 1_800_000,
-    notifiedAt: daysAgo(20),
-    consent: 'NO',
-    consentAt: daysAgo(18),
-  }),
-  unverified: anAccount({
-    userId: 'unverified',
-    realName: 'Chen Jing',
-    verification: 'REVOKED',
-    followerCount: 3_100_000,
-    notifiedAt: daysAgo(25),
-  }),
+  ...accountsInEveryStatus,
   voluntary: anAccount({
     userId: 'voluntary',
     realName: 'Sun Li',
