@@ -44,6 +44,7 @@ const environmentSchema = z.object({
   POLICY_REFRESH_SECONDS: integerFromEnv(1, 86400).default(30),
   MAX_IN_LIST: integerFromEnv(1, 10000).default(1000),
   NOTIFY_INTERVAL_SECONDS: integerFromEnv(0, 86400).default(300),
+  INLINE_TRACING: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -63,6 +64,8 @@ export interface Config {
   maxInList: number;
   /** How often the server runs notify itself; 0 leaves it to `identity-labels notify`. */
   notifyIntervalSeconds: number;
+  /** Federated traces (ftv1) for a router that asks for them; off: they cost on every field. */
+  inlineTracing: boolean;
   logLevel: string;
 }
 
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policyRefreshSeconds: parsed.POLICY_REFRESH_SECONDS,
     maxInList: parsed.MAX_IN_LIST,
     notifyIntervalSeconds: parsed.NOTIFY_INTERVAL_SECONDS,
+    inlineTracing: parsed.INLINE_TRACING,
     logLevel: parsed.LOG_LEVEL,
   };
 }

@@ -14,6 +14,7 @@ describe('configuration', () => {
       policyRefreshSeconds: 30,
       maxInList: 1000,
       notifyIntervalSeconds: 300,
+      inlineTracing: false,
       logLevel: 'info',
     });
   });

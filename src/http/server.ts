@@ -1,6 +1,5 @@
 // The HTTP face of the subgraph: POST /graphql for the router, GET /health and GET /ready for the platform.
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -13,6 +12,7 @@ import type { PolicyStageCache } from '../db/policy-stage-cache';
 import type { RequestContext } from '../graphql/context';
 import { createIdentityLoader } from '../loaders/identity-loader';
 import { identityLabel } from '../policy/label';
+import { subgraphPlugins } from './apollo-plugins';
 import { viewerFromHeaders } from './viewer';
 
 export interface HttpServerDeps {
@@ -65,7 +65,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     stopOnTerminationSignals: false, // index.ts owns SIGTERM: drain HTTP, then close the pool, then exit 0
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => maskInternalError(formatted, log, error),
-    plugins: [ApolloServerPluginUsageReportingDisabled()],
+    plugins: subgraphPlugins(config),
   });
   await apollo.start();
 
