@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
+import { AccountCache } from './db/account-cache';
+import { findAccounts } from './db/accounts';
 import { isEmbedded, openDatabase } from './db/data-source';
 import { seedDemoData } from './db/demo-data';
 import { PolicyStageCache } from './db/policy-stage-cache';
@@ -44,12 +46,15 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     const stageCache = new PolicyStageCache(dataSource, log);
     await stageCache.start(config.policyRefreshSeconds);
 
+    const accounts = new AccountCache((userIds) => findAccounts(dataSource, userIds), config.accountCache);
     const { schema } = await buildIdentitySchema();
-    const http = await createHttpServer({ config, schema, dataSource, stageCache, log, clock });
+    const http = await createHttpServer({ config, schema, dataSource, accounts, stageCache, log, clock });
     const url = await http.listen({ port: config.port, host: config.host });
     const notifySchedule: NotifySchedule | undefined =
       config.notifyIntervalSeconds > 0
-        ? scheduleNotify(dataSource, config.notifyIntervalSeconds, config.hysteresisRatio, clock, log)
+        ? scheduleNotify(dataSource, config.notifyIntervalSeconds, config.hysteresisRatio, clock, log, () =>
+            accounts.forgetAll(),
+          )
         : undefined;
 
     return {

@@ -15,6 +15,7 @@ describe('configuration', () => {
       maxInList: 1000,
       notifyIntervalSeconds: 300,
       inlineTracing: false,
+      accountCache: { ttlMs: 0, maxEntries: 100_000 },
       logLevel: 'info',
     });
   });

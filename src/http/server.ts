@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { setRealNameConsent } from '../consent/set-consent';
-import { findAccounts } from '../db/accounts';
+import type { AccountCache } from '../db/account-cache';
 import type { PolicyStageCache } from '../db/policy-stage-cache';
 import type { RequestContext } from '../graphql/context';
 import { createIdentityLoader } from '../loaders/identity-loader';
@@ -19,6 +19,8 @@ export interface HttpServerDeps {
   config: Config;
   schema: GraphQLSchema;
   dataSource: DataSource;
+  /** The account reads of the read path (through the cross-request row cache when it is on). */
+  accounts: AccountCache;
   stageCache: PolicyStageCache;
   log: Logger;
   clock: () => Date;
@@ -50,7 +52,7 @@ async function databaseIsReachable(dataSource: DataSource): Promise<boolean> {
 }
 
 export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
-  const { config, schema, dataSource, stageCache, log, clock } = deps;
+  const { config, schema, dataSource, accounts, stageCache, log, clock } = deps;
   const app = Fastify({
     loggerInstance: log,
     // Probes hit every few seconds; their log lines would drown the requests that matter.
@@ -82,7 +84,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
         displayNameFormat: config.displayNameFormat,
         stages,
         identities: createIdentityLoader({
-          findAccounts: (userIds) => findAccounts(dataSource, userIds),
+          findAccounts: (userIds) => accounts.find(userIds),
           stages,
           now: clock,
           viewer,
@@ -96,7 +98,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
             stages: stages(),
             rules: settings,
             now,
-          });
+          }).finally(() => accounts.forget([userId])); // committed (or not): the next read is from the database
           return identityLabel(account, stages(), now, viewer, settings);
         },
       };
