@@ -1,33 +1,65 @@
 // Federation entry points: the router sends representations, these turn them into resolved entities.
-// Every reference goes through the request's identity loader here, in the same tick, so one _entities
-// request becomes one batch.
+// Reading a representation (checking its key and @requires fields) is kept apart from loading its label, so
+// that the `_entities` resolver (entities.ts) can read them all, load every label in one batch, and build
+// the entities without a promise each. The __resolveReference resolvers do the same one at a time; they
+// serve what entities.ts hands back to the federation library.
 import { badUserInput, requireUserId } from '../errors';
+import type { IdentityLabelView } from '../policy/label';
 import type { RequestContext } from './context';
 import type { ResolvedPost } from './types/post';
 import type { ResolvedUser } from './types/user';
 
-type Representation = Record<string, unknown>;
+export type Representation = Record<string, unknown>;
 
-async function resolveUserReference(representation: Representation, context: RequestContext): Promise<ResolvedUser> {
-  const id = requireUserId(representation.id, 'User representation "id"');
-  const label = await context.identities.load(id);
-  return { id, nickname: representation.nickname, verifiedRealName: label.realName, identityLabel: label };
+/** A checked representation: the user whose label it needs (null: none), and the entity made from that label. */
+export interface EntityReference {
+  userId: string | null;
+  entity(label: IdentityLabelView | null): ResolvedUser | ResolvedPost;
 }
 
-async function resolvePostReference(representation: Representation, context: RequestContext): Promise<ResolvedPost> {
+export function userReference(representation: Representation): EntityReference {
+  const id = requireUserId(representation.id, 'User representation "id"');
+  return {
+    userId: id,
+    entity: (label): ResolvedUser => ({
+      __typename: 'User',
+      id,
+      nickname: representation.nickname,
+      verifiedRealName: label!.realName,
+      identityLabel: label!,
+    }),
+  };
+}
+
+export function postReference(representation: Representation): EntityReference {
   const id = representation.id;
   if (typeof id !== 'string' || id.length === 0)
     throw badUserInput('Post representation "id" must be a non-empty string');
   const author = representation.author;
   if (author === undefined || author === null || typeof author !== 'object') {
-    return { id, authorNickname: undefined, authorLabel: null };
+    return {
+      userId: null,
+      entity: (): ResolvedPost => ({ __typename: 'Post', id, authorNickname: undefined, authorLabel: null }),
+    };
   }
   const { id: authorId, nickname } = author as Representation;
-  const label = await context.identities.load(requireUserId(authorId, `Post ${id} representation "author.id"`));
-  return { id, authorNickname: nickname, authorLabel: label };
+  return {
+    userId: requireUserId(authorId, `Post ${id} representation "author.id"`),
+    entity: (label): ResolvedPost => ({ __typename: 'Post', id, authorNickname: nickname, authorLabel: label }),
+  };
+}
+
+async function resolveReference(reference: EntityReference, context: RequestContext) {
+  return reference.entity(reference.userId === null ? null : await context.identities.load(reference.userId));
 }
 
 export const referenceResolvers = {
-  User: { __resolveReference: resolveUserReference },
-  Post: { __resolveReference: resolvePostReference },
+  User: {
+    __resolveReference: (representation: Representation, context: RequestContext) =>
+      resolveReference(userReference(representation), context),
+  },
+  Post: {
+    __resolveReference: (representation: Representation, context: RequestContext) =>
+      resolveReference(postReference(representation), context),
+  },
 };
