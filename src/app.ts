@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
+import { AccountCache } from './db/account-cache';
+import { findAccounts } from './db/accounts';
 import { migrateDatabase, openDatabase } from './db/data-source';
 import { seedDemoData } from './db/demo-data';
 import { PolicyStageCache } from './db/policy-stage-cache';
@@ -49,10 +51,15 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     const stageCache = new PolicyStageCache(dataSource, log);
     await stageCache.start(config.policyRefreshSeconds);
 
+    const metrics = new Metrics(dataSource);
+    // Every database read of the read path: timed, bounded in time, through the row cache when it is on.
+    const accounts = new AccountCache(
+      (userIds) => metrics.timeLookup(userIds.length, () => findAccounts(dataSource, userIds, config.dbQueryTimeoutMs)),
+      config.accountCache,
+    );
     const { schema } = await buildIdentitySchema();
     guardEntities(schema, config.maxRepresentations);
-    const metrics = new Metrics(dataSource);
-    const http = await createHttpServer({ config, schema, dataSource, stageCache, metrics, log, clock });
+    const http = await createHttpServer({ config, schema, dataSource, accounts, stageCache, metrics, log, clock });
     const closing = { value: false };
     http.addHook('onSend', async (_request, reply) => {
       if (closing.value) reply.header('connection', 'close'); // a keep-alive socket would outlive the drain
@@ -60,7 +67,9 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     const url = await http.listen({ port: config.port, host: config.host });
     const notifySchedule: NotifySchedule | undefined =
       config.notifyIntervalSeconds > 0
-        ? scheduleNotify(dataSource, config.notifyIntervalSeconds, config.hysteresisRatio, clock, log)
+        ? scheduleNotify(dataSource, config.notifyIntervalSeconds, config.hysteresisRatio, clock, log, () =>
+            accounts.forgetAll(),
+          )
         : undefined;
 
     return {

@@ -56,6 +56,9 @@ const environmentSchema = z.object({
   POLICY_REFRESH_SECONDS: integerFromEnv(1, 86400).default(30),
   MAX_IN_LIST: integerFromEnv(1, 10000).default(1000),
   NOTIFY_INTERVAL_SECONDS: integerFromEnv(0, 86400).default(300),
+  INLINE_TRACING: booleanFromEnv.default(false),
+  ACCOUNT_CACHE_TTL_MS: integerFromEnv(0, 3_600_000).default(0),
+  ACCOUNT_CACHE_MAX_ENTRIES: integerFromEnv(1, 10_000_000).default(100_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -89,6 +92,10 @@ export interface Config {
   maxInList: number;
   /** How often the server runs notify itself; 0 leaves it to `identity-labels notify`. */
   notifyIntervalSeconds: number;
+  /** Federated traces (ftv1) for a router that asks for them; off: they cost on every field. */
+  inlineTracing: boolean;
+  /** Account rows shared across requests (facts only; the label is decided per request): 0 ms is off. */
+  accountCache: { ttlMs: number; maxEntries: number };
   logLevel: string;
 }
 
@@ -139,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policyRefreshSeconds: parsed.POLICY_REFRESH_SECONDS,
     maxInList: parsed.MAX_IN_LIST,
     notifyIntervalSeconds: parsed.NOTIFY_INTERVAL_SECONDS,
+    inlineTracing: parsed.INLINE_TRACING,
+    accountCache: { ttlMs: parsed.ACCOUNT_CACHE_TTL_MS, maxEntries: parsed.ACCOUNT_CACHE_MAX_ENTRIES },
     logLevel: parsed.LOG_LEVEL,
   };
 }

@@ -30,6 +30,10 @@ export function identityUnavailable(cause: unknown): GraphQLError {
   });
 }
 
+export function isIdentityUnavailable(error: unknown): error is GraphQLError {
+  return error instanceof GraphQLError && error.extensions.code === ErrorCode.IDENTITY_UNAVAILABLE;
+}
+
 /** Checks a user id taken from a representation; `where` says which field it came from. */
 export function requireUserId(value: unknown, where: string): string {
   if (typeof value !== 'string') {

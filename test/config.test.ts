@@ -25,6 +25,8 @@ describe('configuration', () => {
       policyRefreshSeconds: 30,
       maxInList: 1000,
       notifyIntervalSeconds: 300,
+      inlineTracing: false,
+      accountCache: { ttlMs: 0, maxEntries: 100_000 },
       logLevel: 'info',
     });
   });

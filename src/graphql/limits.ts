@@ -58,12 +58,16 @@ export function guardEntities(schema: GraphQLSchema, maxRepresentations: number)
     }
     if (representations.every(usable)) return resolve(source, args, context, info);
     const resolved = resolve(source, { ...args, representations: representations.filter(usable) }, context, info);
-    let next = 0;
     // graphql-js turns an Error in a list into an error for that item alone.
-    return representations.map((representation, index) => {
-      const problem = representationProblem(representation, entityTypes);
-      if (problem === undefined) return (resolved as unknown[])[next++];
-      return new GraphQLError(`representation ${index} ${problem}`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+    return Promise.resolve(resolved as unknown[]).then((values) => {
+      let next = 0;
+      return representations.map((representation, index) => {
+        const problem = representationProblem(representation, entityTypes);
+        if (problem === undefined) return values[next++];
+        return new GraphQLError(`representation ${index} ${problem}`, {
+          extensions: { code: ErrorCode.BAD_USER_INPUT },
+        });
+      });
     });
   };
 }

@@ -1,42 +1,70 @@
 // Federation entry points: the router sends representations, these turn them into resolved entities.
-// Every reference goes through the request's identity loader here, in the same tick, so one _entities
-// request becomes one batch. When the account data cannot be read, the entity still resolves: its fields
-// decide how to degrade (displayName falls back to the nickname, never to a guess).
-import { GraphQLError } from 'graphql';
-import { badUserInput, ErrorCode, requireUserId } from '../errors';
+// Reading a representation (checking its key and @requires fields) is kept apart from loading its label, so
+// that the `_entities` resolver (entities.ts) can read them all, load every label in one batch, and build
+// the entities without a promise each. The __resolveReference resolvers do the same one at a time; they
+// serve what entities.ts hands back to the federation library.
+// When the account data cannot be read, the entity still resolves with the IDENTITY_UNAVAILABLE error as
+// its label: its fields decide how to degrade (displayName falls back to the nickname, never to a guess).
+import type { GraphQLError } from 'graphql';
+import { badUserInput, isIdentityUnavailable, requireUserId } from '../errors';
 import type { IdentityLabelView } from '../policy/label';
 import type { RequestContext } from './context';
 import type { ResolvedPost } from './types/post';
 import type { ResolvedUser } from './types/user';
 
-type Representation = Record<string, unknown>;
+export type Representation = Record<string, unknown>;
 
-function loadLabel(context: RequestContext, userId: string): Promise<IdentityLabelView | GraphQLError> {
-  return context.identities.load(userId).catch((error: unknown) => {
-    if (error instanceof GraphQLError && error.extensions.code === ErrorCode.IDENTITY_UNAVAILABLE) return error;
-    throw error;
-  });
+/** A label, or the IDENTITY_UNAVAILABLE error that stands in for it. */
+export type LoadedLabel = IdentityLabelView | GraphQLError;
+
+/** A checked representation: the user whose label it needs (null: none), and the entity made from that label. */
+export interface EntityReference {
+  userId: string | null;
+  entity(label: LoadedLabel | null): ResolvedUser | ResolvedPost;
 }
 
-async function resolveUserReference(representation: Representation, context: RequestContext): Promise<ResolvedUser> {
+export function userReference(representation: Representation): EntityReference {
   const id = requireUserId(representation.id, 'User representation "id"');
-  return { id, nickname: representation.nickname, label: await loadLabel(context, id) };
+  return {
+    userId: id,
+    entity: (label): ResolvedUser => ({ __typename: 'User', id, nickname: representation.nickname, label: label! }),
+  };
 }
 
-async function resolvePostReference(representation: Representation, context: RequestContext): Promise<ResolvedPost> {
+export function postReference(representation: Representation): EntityReference {
   const id = representation.id;
   if (typeof id !== 'string' || id.length === 0)
     throw badUserInput('Post representation "id" must be a non-empty string');
   const author = representation.author;
   if (author === undefined || author === null || typeof author !== 'object') {
-    return { id, authorNickname: undefined, authorLabel: null };
+    return {
+      userId: null,
+      entity: (): ResolvedPost => ({ __typename: 'Post', id, authorNickname: undefined, authorLabel: null }),
+    };
   }
   const { id: authorId, nickname } = author as Representation;
-  const userId = requireUserId(authorId, `Post ${id} representation "author.id"`);
-  return { id, authorNickname: nickname, authorLabel: await loadLabel(context, userId) };
+  return {
+    userId: requireUserId(authorId, `Post ${id} representation "author.id"`),
+    entity: (label): ResolvedPost => ({ __typename: 'Post', id, authorNickname: nickname, authorLabel: label }),
+  };
+}
+
+async function resolveReference(reference: EntityReference, context: RequestContext) {
+  if (reference.userId === null) return reference.entity(null);
+  const label = await context.identities.load(reference.userId).catch((error: unknown) => {
+    if (isIdentityUnavailable(error)) return error; // the entity resolves; its fields degrade
+    throw error;
+  });
+  return reference.entity(label);
 }
 
 export const referenceResolvers = {
-  User: { __resolveReference: resolveUserReference },
-  Post: { __resolveReference: resolvePostReference },
+  User: {
+    __resolveReference: (representation: Representation, context: RequestContext) =>
+      resolveReference(userReference(representation), context),
+  },
+  Post: {
+    __resolveReference: (representation: Representation, context: RequestContext) =>
+      resolveReference(postReference(representation), context),
+  },
 };

@@ -4,6 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
+import { resolveEntitiesInBatches } from './entities';
 import { referenceResolvers } from './references';
 import { ConsentResolver } from './resolvers/consent.resolver';
 import { PolicyResolver } from './resolvers/policy.resolver';
@@ -34,5 +35,6 @@ export async function buildIdentitySchema(): Promise<IdentitySchema> {
     resolvers[typeName] = { ...resolvers[typeName], ...typeResolvers };
   }
   const schema = buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as never }]);
+  resolveEntitiesInBatches(schema);
   return { schema, sdl };
 }

@@ -1,11 +1,6 @@
 // The HTTP face of the subgraph: POST /graphql for the router; /health, /ready and /metrics for the platform.
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import {
-  ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginInlineTraceDisabled,
-  ApolloServerPluginUsageReportingDisabled,
-} from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -13,13 +8,14 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { setRealNameConsent } from '../consent/set-consent';
-import { findAccounts } from '../db/accounts';
+import type { AccountCache } from '../db/account-cache';
 import type { PolicyStageCache } from '../db/policy-stage-cache';
 import type { RequestContext } from '../graphql/context';
 import { queryLimits } from '../graphql/limits';
 import { createIdentityLoader } from '../loaders/identity-loader';
 import type { Metrics } from '../observability/metrics';
 import { identityLabel } from '../policy/label';
+import { subgraphPlugins } from './apollo-plugins';
 import { databaseIsReachable } from './readiness';
 import { requireRouterSecret } from './router-auth';
 import { viewerFromHeaders } from './viewer';
@@ -28,6 +24,8 @@ export interface HttpServerDeps {
   config: Config;
   schema: GraphQLSchema;
   dataSource: DataSource;
+  /** The account reads of the read path (through the cross-request row cache when it is on). */
+  accounts: AccountCache;
   stageCache: PolicyStageCache;
   metrics: Metrics;
   log: Logger;
@@ -57,7 +55,7 @@ function countErrors(metrics: Metrics): ApolloServerPlugin<RequestContext> {
 }
 
 export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
-  const { config, schema, dataSource, stageCache, metrics, log, clock } = deps;
+  const { config, schema, dataSource, accounts, stageCache, metrics, log, clock } = deps;
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: config.maxBodyBytes,
@@ -87,9 +85,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     plugins: [
       ...limits.plugins,
       countErrors(metrics),
-      ApolloServerPluginUsageReportingDisabled(),
-      ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginInlineTraceDisabled(),
+      ...subgraphPlugins(config),
       ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
@@ -108,8 +104,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
         displayNameFormat: config.displayNameFormat,
         stages,
         identities: createIdentityLoader({
-          findAccounts: (userIds) =>
-            metrics.timeLookup(userIds.length, () => findAccounts(dataSource, userIds, config.dbQueryTimeoutMs)),
+          findAccounts: (userIds) => accounts.find(userIds),
           stages,
           now: clock,
           viewer,
@@ -123,7 +118,7 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
             stages: stages(),
             rules: settings,
             now,
-          });
+          }).finally(() => accounts.forget([userId])); // committed (or not): the next read is from the database
           return identityLabel(account, stages(), now, viewer, settings);
         },
       };

@@ -14,9 +14,12 @@ export function scheduleNotify(
   hysteresisRatio: number,
   clock: () => Date,
   log: Logger,
+  /** After a run that changed (or may have changed) accounts: the account cache forgets what it holds. */
+  onAccountsChanged: () => void = () => undefined,
 ): NotifySchedule {
   let running: Promise<void> | undefined;
   const runOnce = async () => {
+    let unchanged = false;
     try {
       const result = await notifyAccounts(dataSource, {
         stages: await loadPolicyStages(dataSource),
@@ -24,9 +27,12 @@ export function scheduleNotify(
         now: clock(),
         cause: 'server notify',
       });
-      if (result.notified > 0 || result.withdrawn > 0) log.info(result, 'notify run');
+      unchanged = result.notified === 0 && result.withdrawn === 0;
+      if (!unchanged) log.info(result, 'notify run');
     } catch (error) {
       log.warn({ err: error instanceof Error ? error.message : String(error) }, 'notify run failed, will retry');
+    } finally {
+      if (!unchanged) onAccountsChanged(); // a failed run may have committed some chunks
     }
   };
   const timer = setInterval(() => {

@@ -25,6 +25,8 @@ export class Post {
 
 /** What the reference resolver hands to the field resolvers. */
 export interface ResolvedPost {
+  /** Which member of the _Entity union this is. */
+  __typename: 'Post';
   id: string;
   /** As the router sent it (@requires); checked only where it is used. */
   authorNickname: unknown;

@@ -27,6 +27,8 @@ export class User {
 
 /** What the reference resolver hands to the field resolvers: the representation plus the decided label. */
 export interface ResolvedUser {
+  /** Which member of the _Entity union this is. */
+  __typename: 'User';
   id: string;
   /** As the router sent it (@requires); checked only where it is used. */
   nickname: unknown;

@@ -1,0 +1,88 @@
+// The benchmark's command line. Defaults fit a full run in under ten minutes on two shared cores.
+import { Command, InvalidArgumentError } from 'commander';
+
+export interface BenchOptions {
+  databaseUrl: string;
+  accounts: number;
+  /** Seconds of measured load per run, after `warmup` seconds whose results are thrown away. */
+  duration: number;
+  warmup: number;
+  connections: number;
+  /** References per `_entities` request; one run each. */
+  sizes: number[];
+  /** Pre-built request bodies per size, sent in rotation (random ids, so the id mix stays realistic). */
+  bodies: number;
+  /** ACCOUNT_CACHE_TTL_MS for the "cache on" runs. */
+  cacheTtlMs: number;
+  /** Keep an existing benchmark database with this many accounts instead of re-importing. */
+  reuseDatabase: boolean;
+  /** Start the subgraph with `node --cpu-prof`, profiles written to bench-results/profiles/. */
+  profile: boolean;
+  quick: boolean;
+}
+
+const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/identity_labels_bench';
+
+function positive(name: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return Number(value);
+  };
+}
+
+function sizeList(value: string): number[] {
+  const sizes = value.split(',').map((size) => Number(size.trim()));
+  if (sizes.some((size) => !Number.isInteger(size) || size <= 0)) {
+    throw new InvalidArgumentError('--sizes must be a comma-separated list of positive whole numbers');
+  }
+  return sizes;
+}
+
+export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const program = new Command('bench')
+    .description(
+      'Fills a benchmark database through the import command, measures the raw mysql2 lookup limit on it, then ' +
+        'drives the subgraph (production mode, in its own process) with _entities requests, cache off and on.',
+    )
+    .option('--quick', 'about 100,000 accounts and short runs (defaults below are for the full run)')
+    .option('--accounts <n>', 'accounts to import (default 1,000,000; --quick 100,000)', positive('--accounts'))
+    .option('--duration <s>', 'measured seconds per run (default 10; --quick 5)', positive('--duration'))
+    .option('--warmup <s>', 'warm-up seconds before each run (default 3; --quick 2)', positive('--warmup'))
+    .option('--connections <n>', 'concurrent connections / lookups', positive('--connections'), 16)
+    .option('--sizes <list>', 'references per _entities request', sizeList, [1, 100, 1000])
+    .option('--bodies <n>', 'pre-built request bodies per size, sent in rotation', positive('--bodies'), 200)
+    .option('--cache-ttl-ms <ms>', 'ACCOUNT_CACHE_TTL_MS for the cache-on runs', positive('--cache-ttl-ms'), 5000)
+    .option('--reuse-database', 'keep the benchmark database if it already holds --accounts accounts')
+    .option('--profile', 'run the subgraph with --cpu-prof (profiles in bench-results/profiles/)')
+    .addHelpText(
+      'after',
+      `\nThe database is BENCH_DATABASE_URL (default ${DEFAULT_DATABASE_URL}); it is dropped and recreated.`,
+    )
+    .parse(argv);
+  const given = program.opts<{
+    quick?: boolean;
+    accounts?: number;
+    duration?: number;
+    warmup?: number;
+    connections: number;
+    sizes: number[];
+    bodies: number;
+    cacheTtlMs: number;
+    reuseDatabase?: boolean;
+    profile?: boolean;
+  }>();
+  const quick = given.quick === true;
+  return {
+    databaseUrl: env.BENCH_DATABASE_URL || DEFAULT_DATABASE_URL,
+    accounts: given.accounts ?? (quick ? 100_000 : 1_000_000),
+    duration: given.duration ?? (quick ? 5 : 10),
+    warmup: given.warmup ?? (quick ? 2 : 3),
+    connections: given.connections,
+    sizes: given.sizes,
+    bodies: given.bodies,
+    cacheTtlMs: given.cacheTtlMs,
+    reuseDatabase: given.reuseDatabase === true,
+    profile: given.profile === true,
+    quick,
+  };
+}

@@ -1,0 +1,78 @@
+// A short-lived copy of account rows shared by all requests (ACCOUNT_CACHE_TTL_MS; 0, the default, turns it
+// off). It holds facts only, never a decision: the label and the viewer gate are computed from the row per
+// request, after the cache, so one viewer's answer can never be served to another.
+//
+// Staleness: a write made by this process (a consent answer, the server's notify run) is visible at once:
+// the rows are forgotten after the write, and a read that was in flight during a write does not fill the
+// cache. A write made elsewhere (the identity-labels command, another replica) is seen within the TTL.
+// Deadlines need no invalidation: the status is computed from the row and the current time on every request.
+import { LRUCache } from 'lru-cache';
+import type { AccountFacts } from '../policy/types';
+
+export interface AccountCacheSettings {
+  /** How long a row may be served from memory; 0 turns the cache off. */
+  ttlMs: number;
+  /** At most this many ids are held (least recently used go first). */
+  maxEntries: number;
+}
+
+/** An id the database has no row for: remembered too, most references in a feed are of such accounts. */
+const NO_ACCOUNT = Symbol('no account');
+
+type FindAccounts = (userIds: readonly string[]) => Promise<AccountFacts[]>;
+
+export class AccountCache {
+  private readonly rows: LRUCache<string, AccountFacts | typeof NO_ACCOUNT> | undefined;
+  /** Bumped by every forget(): a read that started before it must not store what it read. */
+  private generation = 0;
+
+  constructor(
+    private readonly findInDatabase: FindAccounts,
+    settings: AccountCacheSettings,
+  ) {
+    this.rows =
+      settings.ttlMs > 0
+        ? new LRUCache({ max: settings.maxEntries, ttl: settings.ttlMs, updateAgeOnGet: false })
+        : undefined;
+  }
+
+  /** The rows of these ids (unknown ids have none): cached ones from memory, the rest in one query. */
+  async find(userIds: readonly string[]): Promise<AccountFacts[]> {
+    const rows = this.rows;
+    if (rows === undefined) return this.findInDatabase(userIds);
+    const found: AccountFacts[] = [];
+    const missing: string[] = [];
+    for (const userId of userIds) {
+      const cached = rows.get(userId);
+      if (cached === undefined) missing.push(userId);
+      else if (cached !== NO_ACCOUNT) found.push(cached);
+    }
+    if (missing.length === 0) return found;
+    const generation = this.generation;
+    const read = await this.findInDatabase(missing);
+    const fresh = generation === this.generation;
+    const byUserId = new Map<string, AccountFacts>();
+    for (const account of read) {
+      // Shared by every request from now on: nobody may change it in place.
+      const shared = Object.freeze(account);
+      byUserId.set(account.userId, shared);
+      found.push(shared);
+    }
+    if (fresh) {
+      for (const userId of missing) rows.set(userId, byUserId.get(userId) ?? NO_ACCOUNT);
+    }
+    return found;
+  }
+
+  /** After this process changed these accounts (once the write is committed). */
+  forget(userIds: readonly string[]): void {
+    this.generation += 1;
+    for (const userId of userIds) this.rows?.delete(userId);
+  }
+
+  /** After a write whose accounts are not listed one by one (a notify run). */
+  forgetAll(): void {
+    this.generation += 1;
+    this.rows?.clear();
+  }
+}
