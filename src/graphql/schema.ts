@@ -2,14 +2,13 @@
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { isEnumType, isScalarType, parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { resolveEntitiesInBatches } from './entities';
+import { entityFieldResolvers } from './entity-fields';
 import { referenceResolvers } from './references';
 import { ConsentResolver } from './resolvers/consent.resolver';
 import { PolicyResolver } from './resolvers/policy.resolver';
-import { PostResolver } from './resolvers/post.resolver';
-import { UserResolver } from './resolvers/user.resolver';
 import { Post } from './types/post';
 import { User } from './types/user';
 
@@ -24,16 +23,26 @@ export interface IdentitySchema {
 
 export async function buildIdentitySchema(): Promise<IdentitySchema> {
   const typeGraphqlSchema = await buildSchema({
-    resolvers: [UserResolver, PostResolver, PolicyResolver, ConsentResolver],
+    resolvers: [PolicyResolver, ConsentResolver],
     orphanedTypes: [User, Post],
     validate: false,
     skipCheck: true, // the federation types (_entities, _service) are added by buildSubgraphSchema
   });
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema).trim()}\n`;
-  const resolvers = createResolversMap(typeGraphqlSchema) as Record<string, object>;
-  for (const [typeName, typeResolvers] of Object.entries(referenceResolvers)) {
-    resolvers[typeName] = { ...resolvers[typeName], ...typeResolvers };
+  // type-graphql wraps every field of every type in a resolver of its own; over the hundreds of entities of
+  // a feed request that was a large share of the time. Only the root operations keep type-graphql's
+  // resolvers; User and Post fields are plain functions; plain-data types (IdentityLabel, PolicyStage) use
+  // graphql-js's property access. Scalars and enums come from type-graphql as they are.
+  const generated = createResolversMap(typeGraphqlSchema) as Record<string, object>;
+  const resolvers: Record<string, object> = {};
+  for (const [typeName, typeResolvers] of Object.entries(generated)) {
+    const type = typeGraphqlSchema.getType(typeName);
+    if (isScalarType(type) || isEnumType(type)) resolvers[typeName] = typeResolvers;
   }
+  resolvers.Query = generated.Query;
+  resolvers.Mutation = generated.Mutation;
+  resolvers.User = { ...entityFieldResolvers.User, ...referenceResolvers.User };
+  resolvers.Post = { ...entityFieldResolvers.Post, ...referenceResolvers.Post };
   const schema = buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as never }]);
   resolveEntitiesInBatches(schema);
   return { schema, sdl };

@@ -10,14 +10,15 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
-export function secretMatches(expected: string, presented: unknown): boolean {
+export function secretMatches(expectedDigest: Buffer, presented: unknown): boolean {
   if (typeof presented !== 'string') return false;
-  return timingSafeEqual(digest(expected), digest(presented));
+  return timingSafeEqual(expectedDigest, digest(presented));
 }
 
 export function requireRouterSecret(secret: string) {
+  const expectedDigest = digest(secret);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (secretMatches(secret, request.headers[ROUTER_AUTHORIZATION_HEADER])) return;
+    if (secretMatches(expectedDigest, request.headers[ROUTER_AUTHORIZATION_HEADER])) return;
     await reply
       .code(401)
       .header('content-type', 'application/json; charset=utf-8')
