@@ -3,10 +3,12 @@ import { CreateAccounts1795590000000 } from './1795590000000-create-accounts';
 import { CreatePolicyStages1795590000001 } from './1795590000001-create-policy-stages';
 import { SeedDefaultPolicy1795590000002 } from './1795590000002-seed-default-policy';
 import { CreateAuditAndOutbox1795590000003 } from './1795590000003-create-audit-and-outbox';
+import { AddNotifiedStage1795590000004 } from './1795590000004-add-notified-stage';
 
 export const migrations = [
   CreateAccounts1795590000000,
   CreatePolicyStages1795590000001,
   SeedDefaultPolicy1795590000002,
   CreateAuditAndOutbox1795590000003,
+  AddNotifiedStage1795590000004,
 ];

@@ -12,6 +12,7 @@ const COLUMNS = [
   'follower_count',
   'category',
   'notified_at',
+  'notified_stage_id',
   'consent',
   'consent_at',
 ] as const;
@@ -43,6 +44,7 @@ export function accountFromRow(row: Record<string, unknown>): Account {
   account.followerCount = Number(row.follower_count);
   account.category = row.category as Account['category'];
   account.notifiedAt = dateFromColumn(row.notified_at);
+  account.notifiedStageId = row.notified_stage_id === null ? null : Number(row.notified_stage_id);
   account.consent = row.consent as Account['consent'];
   account.consentAt = dateFromColumn(row.consent_at);
   return account;
@@ -57,6 +59,7 @@ function rowParameters(account: Account): unknown[] {
     account.followerCount,
     account.category,
     datetimeParameter(account.notifiedAt),
+    account.notifiedStageId,
     account.consent,
     datetimeParameter(account.consentAt),
   ];

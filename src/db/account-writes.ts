@@ -39,6 +39,7 @@ export function newAccount(userId: string): Account {
     followerCount: 0,
     category: null,
     notifiedAt: null,
+    notifiedStageId: null,
     consent: 'NONE',
     consentAt: null,
   } satisfies Account);
@@ -52,6 +53,7 @@ export function sameAccount(a: Account, b: Account): boolean {
     a.followerCount === b.followerCount &&
     a.category === b.category &&
     a.notifiedAt?.getTime() === b.notifiedAt?.getTime() &&
+    a.notifiedStageId === b.notifiedStageId &&
     a.consent === b.consent &&
     a.consentAt?.getTime() === b.consentAt?.getTime()
   );

@@ -3,10 +3,14 @@
 import type { DataSource } from 'typeorm';
 import { newAccount } from './account-writes';
 import { Account } from './entities/account';
+import { PolicyStage } from './entities/policy-stage';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function demoAccounts(now: Date): Account[] {
+/** The seeded stages' ids by name: each notified demo account was told under one of them. */
+export type StageIds = Record<'initial' | 'expanded', number>;
+
+export function demoAccounts(now: Date, stageIds: StageIds): Account[] {
   const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
   const account = (fields: Partial<Account> & Pick<Account, 'userId'>): Account =>
     Object.assign(newAccount(fields.userId), { subjectKind: 'INDIVIDUAL' }, fields);
@@ -19,6 +23,7 @@ export function demoAccounts(now: Date): Account[] {
       followerCount: 2_400_000,
       category: 'current-affairs',
       notifiedAt: daysAgo(40),
+      notifiedStageId: stageIds.initial,
       consent: 'YES',
       consentAt: daysAgo(35),
     }),
@@ -31,6 +36,7 @@ export function demoAccounts(now: Date): Account[] {
       followerCount: 1_300_000,
       category: 'current-affairs',
       notifiedAt: daysAgo(30),
+      notifiedStageId: stageIds.initial,
       consent: 'YES',
       consentAt: daysAgo(29),
     }),
@@ -42,6 +48,7 @@ export function demoAccounts(now: Date): Account[] {
       followerCount: 720_000,
       category: 'finance',
       notifiedAt: daysAgo(2),
+      notifiedStageId: stageIds.expanded,
     }),
     // Subject and answered no: restricted, name hidden.
     account({
@@ -51,6 +58,7 @@ export function demoAccounts(now: Date): Account[] {
       followerCount: 1_800_000,
       category: 'law',
       notifiedAt: daysAgo(20),
+      notifiedStageId: stageIds.initial,
       consent: 'NO',
       consentAt: daysAgo(18),
     }),
@@ -62,6 +70,7 @@ export function demoAccounts(now: Date): Account[] {
       followerCount: 650_000,
       category: 'health',
       notifiedAt: daysAgo(30),
+      notifiedStageId: stageIds.expanded,
     }),
     // Subject but the verified name was revoked: nothing to show, restricted after the deadline.
     account({
@@ -71,6 +80,7 @@ export function demoAccounts(now: Date): Account[] {
       followerCount: 3_100_000,
       category: 'politics',
       notifiedAt: daysAgo(25),
+      notifiedStageId: stageIds.initial,
     }),
     // Below every threshold.
     account({
@@ -94,7 +104,9 @@ export function demoAccounts(now: Date): Account[] {
 }
 
 export async function seedDemoData(dataSource: DataSource, now: Date): Promise<number> {
-  const accounts = demoAccounts(now);
+  const stages = await dataSource.getRepository(PolicyStage).find();
+  const idOf = (name: string) => stages.find((stage) => stage.name === name)!.id;
+  const accounts = demoAccounts(now, { initial: idOf('initial'), expanded: idOf('expanded') });
   await dataSource.getRepository(Account).insert(accounts);
   return accounts.length;
 }

@@ -1,6 +1,6 @@
-// Tells accounts that became subject (notified-at + an outbox NOTICE), and withdraws the notice from accounts
-// that fell out of scope. Safe to run from several processes at once: every account is re-read under a row
-// lock before it is changed, so a second run finds it already notified and leaves it alone.
+// Tells accounts that became subject under a stage (notified-at, the stage, an outbox NOTICE), and withdraws
+// the notice from accounts that fell out of scope. Safe to run from several processes at once: every account
+// is re-read under a row lock before it is changed, so a second run finds it already done and leaves it.
 import { IsNull, MoreThan, MoreThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
 import { lockAccounts, saveAccountChanges, type AccountChange } from '../db/account-writes';
 import { Account } from '../db/entities/account';
@@ -9,6 +9,7 @@ import { governingStage, noticeDeadline, stageIsInForce } from '../policy/disclo
 import type { PolicyRules, Stage } from '../policy/types';
 
 export interface NotifyResult {
+  /** Notices sent: to accounts newly subject, and to accounts now governed by another stage. */
   notified: number;
   withdrawn: number;
 }
@@ -41,92 +42,106 @@ async function* userIdChunks(
   }
 }
 
-function outbox(manager: EntityManager, notifications: Partial<OutboxNotification>[]): Promise<unknown> {
-  if (notifications.length === 0) return Promise.resolve();
-  return manager
-    .createQueryBuilder()
-    .insert()
-    .into(OutboxNotification)
-    .values(notifications)
-    .updateEntity(false)
-    .execute();
+/**
+ * The account once told about this stage. A refusal given before this notice does not answer it: the
+ * account answers afresh. A consent stays (it discloses, voluntarily or not).
+ */
+function toldAbout(account: Account, stage: Stage, now: Date): Account {
+  const after = Object.assign(new Account(), account, { notifiedAt: now, notifiedStageId: stage.id });
+  if (account.consent === 'NO') Object.assign(after, { consent: 'NONE', consentAt: null });
+  return after;
 }
 
-async function notifyNewlySubject(dataSource: DataSource, options: NotifyOptions, chunkSize: number): Promise<number> {
-  const inForce = options.stages.filter((stage) => stageIsInForce(stage, options.now));
-  if (inForce.length === 0) return 0;
-  const lowestMinimum = Math.min(...inForce.map((stage) => stage.minFollowers));
-  let notified = 0;
-  const candidates = (after: string) => ({
-    notifiedAt: IsNull(),
-    followerCount: MoreThanOrEqual(lowestMinimum),
-    userId: MoreThan(after),
+/** The account once out of scope: no notice, and a refusal cleared with it (it answered that notice). */
+function letGo(account: Account): Account {
+  const after = Object.assign(new Account(), account, { notifiedAt: null, notifiedStageId: null });
+  if (account.consent === 'NO') Object.assign(after, { consent: 'NONE', consentAt: null });
+  return after;
+}
+
+function notice(userId: string, stage: Stage | null, now: Date): Partial<OutboxNotification> {
+  return {
+    userId,
+    kind: stage === null ? 'NOTICE_WITHDRAWN' : 'NOTICE',
+    stageName: stage?.name ?? null,
+    noticeDeadline: stage === null ? null : noticeDeadline(now, stage),
+    createdAt: now,
+    deliveredAt: null,
+  };
+}
+
+/** Locks one chunk, decides each account afresh under the lock, and stores changes, audit and outbox. */
+async function processChunk(
+  dataSource: DataSource,
+  userIds: string[],
+  options: NotifyOptions,
+  decide: (account: Account) => { after: Account; stage: Stage | null } | null,
+): Promise<{ notified: number; withdrawn: number }> {
+  return dataSource.transaction(async (manager: EntityManager) => {
+    const changes: AccountChange[] = [];
+    const notices: Partial<OutboxNotification>[] = [];
+    for (const before of (await lockAccounts(manager, userIds)).values()) {
+      const decision = decide(before);
+      if (decision === null) continue;
+      changes.push({ before, after: decision.after, cause: options.cause });
+      notices.push(notice(before.userId, decision.stage, options.now));
+    }
+    await saveAccountChanges(manager, changes, options.stages, options.now, options.rules);
+    if (notices.length > 0) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(OutboxNotification)
+        .values(notices)
+        .updateEntity(false)
+        .execute();
+    }
+    const withdrawn = notices.filter((sent) => sent.kind === 'NOTICE_WITHDRAWN').length;
+    return { notified: notices.length - withdrawn, withdrawn };
   });
-  for await (const userIds of userIdChunks(dataSource, candidates, chunkSize)) {
-    notified += await dataSource.transaction(async (manager) => {
-      const changes: AccountChange[] = [];
-      const notices: Partial<OutboxNotification>[] = [];
-      for (const before of (await lockAccounts(manager, userIds)).values()) {
-        if (before.notifiedAt !== null) continue; // another run got here first
-        const stage = governingStage(before, options.stages, options.now, options.rules);
-        if (stage === null) continue;
-        changes.push({
-          before,
-          after: Object.assign(new Account(), before, { notifiedAt: options.now }),
-          cause: options.cause,
-        });
-        notices.push({
-          userId: before.userId,
-          kind: 'NOTICE',
-          stageName: stage.name,
-          noticeDeadline: noticeDeadline(options.now, stage),
-          createdAt: options.now,
-          deliveredAt: null,
-        });
-      }
-      await saveAccountChanges(manager, changes, options.stages, options.now, options.rules);
-      await outbox(manager, notices);
-      return changes.length;
-    });
-  }
-  return notified;
-}
-
-async function withdrawOutOfScope(dataSource: DataSource, options: NotifyOptions, chunkSize: number): Promise<number> {
-  let withdrawn = 0;
-  const notifiedAccounts = (after: string) => ({ notifiedAt: Not(IsNull()), userId: MoreThan(after) });
-  for await (const userIds of userIdChunks(dataSource, notifiedAccounts, chunkSize)) {
-    withdrawn += await dataSource.transaction(async (manager) => {
-      const changes: AccountChange[] = [];
-      const notices: Partial<OutboxNotification>[] = [];
-      for (const before of (await lockAccounts(manager, userIds)).values()) {
-        if (before.notifiedAt === null) continue;
-        if (governingStage(before, options.stages, options.now, options.rules) !== null) continue;
-        // A refusal answered that notice; should the account cross a threshold again, it answers afresh.
-        // A consent stays: it is a voluntary disclosure now.
-        const after = Object.assign(new Account(), before, { notifiedAt: null });
-        if (before.consent === 'NO') Object.assign(after, { consent: 'NONE', consentAt: null });
-        changes.push({ before, after, cause: options.cause });
-        notices.push({
-          userId: before.userId,
-          kind: 'NOTICE_WITHDRAWN',
-          stageName: null,
-          noticeDeadline: null,
-          createdAt: options.now,
-          deliveredAt: null,
-        });
-      }
-      await saveAccountChanges(manager, changes, options.stages, options.now, options.rules);
-      await outbox(manager, notices);
-      return changes.length;
-    });
-  }
-  return withdrawn;
 }
 
 export async function notifyAccounts(dataSource: DataSource, options: NotifyOptions): Promise<NotifyResult> {
   const chunkSize = options.chunkSize ?? 500;
-  const notified = await notifyNewlySubject(dataSource, options, chunkSize);
-  const withdrawn = await withdrawOutOfScope(dataSource, options, chunkSize);
-  return { notified, withdrawn };
+  const result: NotifyResult = { notified: 0, withdrawn: 0 };
+  const add = (chunk: NotifyResult) => {
+    result.notified += chunk.notified;
+    result.withdrawn += chunk.withdrawn;
+  };
+  const govern = (account: Account) => governingStage(account, options.stages, options.now, options.rules);
+
+  // Accounts never notified that a stage in force now covers.
+  const inForce = options.stages.filter((stage) => stageIsInForce(stage, options.now));
+  if (inForce.length > 0) {
+    const lowestMinimum = Math.min(...inForce.map((stage) => stage.minFollowers));
+    const candidates = (after: string) => ({
+      notifiedAt: IsNull(),
+      followerCount: MoreThanOrEqual(lowestMinimum),
+      userId: MoreThan(after),
+    });
+    for await (const userIds of userIdChunks(dataSource, candidates, chunkSize)) {
+      add(
+        await processChunk(dataSource, userIds, options, (account) => {
+          if (account.notifiedAt !== null) return null; // another run got here first
+          const stage = govern(account);
+          return stage === null ? null : { after: toldAbout(account, stage, options.now), stage };
+        }),
+      );
+    }
+  }
+
+  // Accounts already notified: out of scope now (withdraw), or governed by another stage (tell them).
+  const notified = (after: string) => ({ notifiedAt: Not(IsNull()), userId: MoreThan(after) });
+  for await (const userIds of userIdChunks(dataSource, notified, chunkSize)) {
+    add(
+      await processChunk(dataSource, userIds, options, (account) => {
+        if (account.notifiedAt === null) return null;
+        const stage = govern(account);
+        if (stage === null) return { after: letGo(account), stage: null };
+        if (stage.id === account.notifiedStageId) return null;
+        return { after: toldAbout(account, stage, options.now), stage };
+      }),
+    );
+  }
+  return result;
 }

@@ -7,6 +7,7 @@ export const AUDIT_EVENTS = [
   'CONSENTED',
   'REFUSED',
   'WITHDRAWN',
+  'REFUSAL_CLEARED',
   'DISCLOSED',
   'DROPPED_OUT',
   'REAL_NAME_CHANGED',
@@ -24,11 +25,13 @@ export interface DisclosureChange {
 function fieldEvents(before: AccountFacts | undefined, after: AccountFacts): AuditEvent[] {
   const events: AuditEvent[] = [];
   if (before === undefined) return events; // a new account: only its status, below, is news
-  if (before.notifiedAt === null && after.notifiedAt !== null) events.push('NOTIFIED');
+  const toldAgain = before.notifiedAt !== null && after.notifiedStageId !== before.notifiedStageId;
+  if (after.notifiedAt !== null && (before.notifiedAt === null || toldAgain)) events.push('NOTIFIED');
   if (before.notifiedAt !== null && after.notifiedAt === null) events.push('DROPPED_OUT');
   if (before.consent !== 'YES' && after.consent === 'YES') events.push('CONSENTED');
   if (before.consent === 'YES' && after.consent === 'NO') events.push('WITHDRAWN');
   if (before.consent === 'NONE' && after.consent === 'NO') events.push('REFUSED');
+  if (before.consent === 'NO' && after.consent === 'NONE') events.push('REFUSAL_CLEARED');
   if (before.verification !== 'REVOKED' && after.verification === 'REVOKED') events.push('REAL_NAME_REVOKED');
   else if (before.realName !== after.realName) events.push('REAL_NAME_CHANGED');
   return events;

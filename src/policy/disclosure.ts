@@ -30,12 +30,18 @@ export function stageCoversCategory(stage: Stage, category: string | null): bool
   return category !== null && stage.categories.includes(category);
 }
 
+/** True when the account was told about this very stage (not an earlier or a later one). */
+export function notifiedUnder(account: AccountFacts, stage: Stage): boolean {
+  return account.notifiedAt !== null && account.notifiedStageId === stage.id;
+}
+
 /**
- * The follower count that keeps the account subject under this stage. A notified account stays subject
- * down to `hysteresisRatio` of the minimum, so that a count hovering around the threshold does not flicker.
+ * The follower count that keeps the account subject under this stage. An account notified under this stage
+ * stays subject down to `hysteresisRatio` of its minimum, so that a count hovering around the threshold does
+ * not flicker; under any other stage it must reach the minimum itself.
  */
 export function followerFloor(stage: Stage, account: AccountFacts, rules: PolicyRules): number {
-  return account.notifiedAt === null ? stage.minFollowers : stage.minFollowers * rules.hysteresisRatio;
+  return notifiedUnder(account, stage) ? stage.minFollowers * rules.hysteresisRatio : stage.minFollowers;
 }
 
 /**
@@ -66,8 +72,8 @@ function governsBefore(a: Stage, b: Stage): boolean {
 }
 
 /**
- * notified-at + the stage's notice days. The notice cannot run before the stage is in force, so an account
- * notified under an earlier stage gets its full notice period when a stricter stage starts.
+ * notified-at + the stage's notice days. The notice cannot run before the stage is in force (belt and
+ * braces: notify only notifies under stages in force).
  */
 export function noticeDeadline(notifiedAt: Date | null, stage: Stage): Date | null {
   if (notifiedAt === null) return null;
@@ -105,7 +111,9 @@ export function decideDisclosure(
     return NOT_SUBJECT;
   }
 
-  const deadline = noticeDeadline(account.notifiedAt, stage);
+  // A notice under another stage does not count for this one: until notify tells the account about this
+  // stage, its deadline is unknown and nothing is due.
+  const deadline = notifiedUnder(account, stage) ? noticeDeadline(account.notifiedAt, stage) : null;
   const deadlinePassed = deadline !== null && deadline.getTime() <= now.getTime();
   const decided = (status: DisclosureStatus, restricted: boolean, disclosedSince: Date | null = null): Disclosure => ({
     status,

@@ -25,6 +25,8 @@ export interface AccountFacts {
   followerCount: number;
   category: string | null;
   notifiedAt: Date | null;
+  /** The stage the account was notified under; its deadline and hysteresis margin are that stage's only. */
+  notifiedStageId: number | null;
   consent: ConsentAnswer;
   consentAt: Date | null;
 }

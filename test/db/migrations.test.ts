@@ -23,6 +23,7 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'CreatePolicyStages1795590000001',
     'SeedDefaultPolicy1795590000002',
     'CreateAuditAndOutbox1795590000003',
+    'AddNotifiedStage1795590000004',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
 });
@@ -70,7 +71,7 @@ it.each([
 });
 
 it('undo completely, newest first', async () => {
-  for (let step = 0; step < 4; step += 1) await dataSource.undoLastMigration();
+  for (let step = 0; step < 5; step += 1) await dataSource.undoLastMigration();
   const tables = await dataSource.query(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations'",
   );

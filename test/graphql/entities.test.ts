@@ -1,5 +1,5 @@
 // The subgraph as the router sees it: _entities over HTTP, against a real MySQL database.
-import { accountsInEveryStatus, daysAgo, NOW } from '../support/every-status';
+import { accountsInEveryStatus, daysAgo, EXPANDED_STAGE_ID, NOW } from '../support/every-status';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { anAccount, daysAfter, insertAccounts } from '../support/factories';
 import { startTestServer, USER_FIELDS, userRef, VERIFIED_VIEWER, type TestServer } from '../support/server';
@@ -16,7 +16,13 @@ const accounts = {
     consent: 'YES',
     consentAt: daysAgo(100),
   }),
-  hovering: anAccount({ userId: 'hovering', realName: 'Zhou Min', followerCount: 460_000, notifiedAt: daysAgo(3) }),
+  hovering: anAccount({
+    userId: 'hovering',
+    realName: 'Zhou Min',
+    followerCount: 460_000,
+    notifiedAt: daysAgo(3),
+    notifiedStageId: EXPANDED_STAGE_ID,
+  }),
 };
 const REAL_NAMES = Object.values(accounts).map((account) => account.realName as string);
 

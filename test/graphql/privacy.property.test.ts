@@ -51,12 +51,18 @@ it('no response carries a real name that is not due', async () => {
       const server = servers.get(setting)!;
       const dataSource = server.app.dataSource;
       await dataSource.getRepository(Account).clear();
-      await insertAccounts(dataSource, accounts);
       await replaceStages(dataSource, stages);
       await server.app.stageCache.refresh();
       server.now = now;
-      // The stages the server decides from, with the ids the database gave them.
+      // The stages the server decides from, with the ids the database gave them; the accounts' notified
+      // stage (1-4 in the generator) is mapped onto those, so that notices and hysteresis do apply.
       const storedStages = server.app.stageCache.current();
+      const stored = accounts.map((account) => ({
+        ...account,
+        notifiedStageId:
+          account.notifiedStageId === null ? null : (storedStages[account.notifiedStageId - 1]?.id ?? null),
+      }));
+      await insertAccounts(dataSource, stored);
 
       const representations = accounts.flatMap((account, index) => [
         { __typename: 'User', id: account.userId, nickname },
@@ -71,7 +77,7 @@ it('no response carries a real name that is not due', async () => {
       );
       expect(body.errors).toBeUndefined();
 
-      for (const account of accounts) {
+      for (const account of stored) {
         if (account.realName === null) continue;
         const mayShow = realNameMayBeShown(account, [...storedStages], now, viewer, setting);
         if (!mayShow) expect(text).not.toContain(account.realName);

@@ -131,6 +131,29 @@ it('notifies under a stage limited to categories only the accounts in them, and 
   await first.query("DELETE FROM policy_stages WHERE name = 'finance'");
 });
 
+it('tells an account about a stricter stage that now governs it; its earlier refusal no longer counts', async () => {
+  await insertAccounts(first, [anAccount({ userId: 'analyst', followerCount: 600_000, category: 'finance' })]);
+  await notify(first); // told under "expanded"
+  await first.getRepository(Account).update({ userId: 'analyst' }, { consent: 'NO', consentAt: NOW });
+  await first.query(
+    "INSERT INTO policy_stages (name, min_followers, categories, effective_from, notice_days, mode) VALUES ('finance-now', 100000, '[\"finance\"]', '2026-11-01 00:00:00', 5, 'MANDATORY')",
+  );
+  const later = daysAfter(NOW, 1);
+  expect(await notify(first, later)).toEqual({ notified: 1, withdrawn: 0 });
+  const [stage] = await first.query("SELECT id FROM policy_stages WHERE name = 'finance-now'");
+  expect(await account('analyst')).toMatchObject({ notifiedAt: later, notifiedStageId: stage.id, consent: 'NONE' });
+  expect((await outbox()).map(({ stageName, noticeDeadline }) => [stageName, noticeDeadline])).toEqual([
+    ['expanded', daysAfter(NOW, 9)],
+    ['finance-now', daysAfter(later, 5)],
+  ]);
+  const events = (
+    await first.getRepository(AuditEntry).find({ where: { userId: 'analyst' }, order: { id: 'ASC' } })
+  ).map((entry) => entry.event);
+  expect(events).toEqual(['NOTIFIED', 'NOTIFIED', 'REFUSAL_CLEARED']);
+  expect(await notify(first, later)).toEqual({ notified: 0, withdrawn: 0 });
+  await first.query("DELETE FROM policy_stages WHERE name = 'finance-now'");
+});
+
 it('`identity-labels notify` prints what it did', async () => {
   await insertAccounts(first, [anAccount({ userId: 'cli', followerCount: 5_000_000 })]);
   const result = await runCli(['notify'], { DATABASE_URL: database.url });

@@ -73,12 +73,12 @@ describe('hysteresis', () => {
   const notifiedAt = new Date('2026-01-01T00:00:00Z');
 
   it('a notified account stays subject down to 90% of the minimum', () => {
-    const account = anAccount({ followerCount: 450_000, notifiedAt });
+    const account = anAccount({ followerCount: 450_000, notifiedAt, notifiedStageId: expanded.id });
     expect(decideDisclosure(account, stages, now, rules).stage).toBe(expanded);
   });
 
   it('a notified account drops out below 90% of the minimum', () => {
-    const account = anAccount({ followerCount: 449_999, notifiedAt });
+    const account = anAccount({ followerCount: 449_999, notifiedAt, notifiedStageId: expanded.id });
     expect(decideDisclosure(account, stages, now, rules).status).toBe('NOT_SUBJECT');
   });
 
@@ -86,8 +86,19 @@ describe('hysteresis', () => {
     expect(decideDisclosure(anAccount({ followerCount: 450_000 }), stages, now, rules).status).toBe('NOT_SUBJECT');
   });
 
+  it('the margin belongs to the stage the account was notified under, not to a stricter one it never reached', () => {
+    const finance = aStage({ minFollowers: 1_000_000, categories: ['finance'], mode: 'MANDATORY' });
+    const account = anAccount({
+      followerCount: 950_000,
+      category: 'finance',
+      notifiedAt,
+      notifiedStageId: expanded.id,
+    });
+    expect(governingStage(account, [expanded, finance], now, rules)).toBe(expanded);
+  });
+
   it('the ratio is configurable', () => {
-    const account = anAccount({ followerCount: 450_000, notifiedAt });
+    const account = anAccount({ followerCount: 450_000, notifiedAt, notifiedStageId: expanded.id });
     expect(decideDisclosure(account, stages, now, { hysteresisRatio: 0.95 }).status).toBe('NOT_SUBJECT');
   });
 });
@@ -110,7 +121,8 @@ describe('notice deadline', () => {
 describe('statuses over time, CONSENT stage', () => {
   const notifiedAt = new Date('2026-11-01T00:00:00Z');
   const deadline = new Date('2026-11-10T00:00:00Z'); // expanded: 9 days
-  const subject = (fields = {}) => anAccount({ followerCount: 600_000, notifiedAt, ...fields });
+  const subject = (fields = {}) =>
+    anAccount({ followerCount: 600_000, notifiedAt, notifiedStageId: expanded.id, ...fields });
 
   it('NOTICE before notification, with no deadline yet', () => {
     expect(decideDisclosure(subject({ notifiedAt: null }), stages, now, rules)).toMatchObject({
@@ -170,6 +182,30 @@ describe('statuses over time, CONSENT stage', () => {
   });
 });
 
+describe('a stage the account was not told about', () => {
+  it('sets no deadline, so nothing is due under it until notify tells the account', () => {
+    const mandatory = aStage({
+      minFollowers: 500_000,
+      mode: 'MANDATORY',
+      noticeDays: 1,
+      effectiveFrom: new Date('2025-01-01T00:00:00Z'),
+    });
+    const toldUnderExpanded = anAccount({
+      followerCount: 600_000,
+      notifiedAt: new Date('2024-06-01T00:00:00Z'),
+      notifiedStageId: expanded.id,
+      consent: 'NO',
+    });
+    expect(decideDisclosure(toldUnderExpanded, [expanded, mandatory], now, rules)).toMatchObject({
+      stage: mandatory,
+      noticeDeadline: null,
+      status: 'REFUSED',
+    });
+    const toldUnderMandatory = { ...toldUnderExpanded, notifiedStageId: mandatory.id };
+    expect(decideDisclosure(toldUnderMandatory, [expanded, mandatory], now, rules).status).toBe('DISCLOSED');
+  });
+});
+
 describe('statuses over time, MANDATORY stage', () => {
   const mandatory = aStage({
     minFollowers: 500_000,
@@ -179,7 +215,8 @@ describe('statuses over time, MANDATORY stage', () => {
   });
   const notifiedAt = new Date('2026-11-01T00:00:00Z');
   const deadline = new Date('2026-11-08T00:00:00Z');
-  const subject = (fields = {}) => anAccount({ followerCount: 600_000, notifiedAt, ...fields });
+  const subject = (fields = {}) =>
+    anAccount({ followerCount: 600_000, notifiedAt, notifiedStageId: mandatory.id, ...fields });
 
   it('NOTICE before the deadline, DISCLOSED from the deadline without consent', () => {
     expect(decideDisclosure(subject(), [mandatory], new Date('2026-11-07T00:00:00Z'), rules).status).toBe('NOTICE');

@@ -33,6 +33,8 @@ export function accountArbitrary(userId: string): fc.Arbitrary<AccountFacts> {
     followerCount: followers(),
     category: fc.option(fc.constantFrom(...CATEGORIES)),
     notifiedAt: fc.option(instant()),
+    // Stage ids 1-4 as stagesArbitrary numbers them (the HTTP test maps them onto the stored stages).
+    notifiedStageId: fc.option(fc.integer({ min: 1, max: 4 })),
     consent: fc.constantFrom('YES' as const, 'NO' as const, 'NONE' as const),
     consentAt: fc.option(instant()),
   });

@@ -5,6 +5,10 @@ import { anAccount, daysAfter } from './factories';
 export const NOW = new Date('2026-11-25T08:00:00Z');
 export const daysAgo = (days: number) => daysAfter(NOW, -days);
 
+/** The default stages, as the migration seeds them into a fresh database (in this order). */
+export const INITIAL_STAGE_ID = 1;
+export const EXPANDED_STAGE_ID = 2;
+
 export const accountsInEveryStatus = {
   small: anAccount({ userId: 'small', realName: 'Zhao Lei', followerCount: 12_000 }),
   disclosed: anAccount({
@@ -12,6 +16,7 @@ export const accountsInEveryStatus = {
     realName: 'Zhang Wei',
     followerCount: 2_400_000,
     notifiedAt: daysAgo(40),
+    notifiedStageId: INITIAL_STAGE_ID,
     consent: 'YES',
     consentAt: daysAgo(35),
   }),
@@ -21,15 +26,23 @@ export const accountsInEveryStatus = {
     subjectKind: 'ORGANIZATION',
     followerCount: 1_300_000,
     notifiedAt: daysAgo(30),
+    notifiedStageId: INITIAL_STAGE_ID,
     consent: 'YES',
     consentAt: daysAgo(29),
   }),
-  notice: anAccount({ userId: 'notice', realName: 'Li Na', followerCount: 720_000, notifiedAt: daysAgo(2) }),
+  notice: anAccount({
+    userId: 'notice',
+    realName: 'Li Na',
+    followerCount: 720_000,
+    notifiedAt: daysAgo(2),
+    notifiedStageId: EXPANDED_STAGE_ID,
+  }),
   refused: anAccount({
     userId: 'refused',
     realName: 'Wang Fang',
     followerCount: 1_800_000,
     notifiedAt: daysAgo(20),
+    notifiedStageId: INITIAL_STAGE_ID,
     consent: 'NO',
     consentAt: daysAgo(18),
   }),
@@ -39,5 +52,6 @@ export const accountsInEveryStatus = {
     verification: 'REVOKED',
     followerCount: 3_100_000,
     notifiedAt: daysAgo(25),
+    notifiedStageId: INITIAL_STAGE_ID,
   }),
 };

@@ -22,6 +22,7 @@ export function anAccount(fields: Partial<AccountFacts> = {}): AccountFacts {
     followerCount: 0,
     category: null,
     notifiedAt: null,
+    notifiedStageId: null,
     consent: 'NONE',
     consentAt: null,
     ...fields,

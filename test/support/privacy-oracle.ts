@@ -18,6 +18,7 @@ function mandatoryDeadlinePassed(account: AccountFacts, stages: Stage[], now: Da
   return stages.some(
     (stage) =>
       stage.mode === 'MANDATORY' &&
+      stage.id === account.notifiedStageId &&
       stage.effectiveFrom <= now &&
       (!stage.categories?.length || stage.categories.includes(account.category ?? '')) &&
       account.followerCount >= stage.minFollowers * ratio &&

@@ -26,6 +26,9 @@ export class Account implements AccountFacts {
   @Column({ name: 'notified_at', type: 'datetime', nullable: true })
   notifiedAt!: Date | null;
 
+  @Column({ name: 'notified_stage_id', type: 'int', nullable: true })
+  notifiedStageId!: number | null;
+
   @Column({ name: 'consent', type: 'varchar', length: 8, default: 'NONE' })
   consent!: ConsentAnswer;
 
