@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
-import { MAX_USER_ID_LENGTH } from '../errors';
+import { userIdProblem } from '../errors';
 import { SUBJECT_KINDS, VERIFICATIONS, type AccountFacts } from '../policy/types';
 
 /** A partial update of one account: an absent field is left as it is. */
@@ -21,10 +21,11 @@ const FIELDS = ['userId', 'followerCount', 'realName', 'verification', 'subjectK
 
 const recordSchema = z
   .object({
-    userId: z
-      .string({ error: 'userId is missing or not a string' })
-      .min(1, 'userId is empty')
-      .max(MAX_USER_ID_LENGTH, `userId is longer than ${MAX_USER_ID_LENGTH} characters`),
+    userId: z.unknown().superRefine((value, context) => {
+      if (value === undefined) return context.addIssue({ code: 'custom', message: 'userId is missing' });
+      const problem = userIdProblem(value);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: `userId ${problem}` });
+    }),
     followerCount: z
       .number({ error: 'followerCount must be a number' })
       .int('followerCount must be a whole number')
@@ -52,7 +53,8 @@ export function validateRecord(value: unknown, line: number): ParsedLine {
     return { line, error: 'not a JSON object' };
   }
   const result = recordSchema.safeParse(value);
-  return result.success ? { line, record: result.data } : { line, error: describeIssue(result.error) };
+  // userId was checked by userIdProblem above: a string from here on.
+  return result.success ? { line, record: result.data as AccountRecord } : { line, error: describeIssue(result.error) };
 }
 
 async function* ndjsonLines(input: Readable): AsyncGenerator<ParsedLine> {
@@ -81,27 +83,52 @@ function csvRow(row: Record<string, string>): Record<string, unknown> {
   return value;
 }
 
+/** csv-parse's reasons, in words: its own messages quote the field, which may be a real name. */
+const CSV_ERRORS: Record<string, string> = {
+  INVALID_OPENING_QUOTE: 'malformed CSV: a quote inside an unquoted field',
+  CSV_QUOTE_NOT_CLOSED: 'malformed CSV: a quoted field is not closed',
+  CSV_INVALID_CLOSING_QUOTE: 'malformed CSV: characters after a closing quote',
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'malformed CSV: wrong number of fields',
+};
+
+function checkHeader(header: string[]): string[] {
+  const unknown = header.filter((column) => !(FIELDS as readonly string[]).includes(column));
+  if (!header.includes('userId') || unknown.length > 0) {
+    throw new Error(
+      `CSV header must name userId and only ${FIELDS.join(', ')}` +
+        (unknown.length > 0 ? `; unknown column ${unknown.map((column) => `"${column}"`).join(', ')}` : ''),
+    );
+  }
+  return header;
+}
+
 async function* csvLines(input: Readable): AsyncGenerator<ParsedLine> {
   const parser = input.pipe(
-    parseCsv({ columns: true, bom: true, trim: true, skip_empty_lines: true, info: true, relax_column_count: true }),
+    parseCsv({
+      columns: checkHeader,
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      info: true,
+      relax_column_count: true,
+      skip_records_with_error: true, // a malformed line is that line's error, not the end of the file
+    }),
   );
-  let headerChecked = false;
+  const malformed: ParsedLine[] = [];
+  parser.on('skip', (error: { code?: string; lines?: number }) => {
+    const line = error.lines ?? 0;
+    if (malformed.at(-1)?.line === line) return; // one report a line
+    malformed.push({ line, error: CSV_ERRORS[error.code ?? ''] ?? `malformed CSV (${error.code ?? 'unknown'})` });
+  });
   for await (const { record, info } of parser as AsyncIterable<{
     record: Record<string, string>;
     info: { lines: number };
   }>) {
-    if (!headerChecked) {
-      headerChecked = true;
-      const unknown = Object.keys(record).filter((column) => !(FIELDS as readonly string[]).includes(column));
-      if (!Object.keys(record).includes('userId') || unknown.length > 0) {
-        throw new Error(
-          `CSV header must name userId and only ${FIELDS.join(', ')}` +
-            (unknown.length > 0 ? `; unknown column ${unknown.map((column) => `"${column}"`).join(', ')}` : ''),
-        );
-      }
-    }
+    // The parser runs ahead of this loop: report the malformed lines in their place in the file.
+    while (malformed.length > 0 && malformed[0].line < info.lines) yield malformed.shift()!;
     yield validateRecord(csvRow(record), info.lines);
   }
+  yield* malformed;
 }
 
 export function formatOf(path: string, explicit: RecordFormat | undefined): RecordFormat {

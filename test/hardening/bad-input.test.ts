@@ -25,6 +25,7 @@ it.each([
   ['a lone surrogate', 'ab\ud800c', /well-formed Unicode/],
   ['a control character', 'ab\u0000c', /control characters/],
   ['an object', { nested: true }, /must be a string, got object/],
+  ['a trailing space (MySQL would match "good")', 'good ', /must not start or end with white space/],
   ['null', null, /must be a string, got null/],
 ])('an id with %s is an error for that item only, and the others share one query', async (_case, id, message) => {
   const before = server.accountQueries().length;

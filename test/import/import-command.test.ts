@@ -93,7 +93,7 @@ it('a mixed file reports each bad record with file, line and reason, stores ever
     `${path}:2: followerCount must not be negative`,
     `${path}:3: not valid JSON`,
     `${path}:4: verification must be one of VERIFIED, UNVERIFIED, REVOKED`,
-    `${path}:5: userId is longer than 64 characters`,
+    `${path}:5: userId must be 1-64 characters, got 65`,
   ]);
   expect(result.stderr).not.toContain('Hidden Person');
   expect(result.stdout).toContain('2 inserted, 0 updated, 0 unchanged, 4 rejected');

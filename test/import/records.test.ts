@@ -22,9 +22,12 @@ describe('NDJSON records', () => {
   it.each([
     ['{"userId":"a"', 'not valid JSON'],
     ['[1,2]', 'not a JSON object'],
-    ['{"followerCount":1}', 'userId is missing or not a string'],
-    ['{"userId":""}', 'userId is empty'],
-    [`{"userId":"${'x'.repeat(65)}"}`, 'userId is longer than 64 characters'],
+    ['{"followerCount":1}', 'userId is missing'],
+    ['{"userId":7}', 'userId must be a string, got number'],
+    ['{"userId":""}', 'userId must be 1-64 characters, got 0'],
+    [`{"userId":"${'x'.repeat(65)}"}`, 'userId must be 1-64 characters, got 65'],
+    ['{"userId":"u-1 "}', 'userId must not start or end with white space'],
+    ['{"userId":"a\\ud800"}', 'userId must be well-formed Unicode text without control characters'],
     ['{"userId":"a","followerCount":-1}', 'followerCount must not be negative'],
     ['{"userId":"a","followerCount":1.5}', 'followerCount must be a whole number'],
     ['{"userId":"a","followerCount":"12"}', 'followerCount must be a number'],
@@ -58,6 +61,16 @@ describe('CSV records', () => {
       { line: 3, error: 'followerCount must not be negative' },
       { line: 4, error: 'followerCount must be a number' },
     ]);
+  });
+
+  it('reports a malformed line by its number, without its values, and reads on', async () => {
+    const lines = await parse('userId,realName\nu-1,Zhang "Wei"\nu-2,Li Si\nu-3,"never closed\n', 'csv');
+    expect(lines).toEqual([
+      { line: 2, error: 'malformed CSV: a quote inside an unquoted field' },
+      { line: 3, record: { userId: 'u-2', realName: 'Li Si' } },
+      { line: 4, error: 'malformed CSV: a quoted field is not closed' },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('Wei');
   });
 
   it('refuses a header with an unknown column', async () => {
