@@ -54,7 +54,15 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     const metrics = new Metrics(dataSource);
     // Every database read of the read path: timed, bounded in time, through the row cache when it is on.
     const accounts = new AccountCache(
-      (userIds) => metrics.timeLookup(userIds.length, () => findAccounts(dataSource, userIds, config.dbQueryTimeoutMs)),
+      (userIds) =>
+        metrics
+          .timeLookup(userIds.length, () => findAccounts(dataSource, userIds, config.dbQueryTimeoutMs))
+          .catch((error: unknown) => {
+            // The caller sees IDENTITY_UNAVAILABLE; the cause is for the operator (a driver error, never data).
+            const { message, code } = (error ?? {}) as { message?: string; code?: string };
+            log.warn({ err: { message, code }, ids: userIds.length }, 'account lookup failed');
+            throw error;
+          }),
       config.accountCache,
     );
     const { schema } = await buildIdentitySchema();

@@ -20,7 +20,9 @@ function wholeNumber(name: string) {
 }
 
 function isoDate(value: string): Date {
-  const date = new Date(value);
+  // A date-time without a zone is UTC, as the help says (JavaScript would read it in local time).
+  const zoned = /T.*(Z|[+-]\d{2}:?\d{2})$/i.test(value) || !value.includes('T') ? value : `${value}Z`;
+  const date = new Date(zoned);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
     throw new InvalidArgumentError(`expected a date such as 2026-01-01 or 2026-01-01T00:00:00+08:00, got "${value}"`);
   }
@@ -129,7 +131,7 @@ export function buildProgram(): Command {
       'accounts with at least this many followers are subject',
       wholeNumber('--min-followers'),
     )
-    .requiredOption('--from <date>', 'when the stage comes into force (ISO 8601; a bare date is midnight UTC)', isoDate)
+    .requiredOption('--from <date>', 'when the stage comes into force (ISO 8601; without a zone, UTC)', isoDate)
     .option('--categories <list>', 'comma-separated content categories (default: all)', (value: string) =>
       value
         .split(',')

@@ -32,6 +32,8 @@ export async function setRealNameConsent(
     }
     const answer = consent ? 'YES' : 'NO';
     if (current.consent === answer) return current;
+    // Refusing for an account this service has never seen changes nothing: store nothing for it.
+    if (before === undefined && !consent) return current;
     const after = Object.assign(new Account(), current, { consent: answer, consentAt: options.now });
     await saveAccountChanges(
       manager,

@@ -125,7 +125,9 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     },
   });
   app.route({
-    method: ['GET', 'POST', 'OPTIONS'],
+    // POST only: the router posts, and a GET would carry the query and its variables in the URL, where
+    // request logs and proxies keep them.
+    method: 'POST',
     url: '/graphql',
     ...(config.routerSecret === undefined ? {} : { onRequest: requireRouterSecret(config.routerSecret) }),
     handler,

@@ -61,6 +61,15 @@ it('adds a scheduled stage, and removes it again', async () => {
   expect((await runCli(['policy', 'list'], env)).stdout).not.toContain('finance-2030');
 });
 
+it('reads a date-time without a zone as UTC', async () => {
+  const added = await runCli(
+    ['policy', 'add', '--name', 'utc-check', '--min-followers', '1', '--from', '2031-06-01T08:30'],
+    env,
+  );
+  expect(added.stdout).toBe('policy: added stage "utc-check" from 2031-06-01T08:30:00.000Z\n');
+  await runCli(['policy', 'remove', 'utc-check'], env);
+});
+
 it('refuses to remove a stage in force: history stays', async () => {
   const result = await runCli(['policy', 'remove', 'initial'], env);
   expect(result.code).toBe(1);

@@ -92,6 +92,12 @@ it('an account with no verified name and no notice has nothing to disclose: FORB
   expect(await server.app.dataSource.getRepository(AuditEntry).countBy({ userId: 'small-unverified' })).toBe(0);
 });
 
+it('refusing for an account this service has never seen stores nothing', async () => {
+  const { body } = await consent('stranger', false);
+  expect(body.data?.setRealNameConsent).toMatchObject({ status: 'NOT_SUBJECT' });
+  expect(await server.app.dataSource.query("SELECT user_id FROM accounts WHERE user_id = 'stranger'")).toEqual([]);
+});
+
 it('every answer is in the audit log with its cause, and no real name is', async () => {
   const entries = await server.app.dataSource
     .getRepository(AuditEntry)

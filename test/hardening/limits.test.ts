@@ -74,6 +74,13 @@ it('a query costing more than MAX_QUERY_COST is refused', async () => {
   expect(body.errors?.[0].message).toMatch(/cost limit of 30/i);
 });
 
+it('GET is not served: a query in the URL would end up in logs and proxies', async () => {
+  const response = await fetch(
+    `${server.app.url}/graphql?query=${encodeURIComponent('{ disclosurePolicy { name } }')}`,
+  );
+  expect(response.status).toBe(404);
+});
+
 it('batched HTTP operations are refused', async () => {
   const response = await server.post([
     { query: '{ disclosurePolicy { name } }' },
