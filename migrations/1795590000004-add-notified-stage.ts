@@ -5,7 +5,10 @@ import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm'
 
 export class AddNotifiedStage1795590000004 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('accounts', new TableColumn({ name: 'notified_stage_id', type: 'int', isNullable: true }));
+    await queryRunner.addColumn(
+      'accounts',
+      new TableColumn({ name: 'notified_stage_id', type: 'int', isNullable: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
