@@ -91,7 +91,11 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
         closing.value = true;
         const deadline = setTimeout(() => http.server.closeAllConnections(), DRAIN_DEADLINE_MS);
         await http.close().finally(() => clearTimeout(deadline));
-        await notifySchedule?.stop();
+        // A notify run still going is given the same deadline; cut short, its open transaction rolls back.
+        await Promise.race([
+          notifySchedule?.stop(),
+          new Promise((resolve) => setTimeout(resolve, DRAIN_DEADLINE_MS).unref()),
+        ]);
         stageCache.stop();
         await dataSource.destroy();
       },
