@@ -10,7 +10,7 @@ import { seedDemoData } from './db/demo-data';
 import { PolicyStageCache } from './db/policy-stage-cache';
 import type { QueryObserver } from './db/sql-logger';
 import { buildIdentitySchema } from './graphql/schema';
-import { guardEntities } from './graphql/limits';
+import { resolveEntitiesInOneStep } from './graphql/entities';
 import { createHttpServer } from './http/server';
 import { Metrics } from './observability/metrics';
 import { scheduleNotify, type NotifySchedule } from './notify/notify-schedule';
@@ -66,7 +66,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       config.accountCache,
     );
     const { schema } = await buildIdentitySchema();
-    guardEntities(schema, config.maxRepresentations);
+    resolveEntitiesInOneStep(schema, config.maxRepresentations);
     const http = await createHttpServer({ config, schema, dataSource, accounts, stageCache, metrics, log, clock });
     const closing = { value: false };
     http.addHook('onSend', async (_request, reply) => {

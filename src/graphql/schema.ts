@@ -4,7 +4,6 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { isEnumType, isScalarType, parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
-import { resolveEntitiesInBatches } from './entities';
 import { entityFieldResolvers } from './entity-fields';
 import { referenceResolvers } from './references';
 import { ConsentResolver } from './resolvers/consent.resolver';
@@ -44,6 +43,5 @@ export async function buildIdentitySchema(): Promise<IdentitySchema> {
   resolvers.User = { ...entityFieldResolvers.User, ...referenceResolvers.User };
   resolvers.Post = { ...entityFieldResolvers.Post, ...referenceResolvers.Post };
   const schema = buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as never }]);
-  resolveEntitiesInBatches(schema);
   return { schema, sdl };
 }
