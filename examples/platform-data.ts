@@ -37,7 +37,7 @@ export const DEMO_USERS: PlatformUser[] = [
 /** `count` posts, newest first, a minute apart, their authors taken from `users` in turn. */
 export function postsBy(users: PlatformUser[], count: number, now = new Date()): PlatformPost[] {
   return Array.from({ length: count }, (_, index) => {
-    const author = users[index % users.length];
+    const author = users[index % users.length] as PlatformUser; // index % length is always in range
     return {
       id: `post-${index + 1}`,
       text: `Post ${index + 1} by ${author.nickname}`,

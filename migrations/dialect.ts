@@ -1,9 +1,9 @@
 // Migrations run on MySQL/MariaDB in production and on the embedded SQLite (sql.js) in demo mode.
 import { Table, type QueryRunner, type TableOptions } from 'typeorm';
+import { isMysql as isMysqlDialect } from '../src/db/dialect';
 
 export function isMysql(queryRunner: QueryRunner): boolean {
-  const type = queryRunner.connection.options.type;
-  return type === 'mysql' || type === 'mariadb';
+  return isMysqlDialect(queryRunner.connection.options);
 }
 
 /**

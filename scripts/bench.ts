@@ -25,7 +25,7 @@ async function mysqlVersion(databaseUrl: string): Promise<string> {
   const connection = await mysql.createConnection(url.toString());
   try {
     const [rows] = await connection.query('SELECT VERSION() AS version');
-    return `MySQL ${(rows as { version: string }[])[0].version}`;
+    return `MySQL ${(rows as { version: string }[])[0]?.version ?? 'unknown'}`;
   } finally {
     await connection.end();
   }

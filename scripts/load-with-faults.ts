@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
-import { startTcpProxy } from './tcp-proxy';
+import { startTcpProxy } from '../test/support/tcp-proxy';
 
 const { values: args } = parseArgs({
   options: {

@@ -2,12 +2,12 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildIdentitySchema } from '../src/graphql/schema';
+import { printIdentitySdl } from '../src/graphql/schema';
 
 // Run from dist/scripts/: the schema folder is two levels up.
 const SCHEMA_FILE = join(__dirname, '..', '..', 'schema', 'identity-labels.graphql');
 
-buildIdentitySchema().then(({ sdl }) => {
+printIdentitySdl().then((sdl) => {
   writeFileSync(SCHEMA_FILE, sdl);
   process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
 });

@@ -1,21 +1,23 @@
-// Wires the service together: database, migrations, policy cache, schema, HTTP. Nothing here decides anything.
-import type { FastifyInstance } from 'fastify';
+// Wires the service together: database, policy, GraphQL, HTTP. Nothing here decides anything.
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
-import { AccountCache } from './db/account-cache';
-import { findAccounts } from './db/accounts';
-import { migrateDatabase, openDatabase } from './db/data-source';
+import { AccountReader } from './db/account-reader';
+import { databaseAnswers, migrateDatabase, openDatabase } from './db/data-source';
 import { seedDemoData } from './db/demo-data';
-import { PolicyStageCache } from './db/policy-stage-cache';
+import { PolicyStageCache } from './db/policy-stages';
 import type { QueryObserver } from './db/sql-logger';
+import { startGraphQLServer } from './graphql/apollo-server';
+import { createRequestContext, type GraphQLServices } from './graphql/context';
 import { buildIdentitySchema } from './graphql/schema';
-import { resolveEntitiesInOneStep } from './graphql/entities';
-import { createHttpServer } from './http/server';
-import { Metrics } from './observability/metrics';
+import { startHttpServer } from './http/server';
 import { scheduleNotify, type NotifySchedule } from './notify/notify-schedule';
+import { Metrics } from './observability/metrics';
+import { withTimeout } from './timeout';
 
+/** How long a shutdown waits for in-flight requests, and then for a notify run, before cutting them. */
 const DRAIN_DEADLINE_MS = 10_000;
+const READY_TIMEOUT_MS = 2000;
 
 export interface AppOptions {
   log: Logger;
@@ -26,7 +28,6 @@ export interface AppOptions {
 }
 
 export interface App {
-  http: FastifyInstance;
   dataSource: DataSource;
   stageCache: PolicyStageCache;
   /** The address the server listens on, e.g. http://127.0.0.1:4001 */
@@ -50,52 +51,66 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     }
     const stageCache = new PolicyStageCache(dataSource, log);
     await stageCache.start(config.policyRefreshSeconds);
-
     const metrics = new Metrics(dataSource);
-    // Every database read of the read path: timed, bounded in time, through the row cache when it is on.
-    const accounts = new AccountCache(
-      (userIds) =>
-        metrics
-          .timeLookup(userIds.length, () => findAccounts(dataSource, userIds, config.dbQueryTimeoutMs))
-          .catch((error: unknown) => {
-            // The caller sees IDENTITY_UNAVAILABLE; the cause is for the operator (a driver error, never data).
-            const { message, code } = (error ?? {}) as { message?: string; code?: string };
-            log.warn({ err: { message, code }, ids: userIds.length }, 'account lookup failed');
-            throw error;
-          }),
-      config.accountCache,
+    const accounts = new AccountReader(
+      dataSource,
+      { timeoutMs: config.dbQueryTimeoutMs, cache: config.accountCache },
+      log,
+      metrics,
     );
-    const { schema } = await buildIdentitySchema();
-    resolveEntitiesInOneStep(schema, config.maxRepresentations);
-    const http = await createHttpServer({ config, schema, dataSource, accounts, stageCache, metrics, log, clock });
-    const closing = { value: false };
-    http.addHook('onSend', async (_request, reply) => {
-      if (closing.value) reply.header('connection', 'close'); // a keep-alive socket would outlive the drain
+
+    const services: GraphQLServices = {
+      dataSource,
+      accounts,
+      stages: stageCache,
+      clock,
+      settings: { hysteresisRatio: config.hysteresisRatio, realNameViewers: config.realNameViewers },
+      displayNameFormat: config.displayNameFormat,
+      maxInList: config.maxInList,
+    };
+    const schema = await buildIdentitySchema({ maxRepresentations: config.maxRepresentations });
+    const graphql = await startGraphQLServer({
+      schema,
+      limits: config,
+      production: config.production,
+      inlineTracing: config.inlineTracing,
+      log,
+      countError: (code) => metrics.graphqlErrors.inc({ code }),
     });
-    const url = await http.listen({ port: config.port, host: config.host });
+    const http = await startHttpServer({
+      settings: config,
+      graphql,
+      createContext: (headers) => createRequestContext(services, headers),
+      readiness: async () =>
+        (await databaseAnswers(dataSource, READY_TIMEOUT_MS))
+          ? { ready: true }
+          : { ready: false, reason: 'database unreachable' },
+      metrics,
+      log,
+    }).catch(async (error: unknown) => {
+      await graphql.stop();
+      throw error;
+    });
     const notifySchedule: NotifySchedule | undefined =
       config.notifyIntervalSeconds > 0
-        ? scheduleNotify(dataSource, config.notifyIntervalSeconds, config.hysteresisRatio, clock, log, () =>
-            accounts.forgetAll(),
-          )
+        ? scheduleNotify(dataSource, {
+            intervalSeconds: config.notifyIntervalSeconds,
+            rules: services.settings,
+            clock,
+            log,
+            onAccountsChanged: () => accounts.forgetAll(),
+          })
         : undefined;
 
     return {
-      http,
       dataSource,
       stageCache,
-      url: url.replace('0.0.0.0', '127.0.0.1'),
+      url: http.url,
       async close() {
-        // Stop accepting, let in-flight requests finish (then close their keep-alive connections), and cut
-        // whatever is still open after the drain deadline.
-        closing.value = true;
-        const deadline = setTimeout(() => http.server.closeAllConnections(), DRAIN_DEADLINE_MS);
-        await http.close().finally(() => clearTimeout(deadline));
+        await http.close(DRAIN_DEADLINE_MS);
+        await graphql.stop();
         // A notify run still going is given the same deadline; cut short, its open transaction rolls back.
-        await Promise.race([
-          notifySchedule?.stop(),
-          new Promise((resolve) => setTimeout(resolve, DRAIN_DEADLINE_MS).unref()),
-        ]);
+        if (notifySchedule !== undefined) await withTimeout(notifySchedule.stop(), DRAIN_DEADLINE_MS, () => undefined);
         stageCache.stop();
         await dataSource.destroy();
       },

@@ -1,8 +1,6 @@
 // Reads and validates every setting once, at start-up; the rest of the code gets a typed Config.
 import { z } from 'zod';
-
-export const REAL_NAME_VIEWER_SETTINGS = ['anyone', 'signed-in', 'verified'] as const;
-export type RealNameViewers = (typeof REAL_NAME_VIEWER_SETTINGS)[number];
+import { REAL_NAME_VIEWER_SETTINGS, type RealNameViewers } from './policy/types';
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['nickname', 'realName']);
@@ -38,7 +36,7 @@ const environmentSchema = z.object({
     .string()
     .min(1)
     .superRefine((format, context) => {
-      for (const [, name] of format.matchAll(PLACEHOLDER)) {
+      for (const [, name = ''] of format.matchAll(PLACEHOLDER)) {
         if (!KNOWN_PLACEHOLDERS.has(name)) {
           context.addIssue({ code: 'custom', message: `unknown placeholder {${name}}: use {nickname} and {realName}` });
         }

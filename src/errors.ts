@@ -2,13 +2,17 @@
 import { GraphQLError } from 'graphql';
 
 export const ErrorCode = {
+  BAD_REQUEST: 'BAD_REQUEST',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   IDENTITY_UNAVAILABLE: 'IDENTITY_UNAVAILABLE',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
 } as const;
 
-export const MAX_USER_ID_LENGTH = 64;
+/** A malformed request (a header, not the query): answered 400 before anything is resolved. */
+export function badRequest(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } } });
+}
 
 export function badUserInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
@@ -34,27 +38,13 @@ export function isIdentityUnavailable(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError && error.extensions.code === ErrorCode.IDENTITY_UNAVAILABLE;
 }
 
-/**
- * What is wrong with a user id, or undefined when it is fine. Shared by the read path and the import, so
- * that no id is stored that could not be read back exactly.
- */
-export function userIdProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return `must be a string, got ${value === null ? 'null' : typeof value}`;
-  if (value.length === 0 || value.length > MAX_USER_ID_LENGTH) {
-    return `must be 1-${MAX_USER_ID_LENGTH} characters, got ${value.length}`;
-  }
-  // A lone surrogate cannot be encoded for MySQL and would fail the whole batch's query, not just this id.
-  if (!value.isWellFormed() || /[\u0000-\u001f\u007f]/.test(value)) {
-    return 'must be well-formed Unicode text without control characters';
-  }
-  // MySQL compares "u-1 " equal to "u-1" (PAD SPACE): such an id would read or overwrite another account.
-  if (value.trim() !== value) return 'must not start or end with white space';
-  return undefined;
+/** The message of anything thrown, for a log line or a command's one-line error. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
-/** Checks a user id taken from a representation; `where` says which field it came from. */
-export function requireUserId(value: unknown, where: string): string {
-  const problem = userIdProblem(value);
-  if (problem !== undefined) throw badUserInput(`${where} ${problem}`);
-  return value as string;
+/** What a log line may say about a failure: the driver's message and code, never the data involved. */
+export function errorForLog(error: unknown): { message: string; code?: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? { message: errorMessage(error), code } : { message: errorMessage(error) };
 }

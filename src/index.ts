@@ -2,19 +2,22 @@
 import 'reflect-metadata';
 import pino from 'pino';
 import { startApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
+import { errorForLog, errorMessage } from './errors';
+import { PortInUseError } from './http/server';
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`identity-labels: ${error.message}\n`);
+    process.exit(2);
+  }
+}
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`identity-labels: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = configOrExit();
   const log = pino({ level: config.logLevel, base: { service: 'identity-labels' } });
   const app = await startApp(config, { log });
   log.info({ url: `${app.url}/graphql` }, 'identity-labels subgraph ready');
@@ -24,7 +27,7 @@ async function main(): Promise<void> {
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        log.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+        log.error({ err: errorForLog(error) }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -34,7 +37,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Start-up failures (database unreachable, migration failed) end the process with a readable reason.
-  process.stderr.write(`identity-labels: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // Start-up failures (port taken, database unreachable, migration failed) end with a readable reason.
+  const reason =
+    error instanceof PortInUseError
+      ? `${error.message}: set PORT to a free port (PORT=0 picks one)`
+      : errorMessage(error);
+  process.stderr.write(`identity-labels: failed to start: ${reason}\n`);
   process.exit(1);
 });

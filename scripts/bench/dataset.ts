@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { accountFromRow, SELECT_ACCOUNTS } from '../../src/db/account-rows';
 import { decideDisclosure } from '../../src/policy/disclosure';
-import type { DisclosureStatus, Stage } from '../../src/policy/types';
+import type { DisclosureStatus, PolicyStage } from '../../src/policy/types';
 
 const DIST = join(__dirname, '..', '..'); // dist/
 const CLI = join(DIST, 'src', 'cli', 'main.js');
@@ -126,7 +126,7 @@ export async function countAccounts(databaseUrl: string): Promise<number | undef
     );
     if ((rows as unknown[]).length === 0) return undefined;
     const [count] = await connection.query(`SELECT COUNT(*) AS n FROM \`${database}\`.accounts`);
-    return Number((count as { n: number }[])[0].n);
+    return Number((count as { n: number }[])[0]?.n ?? 0);
   } finally {
     await connection.end();
   }
@@ -164,7 +164,7 @@ async function mixAnswers(connection: mysql.Connection): Promise<void> {
   );
 }
 
-async function loadStages(connection: mysql.Connection): Promise<Stage[]> {
+async function loadStages(connection: mysql.Connection): Promise<PolicyStage[]> {
   const [rows] = await connection.query(
     'SELECT id, name, min_followers, categories, effective_from, notice_days, mode FROM policy_stages',
   );
@@ -175,7 +175,7 @@ async function loadStages(connection: mysql.Connection): Promise<Stage[]> {
     categories: typeof row.categories === 'string' && row.categories !== '' ? JSON.parse(row.categories) : null,
     effectiveFrom: row.effective_from as Date,
     noticeDays: Number(row.notice_days),
-    mode: row.mode as Stage['mode'],
+    mode: row.mode as PolicyStage['mode'],
   }));
 }
 
@@ -196,7 +196,7 @@ async function countStatuses(
     UNVERIFIED: 0,
   };
   const now = new Date();
-  for (const row of rows as Record<string, unknown>[]) {
+  for (const row of rows as Parameters<typeof accountFromRow>[0][]) {
     statuses[decideDisclosure(accountFromRow(row), stages, now, { hysteresisRatio: 0.9 }).status] += 1;
   }
   statuses.NOT_SUBJECT += accounts - (rows as unknown[]).length;

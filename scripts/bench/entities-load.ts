@@ -77,7 +77,7 @@ function run(url: string, bodies: string[], connections: number, seconds: number
 
 async function selectsSoFar(connection: mysql.Connection): Promise<number> {
   const [rows] = await connection.query(`SHOW GLOBAL STATUS LIKE 'Com_select'`);
-  return Number((rows as { Value: string }[])[0].Value);
+  return Number((rows as { Value: string }[])[0]?.Value ?? NaN);
 }
 
 export async function driveEntities(
@@ -87,7 +87,7 @@ export async function driveEntities(
   references: number,
   load: Load,
 ): Promise<LoadResult> {
-  await checkAnswer(url, bodies[0], references);
+  await checkAnswer(url, bodies[0] ?? '', references);
   await run(url, bodies, load.connections, load.warmupSeconds);
   const status = await mysql.createConnection(databaseUrl);
   try {

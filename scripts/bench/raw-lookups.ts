@@ -46,7 +46,7 @@ export async function measureRawLookups(databaseUrl: string, idSets: string[][],
     await Promise.all(workers);
     latencies.sort((a, b) => a - b);
     return {
-      idsPerLookup: idSets[0].length,
+      idsPerLookup: idSets[0]?.length ?? 0,
       lookupsPerSecond: latencies.length / seconds,
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),

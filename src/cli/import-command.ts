@@ -3,7 +3,7 @@ import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
-import { loadPolicyStages } from '../db/policy-stage-cache';
+import { loadPolicyStages } from '../db/policy-stages';
 import { emptyCounts, importAccounts, type ImportCounts } from '../import/import-accounts';
 import { formatOf, readRecords, type RecordFormat } from '../import/records';
 import { startProgress } from './progress';
@@ -29,20 +29,21 @@ export async function runImport(
   options: ImportCommandOptions,
   io: { stdin: Readable; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process,
 ): Promise<ImportCommandResult> {
-  const formats = paths.map((path) => formatOf(path, options.format)); // fail on a bad name before importing anything
+  // Fail on a bad name before importing anything.
+  const sources = paths.map((path) => ({ path, format: formatOf(path, options.format) }));
   const stages = await loadPolicyStages(dataSource);
   const total = emptyCounts();
   const perSource: ImportCommandResult['perSource'] = [];
-  for (const [index, path] of paths.entries()) {
+  for (const { path, format } of sources) {
     const source = path === '-' ? 'stdin' : path;
     const input: Readable = path === '-' ? io.stdin : createReadStream(path);
     const size = path === '-' ? undefined : statSync(path).size;
     const progress = startProgress(source, size, io.stderr);
     const bytesRead = () => (input as { bytesRead?: number }).bytesRead ?? 0;
-    const counts = await importAccounts(dataSource, source, readRecords(input, formats[index]), {
+    const counts = await importAccounts(dataSource, source, readRecords(input, format), {
       stages,
       rules: { hysteresisRatio: config.hysteresisRatio },
-      now: () => new Date(),
+      clock: () => new Date(),
       batchSize: options.batchSize,
       onRejected: ({ line, reason }) => io.stderr.write(`${source}:${line}: ${reason}\n`),
       onProgress: (running) => progress.update(running, bytesRead()),

@@ -1,16 +1,30 @@
 #!/usr/bin/env node
 // `identity-labels`: the command-line tool for getting identity data in and keeping it true.
 import 'reflect-metadata';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DataSource } from 'typeorm';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { AuditEntry } from '../db/entities/audit-entry';
 import { addStage, PolicyAdminError, removeStage } from '../db/policy-stage-admin';
-import { loadPolicyStages } from '../db/policy-stage-cache';
+import { loadPolicyStages } from '../db/policy-stages';
+import { AuditLogTable } from '../db/tables';
+import { errorMessage } from '../errors';
 import { notifyAccounts } from '../notify/notify-accounts';
 import { stageIsInForce } from '../policy/disclosure';
 import { CommandError, openCommandDatabase } from './database';
 import { runImport } from './import-command';
+
+/** The version in the nearest package.json above this file (it runs from src/cli/ and dist/src/cli/). */
+function packageVersion(): string {
+  let directory = __dirname;
+  while (!existsSync(join(directory, 'package.json'))) {
+    const parent = dirname(directory);
+    if (parent === directory) return 'unknown';
+    directory = parent;
+  }
+  return (JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 function wholeNumber(name: string) {
   return (value: string): number => {
@@ -57,6 +71,7 @@ export function buildProgram(): Command {
   const program = new Command('identity-labels')
     .description('Manage the identity-labels database: accounts, policy stages, notices and the audit log.')
     .addHelpText('after', '\nConfiguration comes from the environment, as for the server (DATABASE_URL=mysql://...).')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError();
 
   program
@@ -192,7 +207,7 @@ export function buildProgram(): Command {
     .argument('<userId>')
     .action((userId: string) =>
       withDatabase(async (dataSource) => {
-        const entries = await dataSource.getRepository(AuditEntry).find({ where: { userId }, order: { id: 'ASC' } });
+        const entries = await dataSource.getRepository(AuditLogTable).find({ where: { userId }, order: { id: 'ASC' } });
         if (entries.length === 0) process.stdout.write(`no audit entries for ${userId}\n`);
         for (const entry of entries) {
           process.stdout.write(
@@ -213,7 +228,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error instanceof CommandError ? error.exitCode : error instanceof ConfigError ? 2 : 1;
       return;
     }
-    process.stderr.write(`identity-labels: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`identity-labels: ${errorMessage(error)}\n`);
     process.exitCode = 1;
   }
 }

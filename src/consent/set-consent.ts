@@ -1,13 +1,12 @@
 // An account's own answer to disclosure: consent (yes) or refusal / withdrawal (no), stored and audited.
 import type { DataSource } from 'typeorm';
 import { lockAccounts, newAccount, saveAccountChanges } from '../db/account-writes';
-import { Account } from '../db/entities/account';
 import { forbidden } from '../errors';
 import { governingStage, hasVerifiedRealName } from '../policy/disclosure';
-import type { PolicyRules, Stage } from '../policy/types';
+import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 
 export interface ConsentOptions {
-  stages: readonly Stage[];
+  stages: readonly PolicyStage[];
   rules: PolicyRules;
   now: Date;
 }
@@ -22,7 +21,7 @@ export async function setRealNameConsent(
   userId: string,
   consent: boolean,
   options: ConsentOptions,
-): Promise<Account> {
+): Promise<AccountFacts> {
   return dataSource.transaction(async (manager) => {
     const before = (await lockAccounts(manager, [userId])).get(userId);
     const current = before ?? newAccount(userId);
@@ -34,7 +33,7 @@ export async function setRealNameConsent(
     if (current.consent === answer) return current;
     // Refusing for an account this service has never seen changes nothing: store nothing for it.
     if (before === undefined && !consent) return current;
-    const after = Object.assign(new Account(), current, { consent: answer, consentAt: options.now });
+    const after: AccountFacts = { ...current, consent: answer, consentAt: options.now };
     await saveAccountChanges(
       manager,
       [{ before, after, cause: 'mutation setRealNameConsent' }],

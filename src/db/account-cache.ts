@@ -4,7 +4,7 @@
 //
 // Staleness: a write made by this process (a consent answer, the server's notify run) is visible at once:
 // the rows are forgotten after the write, and a read that was in flight during a write does not fill the
-// cache. A write made elsewhere (the identity-labels command, another replica) is seen within the TTL.
+// cache. A write made elsewhere (the identity-labels command, another instance) is seen within the TTL.
 // Deadlines need no invalidation: the status is computed from the row and the current time on every request.
 import { LRUCache } from 'lru-cache';
 import type { AccountFacts } from '../policy/types';
@@ -19,7 +19,8 @@ export interface AccountCacheSettings {
 /** An id the database has no row for: remembered too, most references in a feed are of such accounts. */
 const NO_ACCOUNT = Symbol('no account');
 
-type FindAccounts = (userIds: readonly string[]) => Promise<AccountFacts[]>;
+/** Reads the rows of ids the cache does not hold (unknown ids have none). */
+type ReadMissing = (userIds: readonly string[]) => Promise<AccountFacts[]>;
 
 export class AccountCache {
   private readonly rows: LRUCache<string, AccountFacts | typeof NO_ACCOUNT> | undefined;
@@ -27,7 +28,7 @@ export class AccountCache {
   private generation = 0;
 
   constructor(
-    private readonly findInDatabase: FindAccounts,
+    private readonly readMissing: ReadMissing,
     settings: AccountCacheSettings,
   ) {
     this.rows =
@@ -37,9 +38,9 @@ export class AccountCache {
   }
 
   /** The rows of these ids (unknown ids have none): cached ones from memory, the rest in one query. */
-  async find(userIds: readonly string[]): Promise<AccountFacts[]> {
+  async read(userIds: readonly string[]): Promise<AccountFacts[]> {
     const rows = this.rows;
-    if (rows === undefined) return this.findInDatabase(userIds);
+    if (rows === undefined) return this.readMissing(userIds);
     const found: AccountFacts[] = [];
     const missing: string[] = [];
     for (const userId of userIds) {
@@ -49,7 +50,7 @@ export class AccountCache {
     }
     if (missing.length === 0) return found;
     const generation = this.generation;
-    const read = await this.findInDatabase(missing);
+    const read = await this.readMissing(missing);
     const fresh = generation === this.generation;
     const byUserId = new Map<string, AccountFacts>();
     for (const account of read) {

@@ -1,8 +1,9 @@
 // The accounts table in plain SQL: the read path and the bulk writes are the hottest code in the service,
-// and TypeORM's query builder costs more than the database does for them (see the import profile in the
-// README). Both MySQL and SQLite accept this SQL and its "?" placeholders.
+// and TypeORM's query builder costs more than the database does for them (docs/performance.md). Both MySQL
+// and SQLite accept this SQL and its "?" placeholders.
 import type { EntityManager } from 'typeorm';
-import { Account } from './entities/account';
+import type { AccountFacts } from '../policy/types';
+import { isMysql } from './dialect';
 
 const COLUMNS = [
   'user_id',
@@ -16,6 +17,8 @@ const COLUMNS = [
   'consent',
   'consent_at',
 ] as const;
+
+type AccountRow = Record<(typeof COLUMNS)[number], unknown>;
 
 export const SELECT_ACCOUNTS = `SELECT ${COLUMNS.join(', ')} FROM accounts`;
 
@@ -35,22 +38,23 @@ export function datetimeParameter(date: Date | null): string | null {
   return date === null ? null : date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-export function accountFromRow(row: Record<string, unknown>): Account {
-  const account = new Account();
-  account.userId = row.user_id as string;
-  account.realName = row.real_name as Account['realName'];
-  account.subjectKind = row.subject_kind as Account['subjectKind'];
-  account.verification = row.verification as Account['verification'];
-  account.followerCount = Number(row.follower_count);
-  account.category = row.category as Account['category'];
-  account.notifiedAt = dateFromColumn(row.notified_at);
-  account.notifiedStageId = row.notified_stage_id === null ? null : Number(row.notified_stage_id);
-  account.consent = row.consent as Account['consent'];
-  account.consentAt = dateFromColumn(row.consent_at);
-  return account;
+/** The columns' values are trusted as the migrations' CHECK constraints allow them. */
+export function accountFromRow(row: AccountRow): AccountFacts {
+  return {
+    userId: row.user_id as string,
+    realName: row.real_name as AccountFacts['realName'],
+    subjectKind: row.subject_kind as AccountFacts['subjectKind'],
+    verification: row.verification as AccountFacts['verification'],
+    followerCount: Number(row.follower_count),
+    category: row.category as AccountFacts['category'],
+    notifiedAt: dateFromColumn(row.notified_at),
+    notifiedStageId: row.notified_stage_id === null ? null : Number(row.notified_stage_id),
+    consent: row.consent as AccountFacts['consent'],
+    consentAt: dateFromColumn(row.consent_at),
+  };
 }
 
-function rowParameters(account: Account): unknown[] {
+function rowParameters(account: AccountFacts): unknown[] {
   return [
     account.userId,
     account.realName,
@@ -65,12 +69,28 @@ function rowParameters(account: Account): unknown[] {
   ];
 }
 
+/** A DataSource or a transaction's EntityManager: anything that runs SQL. */
+export interface SqlRunner {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/** One SELECT ... WHERE user_id IN (...), with a locking clause when given; unknown ids have no row. */
+export async function selectAccounts(
+  database: SqlRunner,
+  userIds: readonly string[],
+  lock = '',
+): Promise<AccountFacts[]> {
+  const rows = (await database.query(`${SELECT_ACCOUNTS} WHERE user_id IN (${placeholders(userIds.length)})${lock}`, [
+    ...userIds,
+  ])) as AccountRow[];
+  return rows.map(accountFromRow);
+}
+
 /** One multi-row INSERT that updates the rows that exist: the accounts end up exactly as given. */
-export async function upsertAccounts(manager: EntityManager, accounts: readonly Account[]): Promise<void> {
+export async function upsertAccounts(manager: EntityManager, accounts: readonly AccountFacts[]): Promise<void> {
   if (accounts.length === 0) return;
-  const mysql = ['mysql', 'mariadb'].includes(manager.connection.options.type);
   const updated = COLUMNS.slice(1);
-  const onConflict = mysql
+  const onConflict = isMysql(manager.connection.options)
     ? `ON DUPLICATE KEY UPDATE ${updated.map((column) => `${column} = VALUES(${column})`).join(', ')}`
     : `ON CONFLICT (user_id) DO UPDATE SET ${updated.map((column) => `${column} = excluded.${column}`).join(', ')}`;
   const row = `(${placeholders(COLUMNS.length)})`;

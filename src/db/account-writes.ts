@@ -1,37 +1,32 @@
 // Every write to an account goes through here, inside the caller's transaction: the rows are locked, the
 // new state is stored, and what it means for disclosure is appended to the audit log in the same commit.
 import type { EntityManager } from 'typeorm';
-import { disclosureChanges } from '../policy/changes';
-import type { PolicyRules, Stage } from '../policy/types';
-import { accountFromRow, datetimeParameter, placeholders, SELECT_ACCOUNTS, upsertAccounts } from './account-rows';
-import { Account } from './entities/account';
+import { auditEvents } from '../policy/audit-events';
+import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
+import { datetimeParameter, placeholders, selectAccounts, upsertAccounts } from './account-rows';
+import { isMysql } from './dialect';
 
 export interface AccountChange {
-  before: Account | undefined;
-  after: Account;
+  before: AccountFacts | undefined;
+  after: AccountFacts;
   /** What made the change, for the audit log: "import accounts.csv:12", "command notify". */
   cause: string;
 }
 
-function supportsRowLocks(manager: EntityManager): boolean {
-  const type = manager.connection.options.type;
-  return type === 'mysql' || type === 'mariadb';
-}
-
 /** Reads the accounts and locks them until the transaction ends (SQLite serializes writers by itself). */
-export async function lockAccounts(manager: EntityManager, userIds: readonly string[]): Promise<Map<string, Account>> {
+export async function lockAccounts(
+  manager: EntityManager,
+  userIds: readonly string[],
+): Promise<Map<string, AccountFacts>> {
   if (userIds.length === 0) return new Map();
   const sorted = [...userIds].sort(); // one lock order for everyone: no deadlocks between batches
-  const lock = supportsRowLocks(manager) ? ' FOR UPDATE' : '';
-  const rows: Record<string, unknown>[] = await manager.query(
-    `${SELECT_ACCOUNTS} WHERE user_id IN (${placeholders(sorted.length)})${lock}`,
-    sorted,
-  );
-  return new Map(rows.map((row) => [row.user_id as string, accountFromRow(row)]));
+  const rows = await selectAccounts(manager, sorted, isMysql(manager.connection.options) ? ' FOR UPDATE' : '');
+  return new Map(rows.map((account) => [account.userId, account]));
 }
 
-export function newAccount(userId: string): Account {
-  return Object.assign(new Account(), {
+/** An account this service has not seen yet: nothing known, nothing answered. */
+export function newAccount(userId: string): AccountFacts {
+  return {
     userId,
     realName: null,
     subjectKind: null,
@@ -42,10 +37,10 @@ export function newAccount(userId: string): Account {
     notifiedStageId: null,
     consent: 'NONE',
     consentAt: null,
-  } satisfies Account);
+  };
 }
 
-export function sameAccount(a: Account, b: Account): boolean {
+export function sameAccount(a: AccountFacts, b: AccountFacts): boolean {
   return (
     a.realName === b.realName &&
     a.subjectKind === b.subjectKind &&
@@ -63,7 +58,7 @@ export function sameAccount(a: Account, b: Account): boolean {
 export async function saveAccountChanges(
   manager: EntityManager,
   changes: readonly AccountChange[],
-  stages: readonly Stage[],
+  stages: readonly PolicyStage[],
   now: Date,
   rules: PolicyRules,
 ): Promise<void> {
@@ -74,12 +69,12 @@ export async function saveAccountChanges(
   );
 
   const entries = changes.flatMap(({ before, after, cause }) =>
-    disclosureChanges(before, after, stages, now, rules).map((change) => [
+    auditEvents(before, after, stages, now, rules).map((audited) => [
       after.userId,
       datetimeParameter(now),
-      change.event,
-      change.oldStatus,
-      change.newStatus,
+      audited.event,
+      audited.oldStatus,
+      audited.newStatus,
       cause.slice(0, 255),
     ]),
   );

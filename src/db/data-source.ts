@@ -2,11 +2,9 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from 'pino';
 import { migrations } from '../../migrations';
-import { Account } from './entities/account';
-import { AuditEntry } from './entities/audit-entry';
-import { OutboxNotification } from './entities/outbox-notification';
-import { PolicyStage } from './entities/policy-stage';
+import { withTimeout } from '../timeout';
 import { SqlLogger, type QueryObserver } from './sql-logger';
+import { TABLES } from './tables';
 
 export interface DatabaseSettings {
   databaseUrl: string | undefined;
@@ -22,7 +20,7 @@ export function dataSourceOptions(
   observeQuery?: QueryObserver,
 ): DataSourceOptions {
   const common = {
-    entities: [Account, PolicyStage, AuditEntry, OutboxNotification],
+    entities: TABLES,
     migrations,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
@@ -61,10 +59,6 @@ export async function migrateDatabase(settings: DatabaseSettings, log: Logger): 
   }
 }
 
-export function isEmbedded(dataSource: DataSource): boolean {
-  return dataSource.options.type === 'sqljs';
-}
-
 export async function openDatabase(
   settings: DatabaseSettings,
   log: Logger,
@@ -73,4 +67,14 @@ export async function openDatabase(
   const dataSource = new DataSource(dataSourceOptions(settings, log, observeQuery));
   await dataSource.initialize();
   return dataSource;
+}
+
+/** Is the database answering, now, within the bound? (GET /ready asks.) */
+export async function databaseAnswers(dataSource: DataSource, timeoutMs: number): Promise<boolean> {
+  if (!dataSource.isInitialized) return false;
+  const probe = dataSource.query('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+  return withTimeout(probe, timeoutMs, () => false);
 }

@@ -1,25 +1,31 @@
-// A small data set for the embedded database: one account in every status under the default policy, so a
-// new user sees every label without importing anything. Dates are relative to start-up.
+// The demo people: one account in every status under the default policy, so a new user sees every label
+// without importing anything. The embedded database is seeded with them, and the tests use the same people.
+// Dates are relative to `now`.
 import type { DataSource } from 'typeorm';
+import type { AccountFacts } from '../policy/types';
+import { daysAfter } from '../policy/time';
 import { newAccount } from './account-writes';
-import { Account } from './entities/account';
-import { PolicyStage } from './entities/policy-stage';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { AccountsTable, PolicyStagesTable } from './tables';
 
 /** The seeded stages' ids by name: each notified demo account was told under one of them. */
 export type StageIds = Record<'initial' | 'expanded', number>;
 
-export function demoAccounts(now: Date, stageIds: StageIds): Account[] {
-  const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
-  const account = (fields: Partial<Account> & Pick<Account, 'userId'>): Account =>
-    Object.assign(newAccount(fields.userId), { subjectKind: 'INDIVIDUAL' }, fields);
-  return [
+export type DemoPerson =
+  'disclosed' | 'organization' | 'notice' | 'refused' | 'deadline-passed' | 'unverified' | 'small' | 'voluntary';
+
+/** Every demo account by person; each one's user id is `demo-<person>`. */
+export function demoAccounts(now: Date, stageIds: StageIds): Record<DemoPerson, AccountFacts> {
+  const daysAgo = (days: number) => daysAfter(now, -days);
+  const account = (person: DemoPerson, fields: Partial<AccountFacts>): AccountFacts => ({
+    ...newAccount(`demo-${person}`),
+    subjectKind: 'INDIVIDUAL',
+    verification: 'VERIFIED',
+    ...fields,
+  });
+  return {
     // Above 1,000,000 followers, verified, consented: the name is shown.
-    account({
-      userId: 'demo-disclosed',
+    disclosed: account('disclosed', {
       realName: 'Zhang Wei',
-      verification: 'VERIFIED',
       followerCount: 2_400_000,
       category: 'current-affairs',
       notifiedAt: daysAgo(40),
@@ -28,11 +34,9 @@ export function demoAccounts(now: Date, stageIds: StageIds): Account[] {
       consentAt: daysAgo(35),
     }),
     // An organization shows its registered organization name.
-    account({
-      userId: 'demo-organization',
+    organization: account('organization', {
       realName: 'Hangzhou Evening News Media Co., Ltd.',
       subjectKind: 'ORGANIZATION',
-      verification: 'VERIFIED',
       followerCount: 1_300_000,
       category: 'current-affairs',
       notifiedAt: daysAgo(30),
@@ -41,20 +45,16 @@ export function demoAccounts(now: Date, stageIds: StageIds): Account[] {
       consentAt: daysAgo(29),
     }),
     // Above 500,000, notified two days ago, no answer yet: the 9-day notice runs.
-    account({
-      userId: 'demo-notice',
+    notice: account('notice', {
       realName: 'Li Na',
-      verification: 'VERIFIED',
       followerCount: 720_000,
       category: 'finance',
       notifiedAt: daysAgo(2),
       notifiedStageId: stageIds.expanded,
     }),
     // Subject and answered no: restricted, name hidden.
-    account({
-      userId: 'demo-refused',
+    refused: account('refused', {
       realName: 'Wang Fang',
-      verification: 'VERIFIED',
       followerCount: 1_800_000,
       category: 'law',
       notifiedAt: daysAgo(20),
@@ -63,18 +63,15 @@ export function demoAccounts(now: Date, stageIds: StageIds): Account[] {
       consentAt: daysAgo(18),
     }),
     // Notified a month ago and never answered: the consent deadline passed.
-    account({
-      userId: 'demo-deadline-passed',
+    'deadline-passed': account('deadline-passed', {
       realName: 'Liu Yang',
-      verification: 'VERIFIED',
       followerCount: 650_000,
       category: 'health',
       notifiedAt: daysAgo(30),
       notifiedStageId: stageIds.expanded,
     }),
     // Subject but the verified name was revoked: nothing to show, restricted after the deadline.
-    account({
-      userId: 'demo-unverified',
+    unverified: account('unverified', {
       realName: 'Chen Jing',
       verification: 'REVOKED',
       followerCount: 3_100_000,
@@ -83,30 +80,27 @@ export function demoAccounts(now: Date, stageIds: StageIds): Account[] {
       notifiedStageId: stageIds.initial,
     }),
     // Below every threshold.
-    account({
-      userId: 'demo-small',
-      realName: 'Zhao Lei',
-      verification: 'VERIFIED',
-      followerCount: 12_000,
-      category: 'travel',
-    }),
+    small: account('small', { realName: 'Zhao Lei', followerCount: 12_000, category: 'travel' }),
     // Below every threshold but chose to show the name anyway.
-    account({
-      userId: 'demo-voluntary',
+    voluntary: account('voluntary', {
       realName: 'Sun Li',
-      verification: 'VERIFIED',
       followerCount: 86_000,
       category: 'technology',
       consent: 'YES',
       consentAt: daysAgo(100),
     }),
-  ];
+  };
 }
 
+/** Seeds a freshly migrated database with the demo accounts; returns how many. */
 export async function seedDemoData(dataSource: DataSource, now: Date): Promise<number> {
-  const stages = await dataSource.getRepository(PolicyStage).find();
-  const idOf = (name: string) => stages.find((stage) => stage.name === name)!.id;
-  const accounts = demoAccounts(now, { initial: idOf('initial'), expanded: idOf('expanded') });
-  await dataSource.getRepository(Account).insert(accounts);
+  const stages = await dataSource.getRepository(PolicyStagesTable).find();
+  const idOf = (name: string): number => {
+    const stage = stages.find((candidate) => candidate.name === name);
+    if (stage === undefined) throw new Error(`the default policy has no stage "${name}": the demo needs it`);
+    return stage.id;
+  };
+  const accounts = Object.values(demoAccounts(now, { initial: idOf('initial'), expanded: idOf('expanded') }));
+  await dataSource.createQueryBuilder().insert().into(AccountsTable).values(accounts).updateEntity(false).execute();
   return accounts.length;
 }

@@ -1,28 +1,26 @@
 // Adding and removing policy stages. A stage in force is history: it is never removed, only superseded.
 import type { DataSource } from 'typeorm';
 import { stageIsInForce } from '../policy/disclosure';
-import type { Stage } from '../policy/types';
-import { PolicyStage } from './entities/policy-stage';
+import type { PolicyStage } from '../policy/types';
+import { PolicyStagesTable } from './tables';
 
 export class PolicyAdminError extends Error {
   override name = 'PolicyAdminError';
 }
 
-export type NewStage = Omit<Stage, 'id'>;
+export type NewPolicyStage = Omit<PolicyStage, 'id'>;
 
-export async function addStage(dataSource: DataSource, stage: NewStage): Promise<PolicyStage> {
-  const repository = dataSource.getRepository(PolicyStage);
+export async function addStage(dataSource: DataSource, stage: NewPolicyStage): Promise<PolicyStage> {
+  const repository = dataSource.getRepository(PolicyStagesTable);
   if (await repository.exists({ where: { name: stage.name } })) {
     throw new PolicyAdminError(`a stage named "${stage.name}" already exists`);
   }
-  const row = Object.assign(new PolicyStage(), stage, {
-    categories: stage.categories === null || stage.categories.length === 0 ? null : stage.categories,
-  });
-  return repository.save(row);
+  const categories = stage.categories === null || stage.categories.length === 0 ? null : stage.categories;
+  return repository.save({ ...stage, categories });
 }
 
 export async function removeStage(dataSource: DataSource, name: string, now: Date): Promise<void> {
-  const repository = dataSource.getRepository(PolicyStage);
+  const repository = dataSource.getRepository(PolicyStagesTable);
   const stage = await repository.findOne({ where: { name } });
   if (stage === null) throw new PolicyAdminError(`there is no stage named "${name}"`);
   if (stageIsInForce(stage, now)) {

@@ -2,6 +2,7 @@
 // which can hold real names), and a hook that sees every query (tests count them; metrics can time them).
 import type { Logger as TypeormLogger } from 'typeorm';
 import type { Logger } from 'pino';
+import { errorForLog } from '../errors';
 
 export type QueryObserver = (sql: string) => void;
 
@@ -18,7 +19,7 @@ export class SqlLogger implements TypeormLogger {
   logQueryError(error: string | Error, query: string): void {
     this.serviceLog.warn(
       {
-        err: error instanceof Error ? { message: error.message, code: (error as { code?: string }).code } : error,
+        err: errorForLog(error),
         sql: query,
       },
       'query failed',

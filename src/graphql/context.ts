@@ -1,13 +1,47 @@
-// What every resolver of one request can reach. Built per request: it holds that request's viewer and batch.
-import type { IdentityLoader } from '../loaders/identity-loader';
-import type { IdentityLabelView } from '../policy/label';
-import type { Stage, Viewer } from '../policy/types';
+// What every resolver of one request can reach: the viewer, the request's own label loader, and the
+// services the app hands the GraphQL layer once, at start-up.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { DataSource } from 'typeorm';
+import type { AccountReader } from '../db/account-reader';
+import type { PolicyStageCache } from '../db/policy-stages';
+import { createIdentityLoader, type IdentityLoader } from '../loaders/identity-loader';
+import type { LabelSettings } from '../policy/label';
+import type { Viewer } from '../policy/types';
+import { viewerFromHeaders } from './viewer';
+
+export interface GraphQLServices {
+  /** Writes (the consent mutation) go through it; reads go through `accounts`. */
+  dataSource: DataSource;
+  accounts: AccountReader;
+  stages: PolicyStageCache;
+  /** The policy's notion of now; tests move it. */
+  clock: () => Date;
+  settings: LabelSettings;
+  displayNameFormat: string;
+  /** Largest IN list a read may send; bigger batches are split. */
+  maxInList: number;
+}
 
 export interface RequestContext {
   viewer: Viewer;
+  /** This request's batch: every label it needs is decided from one account read. */
   identities: IdentityLoader;
-  displayNameFormat: string;
-  stages(): readonly Stage[];
-  /** Stores the signed-in viewer's consent answer for its own account and returns its new label. */
-  setOwnConsent(consent: boolean): Promise<IdentityLabelView>;
+  services: GraphQLServices;
+}
+
+/** Built for every request: a malformed viewer header throws a 400 (BAD_REQUEST) before anything runs. */
+export function createRequestContext(services: GraphQLServices, headers: IncomingHttpHeaders): RequestContext {
+  const viewer = viewerFromHeaders(headers);
+  return {
+    viewer,
+    services,
+    identities: createIdentityLoader({
+      accounts: services.accounts,
+      stages: () => services.stages.current(),
+      clock: services.clock,
+      viewer,
+      settings: services.settings,
+      maxBatchSize: services.maxInList,
+    }),
+  };
 }

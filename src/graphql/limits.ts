@@ -3,7 +3,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 
 export interface RequestLimits {
-  maxRepresentations: number;
   maxQueryDepth: number;
   maxAliases: number;
   maxQueryCost: number;

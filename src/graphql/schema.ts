@@ -1,11 +1,11 @@
-// Builds the federated subgraph schema from the type-graphql classes, and its SDL.
+// Builds the federated subgraph schema from the type-graphql classes: its SDL, as checked in at
+// schema/identity-labels.graphql, and the executable schema the service serves, `_entities` included.
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { isEnumType, isScalarType, parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
-import { entityFieldResolvers } from './entity-fields';
-import { referenceResolvers } from './references';
+import { resolveEntities } from './entities';
 import { ConsentResolver } from './resolvers/consent.resolver';
 import { PolicyResolver } from './resolvers/policy.resolver';
 import { Post } from './types/post';
@@ -13,35 +13,43 @@ import { User } from './types/user';
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@external", "@requires"])`;
 
-export interface IdentitySchema {
-  /** The executable subgraph schema, with _entities and _service. */
-  schema: GraphQLSchema;
-  /** The subgraph SDL the router composes, as checked in at schema/identity-labels.graphql. */
-  sdl: string;
+export interface SchemaOptions {
+  /** Most representations one `_entities` request may carry. */
+  maxRepresentations: number;
 }
 
-export async function buildIdentitySchema(): Promise<IdentitySchema> {
-  const typeGraphqlSchema = await buildSchema({
+function buildTypeGraphqlSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
     resolvers: [PolicyResolver, ConsentResolver],
     orphanedTypes: [User, Post],
     validate: false,
     skipCheck: true, // the federation types (_entities, _service) are added by buildSubgraphSchema
   });
-  const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema).trim()}\n`;
-  // type-graphql wraps every field of every type in a resolver of its own; over the hundreds of entities of
-  // a feed request that was a large share of the time. Only the root operations keep type-graphql's
-  // resolvers; User and Post fields are plain functions; plain-data types (IdentityLabel, PolicyStage) use
-  // graphql-js's property access. Scalars and enums come from type-graphql as they are.
+}
+
+function printSdl(typeGraphqlSchema: GraphQLSchema): string {
+  return `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema).trim()}\n`;
+}
+
+/** The subgraph SDL the router composes, as checked in at schema/identity-labels.graphql. */
+export async function printIdentitySdl(): Promise<string> {
+  return printSdl(await buildTypeGraphqlSchema());
+}
+
+/** The executable subgraph schema the service serves, with `_entities` and `_service`. */
+export async function buildIdentitySchema(options: SchemaOptions): Promise<GraphQLSchema> {
+  const typeGraphqlSchema = await buildTypeGraphqlSchema();
+  // The root operations keep type-graphql's resolvers; every other field is read from the value itself
+  // (User and Post fields are getters of their classes, labels and stages are plain data), so the hundreds
+  // of entity fields of a feed request run without a resolver wrapper each. Scalars and enums come from
+  // type-graphql as they are.
   const generated = createResolversMap(typeGraphqlSchema) as Record<string, object>;
   const resolvers: Record<string, object> = {};
   for (const [typeName, typeResolvers] of Object.entries(generated)) {
     const type = typeGraphqlSchema.getType(typeName);
     if (isScalarType(type) || isEnumType(type)) resolvers[typeName] = typeResolvers;
   }
-  resolvers.Query = generated.Query;
-  resolvers.Mutation = generated.Mutation;
-  resolvers.User = { ...entityFieldResolvers.User, ...referenceResolvers.User };
-  resolvers.Post = { ...entityFieldResolvers.Post, ...referenceResolvers.Post };
-  const schema = buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as never }]);
-  return { schema, sdl };
+  resolvers.Query = { ...generated.Query, _entities: resolveEntities(options.maxRepresentations) };
+  if (generated.Mutation !== undefined) resolvers.Mutation = generated.Mutation;
+  return buildSubgraphSchema([{ typeDefs: parse(printSdl(typeGraphqlSchema)), resolvers: resolvers as never }]);
 }

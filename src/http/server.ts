@@ -1,150 +1,130 @@
-// The HTTP face of the subgraph: POST /graphql for the router; /health, /ready and /metrics for the platform.
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+// The HTTP face of the subgraph: POST /graphql for the router (in development, GET /graphql opens Apollo
+// Sandbox in a browser); /health, /ready and /metrics for the platform. HTTP only: what a request means is
+// the GraphQL layer's business.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import type { Config } from '../config';
-import { setRealNameConsent } from '../consent/set-consent';
-import type { AccountCache } from '../db/account-cache';
-import type { PolicyStageCache } from '../db/policy-stage-cache';
-import type { RequestContext } from '../graphql/context';
-import { queryLimits } from '../graphql/limits';
-import { createIdentityLoader } from '../loaders/identity-loader';
 import type { Metrics } from '../observability/metrics';
-import { identityLabel } from '../policy/label';
-import { subgraphPlugins } from './apollo-plugins';
-import { databaseIsReachable } from './readiness';
 import { requireRouterSecret } from './router-auth';
-import { viewerFromHeaders } from './viewer';
 
-export interface HttpServerDeps {
-  config: Config;
-  schema: GraphQLSchema;
-  dataSource: DataSource;
-  /** The account reads of the read path (through the cross-request row cache when it is on). */
-  accounts: AccountCache;
-  stageCache: PolicyStageCache;
+export interface HttpSettings {
+  port: number;
+  host: string;
+  maxBodyBytes: number;
+  /** When set, every GraphQL request must carry it in the router-authorization header. */
+  routerSecret: string | undefined;
+  production: boolean;
+}
+
+export interface Readiness {
+  ready: boolean;
+  /** Why not, in words an operator can act on. */
+  reason?: string;
+}
+
+export interface HttpServerOptions<Context extends object> {
+  settings: HttpSettings;
+  graphql: ApolloServer<Context>;
+  /** The GraphQL context of one request, from its headers. */
+  createContext(headers: IncomingHttpHeaders): Context;
+  readiness(): Promise<Readiness>;
   metrics: Metrics;
   log: Logger;
-  clock: () => Date;
 }
 
-const READY_TIMEOUT_MS = 2000;
+export interface HttpServer {
+  /** The address the server listens on, e.g. http://127.0.0.1:4001 */
+  url: string;
+  fastify: FastifyInstance;
+  /**
+   * Stops accepting, lets in-flight requests finish (then closes their keep-alive connections), and cuts
+   * whatever is still open after `drainMs`.
+   */
+  close(drainMs: number): Promise<void>;
+}
+
+/** The port is taken by another process: the operator picks another one. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+  constructor(readonly port: number) {
+    super(`port ${port} is already in use`);
+  }
+}
+
 const PROBES = new Set(['/health', '/ready', '/metrics']);
 
-/** Unexpected errors keep their details in the log; the caller gets a code and a generic message. */
-function maskInternalError(formatted: GraphQLFormattedError, log: Logger, error: unknown): GraphQLFormattedError {
-  if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
-  log.error({ err: error instanceof Error ? error.message : String(error), path: formatted.path }, 'unexpected error');
-  return { ...formatted, message: 'internal error' };
-}
-
-function countErrors(metrics: Metrics): ApolloServerPlugin<RequestContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors }) {
-          for (const error of errors) metrics.graphqlErrors.inc({ code: String(error.extensions.code ?? 'UNKNOWN') });
-        },
-      };
-    },
-  };
-}
-
-export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
-  const { config, schema, dataSource, accounts, stageCache, metrics, log, clock } = deps;
-  const app = Fastify({
+export async function startHttpServer<Context extends object>(
+  options: HttpServerOptions<Context>,
+): Promise<HttpServer> {
+  const { settings, metrics, log } = options;
+  const fastify = Fastify({
     loggerInstance: log,
-    bodyLimit: config.maxBodyBytes,
+    bodyLimit: settings.maxBodyBytes,
     requestIdHeader: 'x-request-id',
     // Probes hit every few seconds; their log lines would drown the requests that matter.
     logController: new LogController({ disableRequestLogging: (request) => PROBES.has(request.url) }),
   }) as unknown as FastifyInstance;
 
-  app.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched'; // the route pattern: never a raw URL
     metrics.httpRequests.inc({ route, method: request.method, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
   });
 
-  const limits = queryLimits(config);
-  const apollo = new ApolloServer<RequestContext>({
-    schema,
-    logger: log,
-    stopOnTerminationSignals: false, // index.ts owns SIGTERM: drain HTTP, then close the pool, then exit 0
-    includeStacktraceInErrorResponses: false,
-    allowBatchedHttpRequests: false,
-    // In production nobody explores the schema through this subgraph: the router composes from _service.
-    introspection: !config.production,
-    hideSchemaDetailsFromClientErrors: config.production,
-    validationRules: limits.validationRules,
-    formatError: (formatted, error) => maskInternalError(formatted, log, error),
-    plugins: [
-      ...limits.plugins,
-      countErrors(metrics),
-      ...subgraphPlugins(config),
-      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
-    ],
-  });
-  await apollo.start();
-
-  const settings = {
-    hysteresisRatio: config.hysteresisRatio,
-    realNameViewers: config.realNameViewers,
-  };
-  const stages = () => stageCache.current();
-  const handler = fastifyApolloHandler(apollo, {
-    context: async (request): Promise<RequestContext> => {
-      const viewer = viewerFromHeaders(request.headers);
-      return {
-        viewer,
-        displayNameFormat: config.displayNameFormat,
-        stages,
-        identities: createIdentityLoader({
-          findAccounts: (userIds) => accounts.find(userIds),
-          stages,
-          now: clock,
-          viewer,
-          settings,
-          maxBatchSize: config.maxInList,
-        }),
-        async setOwnConsent(consent) {
-          const userId = viewer.id!;
-          const now = clock();
-          const account = await setRealNameConsent(dataSource, userId, consent, {
-            stages: stages(),
-            rules: settings,
-            now,
-          }).finally(() => accounts.forget([userId])); // committed (or not): the next read is from the database
-          return identityLabel(account, stages(), now, viewer, settings);
-        },
-      };
-    },
-  });
-  app.route({
-    // POST only: the router posts, and a GET would carry the query and its variables in the URL, where
-    // request logs and proxies keep them.
-    method: 'POST',
-    url: '/graphql',
-    ...(config.routerSecret === undefined ? {} : { onRequest: requireRouterSecret(config.routerSecret) }),
-    handler,
+  const closing = { value: false };
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (closing.value) reply.header('connection', 'close'); // a keep-alive socket would outlive the drain
   });
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/ready', async (_request, reply) => {
-    if (await databaseIsReachable(dataSource, READY_TIMEOUT_MS)) return { status: 'ready' };
-    return reply.code(503).send({ status: 'not ready', reason: 'database unreachable' });
+  const handler = fastifyApolloHandler(options.graphql, {
+    context: async (request) => options.createContext(request.headers),
   });
-  app.get('/metrics', async (_request, reply) =>
+  const onRequest =
+    settings.routerSecret === undefined ? {} : { onRequest: requireRouterSecret(settings.routerSecret) };
+  // POST only for operations: a GET would carry the query and its variables in the URL, where request logs
+  // and proxies keep them.
+  fastify.route({ method: 'POST', url: '/graphql', ...onRequest, handler });
+  if (!settings.production) {
+    // The landing page (Apollo Sandbox) for a browser; an operation sent by GET is refused.
+    const refuseOperations = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!request.url.includes('?')) return;
+      await reply
+        .code(405)
+        .header('allow', 'POST')
+        .send({
+          errors: [{ message: 'send GraphQL operations with POST', extensions: { code: 'METHOD_NOT_ALLOWED' } }],
+        });
+    };
+    fastify.route({ method: 'GET', url: '/graphql', preHandler: refuseOperations, handler });
+  }
+
+  fastify.get('/health', async () => ({ status: 'ok' }));
+  fastify.get('/ready', async (_request, reply) => {
+    const { ready, reason } = await options.readiness();
+    if (ready) return { status: 'ready' };
+    return reply.code(503).send({ status: 'not ready', reason });
+  });
+  fastify.get('/metrics', async (_request, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
-  // fastify.close() stops accepting and waits for in-flight requests; Apollo stops after them.
-  app.addHook('onClose', async () => {
-    await apollo.stop();
-  });
-  return app;
+  let address: string;
+  try {
+    address = await fastify.listen({ port: settings.port, host: settings.host });
+  } catch (error) {
+    await fastify.close();
+    if ((error as { code?: unknown }).code === 'EADDRINUSE') throw new PortInUseError(settings.port);
+    throw error;
+  }
+  return {
+    url: address.replace('0.0.0.0', '127.0.0.1'),
+    fastify,
+    async close(drainMs) {
+      closing.value = true;
+      const deadline = setTimeout(() => fastify.server.closeAllConnections(), drainMs);
+      await fastify.close().finally(() => clearTimeout(deadline));
+    },
+  };
 }

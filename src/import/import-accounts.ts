@@ -2,8 +2,7 @@
 // Importing the same records twice leaves the same state (the second time everything is "unchanged").
 import type { DataSource } from 'typeorm';
 import { lockAccounts, newAccount, sameAccount, saveAccountChanges, type AccountChange } from '../db/account-writes';
-import type { Account } from '../db/entities/account';
-import type { PolicyRules, Stage } from '../policy/types';
+import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 import type { AccountRecord, ParsedLine } from './records';
 
 export interface ImportCounts {
@@ -20,9 +19,10 @@ export interface RejectedRecord {
 }
 
 export interface ImportOptions {
-  stages: readonly Stage[];
+  stages: readonly PolicyStage[];
   rules: PolicyRules;
-  now: () => Date;
+  /** The time each batch is stamped with (audit entries, decisions). */
+  clock: () => Date;
   batchSize: number;
   onRejected: (rejected: RejectedRecord) => void;
   /** Called after every stored batch with the running totals. */
@@ -34,8 +34,8 @@ export function emptyCounts(): ImportCounts {
 }
 
 /** The account after applying a partial record: fields the record does not carry stay as they were. */
-export function mergeRecord(before: Account | undefined, record: AccountRecord): Account {
-  const merged = Object.assign(newAccount(record.userId), before);
+export function mergeRecord(before: AccountFacts | undefined, record: AccountRecord): AccountFacts {
+  const merged = { ...(before ?? newAccount(record.userId)) };
   if (record.followerCount !== undefined) merged.followerCount = record.followerCount;
   if (record.realName !== undefined) merged.realName = record.realName;
   if (record.verification !== undefined) merged.verification = record.verification;
@@ -71,7 +71,7 @@ async function storeBatch(
       if (before !== undefined && sameAccount(before, after)) continue;
       changes.push({ before, after, cause: `import ${source}:${lastLine.get(userId)}` });
     }
-    await saveAccountChanges(manager, changes, options.stages, options.now(), options.rules);
+    await saveAccountChanges(manager, changes, options.stages, options.clock(), options.rules);
   });
   // Counted only once the batch is committed: a failed batch must not be reported as stored.
   counts.inserted += batchCounts.inserted;

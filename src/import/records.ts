@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
-import { userIdProblem } from '../errors';
+import { userIdProblem } from '../user-id';
 import { SUBJECT_KINDS, VERIFICATIONS, type AccountFacts } from '../policy/types';
 
 /** A partial update of one account: an absent field is left as it is. */
@@ -44,6 +44,7 @@ const recordSchema = z
 /** The first problem of a record, in words; never its values (a realName must not reach a log). */
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
+  if (issue === undefined) return 'invalid record';
   if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
   return issue.message;
 }
@@ -125,7 +126,7 @@ async function* csvLines(input: Readable): AsyncGenerator<ParsedLine> {
     info: { lines: number };
   }>) {
     // The parser runs ahead of this loop: report the malformed lines in their place in the file.
-    while (malformed.length > 0 && malformed[0].line < info.lines) yield malformed.shift()!;
+    while ((malformed[0]?.line ?? Infinity) < info.lines) yield malformed.shift()!;
     yield validateRecord(csvRow(record), info.lines);
   }
   yield* malformed;

@@ -3,10 +3,9 @@
 // is re-read under a row lock before it is changed, so a second run finds it already done and leaves it.
 import { IsNull, MoreThan, MoreThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
 import { lockAccounts, saveAccountChanges, type AccountChange } from '../db/account-writes';
-import { Account } from '../db/entities/account';
-import { OutboxNotification } from '../db/entities/outbox-notification';
+import { AccountsTable, NotificationOutboxTable, type OutboxNotification } from '../db/tables';
 import { governingStage, noticeDeadline, stageIsInForce } from '../policy/disclosure';
-import type { PolicyRules, Stage } from '../policy/types';
+import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 
 export interface NotifyResult {
   /** Notices sent: to accounts newly subject, and to accounts now governed by another stage. */
@@ -15,7 +14,7 @@ export interface NotifyResult {
 }
 
 export interface NotifyOptions {
-  stages: readonly Stage[];
+  stages: readonly PolicyStage[];
   rules: PolicyRules;
   now: Date;
   cause: string;
@@ -30,15 +29,16 @@ async function* userIdChunks(
 ): AsyncGenerator<string[]> {
   let after = '';
   for (;;) {
-    const rows = await dataSource.getRepository(Account).find({
+    const rows = await dataSource.getRepository(AccountsTable).find({
       select: { userId: true },
       where: where(after),
       order: { userId: 'ASC' },
       take: chunkSize,
     });
-    if (rows.length === 0) return;
+    const last = rows.at(-1);
+    if (last === undefined) return;
     yield rows.map((row) => row.userId);
-    after = rows[rows.length - 1].userId;
+    after = last.userId;
   }
 }
 
@@ -46,20 +46,18 @@ async function* userIdChunks(
  * The account once told about this stage. A refusal given before this notice does not answer it: the
  * account answers afresh. A consent stays (it discloses, voluntarily or not).
  */
-function toldAbout(account: Account, stage: Stage, now: Date): Account {
-  const after = Object.assign(new Account(), account, { notifiedAt: now, notifiedStageId: stage.id });
-  if (account.consent === 'NO') Object.assign(after, { consent: 'NONE', consentAt: null });
-  return after;
+function toldAbout(account: AccountFacts, stage: PolicyStage, now: Date): AccountFacts {
+  const after: AccountFacts = { ...account, notifiedAt: now, notifiedStageId: stage.id };
+  return account.consent === 'NO' ? { ...after, consent: 'NONE', consentAt: null } : after;
 }
 
 /** The account once out of scope: no notice, and a refusal cleared with it (it answered that notice). */
-function letGo(account: Account): Account {
-  const after = Object.assign(new Account(), account, { notifiedAt: null, notifiedStageId: null });
-  if (account.consent === 'NO') Object.assign(after, { consent: 'NONE', consentAt: null });
-  return after;
+function letGo(account: AccountFacts): AccountFacts {
+  const after: AccountFacts = { ...account, notifiedAt: null, notifiedStageId: null };
+  return account.consent === 'NO' ? { ...after, consent: 'NONE', consentAt: null } : after;
 }
 
-function notice(userId: string, stage: Stage | null, now: Date): Partial<OutboxNotification> {
+function notice(userId: string, stage: PolicyStage | null, now: Date): Omit<OutboxNotification, 'id'> {
   return {
     userId,
     kind: stage === null ? 'NOTICE_WITHDRAWN' : 'NOTICE',
@@ -75,11 +73,11 @@ async function processChunk(
   dataSource: DataSource,
   userIds: string[],
   options: NotifyOptions,
-  decide: (account: Account) => { after: Account; stage: Stage | null } | null,
+  decide: (account: AccountFacts) => { after: AccountFacts; stage: PolicyStage | null } | null,
 ): Promise<{ notified: number; withdrawn: number }> {
   return dataSource.transaction(async (manager: EntityManager) => {
     const changes: AccountChange[] = [];
-    const notices: Partial<OutboxNotification>[] = [];
+    const notices: Omit<OutboxNotification, 'id'>[] = [];
     for (const before of (await lockAccounts(manager, userIds)).values()) {
       const decision = decide(before);
       if (decision === null) continue;
@@ -91,7 +89,7 @@ async function processChunk(
       await manager
         .createQueryBuilder()
         .insert()
-        .into(OutboxNotification)
+        .into(NotificationOutboxTable)
         .values(notices)
         .updateEntity(false)
         .execute();
@@ -108,7 +106,7 @@ export async function notifyAccounts(dataSource: DataSource, options: NotifyOpti
     result.notified += chunk.notified;
     result.withdrawn += chunk.withdrawn;
   };
-  const govern = (account: Account) => governingStage(account, options.stages, options.now, options.rules);
+  const govern = (account: AccountFacts) => governingStage(account, options.stages, options.now, options.rules);
 
   // Accounts never notified that a stage in force now covers.
   const inForce = options.stages.filter((stage) => stageIsInForce(stage, options.now));

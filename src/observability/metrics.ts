@@ -1,6 +1,7 @@
 // Prometheus metrics. Labels are routes, statuses and error codes only: never an id, a name or a query text.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import type { LookupTimer } from '../db/account-reader';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -10,7 +11,7 @@ interface Mysql2PoolInternals {
   _connectionQueue?: { length: number };
 }
 
-export class Metrics {
+export class Metrics implements LookupTimer {
   readonly registry = new Registry();
 
   readonly httpRequests = new Counter({

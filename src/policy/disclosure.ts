@@ -1,17 +1,16 @@
 // The disclosure rules: account facts + policy stages + the current time -> a status. Pure: no I/O, `now` is given.
-import type { AccountFacts, DisclosureStatus, PolicyRules, Stage } from './types';
+import { daysAfter } from './time';
+import type { AccountFacts, DisclosureStatus, PolicyRules, PolicyStage } from './types';
 
 export interface Disclosure {
   status: DisclosureStatus;
   /** The stage that makes the account subject; null when it is not subject. */
-  stage: Stage | null;
+  stage: PolicyStage | null;
   noticeDeadline: Date | null;
   disclosedSince: Date | null;
   /** Ranking and monetization services limit an account that refused or failed to verify in time. */
   restricted: boolean;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const NOT_SUBJECT: Disclosure = Object.freeze({
   status: 'NOT_SUBJECT',
@@ -21,17 +20,17 @@ const NOT_SUBJECT: Disclosure = Object.freeze({
   restricted: false,
 });
 
-export function stageIsInForce(stage: Stage, now: Date): boolean {
+export function stageIsInForce(stage: PolicyStage, now: Date): boolean {
   return stage.effectiveFrom.getTime() <= now.getTime();
 }
 
-export function stageCoversCategory(stage: Stage, category: string | null): boolean {
+export function stageCoversCategory(stage: PolicyStage, category: string | null): boolean {
   if (stage.categories === null || stage.categories.length === 0) return true;
   return category !== null && stage.categories.includes(category);
 }
 
 /** True when the account was told about this very stage (not an earlier or a later one). */
-export function notifiedUnder(account: AccountFacts, stage: Stage): boolean {
+export function notifiedUnder(account: AccountFacts, stage: PolicyStage): boolean {
   return account.notifiedAt !== null && account.notifiedStageId === stage.id;
 }
 
@@ -40,7 +39,7 @@ export function notifiedUnder(account: AccountFacts, stage: Stage): boolean {
  * stays subject down to `hysteresisRatio` of its minimum, so that a count hovering around the threshold does
  * not flicker; under any other stage it must reach the minimum itself.
  */
-export function followerFloor(stage: Stage, account: AccountFacts, rules: PolicyRules): number {
+export function followerFloor(stage: PolicyStage, account: AccountFacts, rules: PolicyRules): number {
   return notifiedUnder(account, stage) ? stage.minFollowers * rules.hysteresisRatio : stage.minFollowers;
 }
 
@@ -50,11 +49,11 @@ export function followerFloor(stage: Stage, account: AccountFacts, rules: Policy
  */
 export function governingStage(
   account: AccountFacts,
-  stages: readonly Stage[],
+  stages: readonly PolicyStage[],
   now: Date,
   rules: PolicyRules,
-): Stage | null {
-  let chosen: Stage | null = null;
+): PolicyStage | null {
+  let chosen: PolicyStage | null = null;
   for (const stage of stages) {
     if (!stageIsInForce(stage, now)) continue;
     if (!stageCoversCategory(stage, account.category)) continue;
@@ -64,7 +63,7 @@ export function governingStage(
   return chosen;
 }
 
-function governsBefore(a: Stage, b: Stage): boolean {
+function governsBefore(a: PolicyStage, b: PolicyStage): boolean {
   if (a.mode !== b.mode) return a.mode === 'MANDATORY';
   const byStart = a.effectiveFrom.getTime() - b.effectiveFrom.getTime();
   if (byStart !== 0) return byStart < 0;
@@ -75,10 +74,10 @@ function governsBefore(a: Stage, b: Stage): boolean {
  * notified-at + the stage's notice days. The notice cannot run before the stage is in force (belt and
  * braces: notify only notifies under stages in force).
  */
-export function noticeDeadline(notifiedAt: Date | null, stage: Stage): Date | null {
+export function noticeDeadline(notifiedAt: Date | null, stage: PolicyStage): Date | null {
   if (notifiedAt === null) return null;
   const noticeStart = Math.max(notifiedAt.getTime(), stage.effectiveFrom.getTime());
-  return new Date(noticeStart + stage.noticeDays * DAY_MS);
+  return daysAfter(new Date(noticeStart), stage.noticeDays);
 }
 
 /** True only for a verified real name that is actually on file: REVOKED or a missing name counts as none. */
@@ -89,7 +88,7 @@ export function hasVerifiedRealName(account: AccountFacts): boolean {
 /** Decides the account's status; `undefined` (an id this service has never seen) is NOT_SUBJECT. */
 export function decideDisclosure(
   account: AccountFacts | undefined,
-  stages: readonly Stage[],
+  stages: readonly PolicyStage[],
   now: Date,
   rules: PolicyRules,
 ): Disclosure {

@@ -1,10 +1,9 @@
-// An account's label as one viewer may see it: the disclosure decision with the viewer gate applied.
-import type { RealNameViewers } from '../config';
+// An account's identity label as one viewer may see it: the disclosure decision with the viewer gate applied.
 import { decideDisclosure, type Disclosure } from './disclosure';
-import type { AccountFacts, PolicyRules, Stage, SubjectKind, Viewer } from './types';
+import type { AccountFacts, PolicyRules, PolicyStage, RealNameViewers, SubjectKind, Viewer } from './types';
 import { revealedRealName } from './viewer-gate';
 
-export interface IdentityLabelView extends Disclosure {
+export interface IdentityLabel extends Disclosure {
   /** The real name, only when disclosed and the viewer may see it; null otherwise. */
   realName: string | null;
   subjectKind: SubjectKind | null;
@@ -14,13 +13,13 @@ export interface LabelSettings extends PolicyRules {
   realNameViewers: RealNameViewers;
 }
 
-export function identityLabel(
+export function decideIdentityLabel(
   account: AccountFacts | undefined,
-  stages: readonly Stage[],
+  stages: readonly PolicyStage[],
   now: Date,
   viewer: Viewer,
   settings: LabelSettings,
-): IdentityLabelView {
+): IdentityLabel {
   const disclosure = decideDisclosure(account, stages, now, settings);
   return {
     ...disclosure,

@@ -15,6 +15,10 @@ export type DisclosureMode = (typeof DISCLOSURE_MODES)[number];
 export const DISCLOSURE_STATUSES = ['NOT_SUBJECT', 'NOTICE', 'DISCLOSED', 'REFUSED', 'UNVERIFIED'] as const;
 export type DisclosureStatus = (typeof DISCLOSURE_STATUSES)[number];
 
+/** Who may read a disclosed real name (REAL_NAME_VIEWERS); the owner always may. */
+export const REAL_NAME_VIEWER_SETTINGS = ['anyone', 'signed-in', 'verified'] as const;
+export type RealNameViewers = (typeof REAL_NAME_VIEWER_SETTINGS)[number];
+
 /** One platform account as this service knows it. */
 export interface AccountFacts {
   userId: string;
@@ -32,7 +36,7 @@ export interface AccountFacts {
 }
 
 /** A stage of the regulation: from `effectiveFrom`, accounts with at least `minFollowers` are subject. */
-export interface Stage {
+export interface PolicyStage {
   id: number;
   name: string;
   minFollowers: number;

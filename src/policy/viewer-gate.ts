@@ -1,7 +1,6 @@
 // Who may read a disclosed real name. This is the one place that lets a real name out of the service.
-import type { RealNameViewers } from '../config';
 import type { Disclosure } from './disclosure';
-import type { AccountFacts, Viewer } from './types';
+import type { AccountFacts, RealNameViewers, Viewer } from './types';
 
 export function viewerMaySeeRealName(viewer: Viewer, accountUserId: string, allowed: RealNameViewers): boolean {
   if (viewer.id !== null && viewer.id === accountUserId) return true; // an owner always sees its own label

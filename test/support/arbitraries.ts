@@ -1,8 +1,7 @@
 // fast-check generators for the policy's inputs. Real names carry a marker that no nickname can contain,
 // so "does this response contain a real name" is a plain substring search.
 import fc from 'fast-check';
-import type { RealNameViewers } from '../../src/config';
-import type { AccountFacts, Stage, Viewer } from '../../src/policy/types';
+import type { AccountFacts, PolicyStage, RealNameViewers, Viewer } from '../../src/policy/types';
 
 export const REAL_NAME_MARKER = '§RN';
 
@@ -33,14 +32,14 @@ export function accountArbitrary(userId: string): fc.Arbitrary<AccountFacts> {
     followerCount: followers(),
     category: fc.option(fc.constantFrom(...CATEGORIES)),
     notifiedAt: fc.option(instant()),
-    // Stage ids 1-4 as stagesArbitrary numbers them (the HTTP test maps them onto the stored stages).
+    // PolicyStage ids 1-4 as stagesArbitrary numbers them (the HTTP test maps them onto the stored stages).
     notifiedStageId: fc.option(fc.integer({ min: 1, max: 4 })),
     consent: fc.constantFrom('YES' as const, 'NO' as const, 'NONE' as const),
     consentAt: fc.option(instant()),
   });
 }
 
-export const stageArbitrary: fc.Arbitrary<Omit<Stage, 'id'>> = fc.record({
+export const stageArbitrary: fc.Arbitrary<Omit<PolicyStage, 'id'>> = fc.record({
   name: fc.uuid(),
   minFollowers: fc.constantFrom(100_000, 500_000, 1_000_000),
   categories: fc.option(fc.uniqueArray(fc.constantFrom(...CATEGORIES), { maxLength: 3 })),

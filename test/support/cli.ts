@@ -1,8 +1,8 @@
 // Runs the built command-line tool as a user would, in its own process.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { built } from './paths';
 
-export const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js'); // built by `pretest`
+export const CLI = built('src', 'cli', 'main.js');
 
 export interface CliResult {
   code: number | null;

@@ -1,6 +1,11 @@
 // Every test file gets a database of its own on the real MySQL server, dropped when the file is done.
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../../src/db/data-source';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+import { onTeardown } from './teardown';
 
 export const TEST_SERVER_URL = process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
 
@@ -16,26 +21,70 @@ function serverUrl(): URL {
   return url;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `identity_labels_test_${randomBytes(6).toString('hex')}`;
+async function onServer(statement: string): Promise<void> {
   const admin = await mysql.createConnection(serverUrl().toString());
   try {
-    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.query(statement);
   } finally {
     await admin.end();
   }
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `identity_labels_test_${randomBytes(6).toString('hex')}`;
+  await onServer(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   const url = serverUrl();
   url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    async drop() {
-      const connection = await mysql.createConnection(serverUrl().toString());
-      try {
-        await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      } finally {
-        await connection.end();
-      }
-    },
-  };
+  return { name, url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS \`${name}\``) };
+}
+
+/** An empty database for the tests of one file: made before them, dropped after. */
+export function useTestDatabase(): TestDatabase {
+  const handle = {} as TestDatabase; // filled in before the first test runs
+  beforeAll(async () => {
+    Object.assign(handle, await createTestDatabase());
+  });
+  onTeardown(async () => {
+    await handle.drop?.();
+  });
+  return handle;
+}
+
+/** A migrated test database and a connection to it, for the tests of one file. */
+export interface MigratedDatabase {
+  database: TestDatabase;
+  dataSource: DataSource;
+}
+
+/** A pool of connections to a test database, as the service would open it (close it with destroy()). */
+export function connectTo(database: TestDatabase, poolSize = 4): Promise<DataSource> {
+  return openDatabase({ databaseUrl: database.url, dbPoolSize: poolSize }, pino({ level: 'silent' }));
+}
+
+export function useMigratedDatabase(): MigratedDatabase {
+  const handle = { database: useTestDatabase() } as MigratedDatabase;
+  beforeAll(async () => {
+    handle.dataSource = await connectTo(handle.database);
+    await handle.dataSource.runMigrations();
+  });
+  onTeardown(async () => {
+    await handle.dataSource?.destroy();
+  });
+  return handle;
+}
+
+/**
+ * A TCP proxy of the tests' own in front of the MySQL server, for the tests of one file: started before
+ * them (call it before the server that connects through it), closed after that server.
+ */
+export function useDatabaseProxy(): TcpProxy {
+  const handle = {} as TcpProxy; // filled in before the first test runs
+  beforeAll(async () => {
+    const target = new URL(TEST_SERVER_URL);
+    Object.assign(handle, await startTcpProxy(target.hostname, Number(target.port || 3306)));
+  });
+  onTeardown(async () => {
+    await handle.close?.();
+  });
+  return handle;
 }

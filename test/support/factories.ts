@@ -1,14 +1,9 @@
 // Small builders for test data: a valid default, overridden by what the test is about.
 import type { DataSource } from 'typeorm';
-import { Account } from '../../src/db/entities/account';
-import { PolicyStage } from '../../src/db/entities/policy-stage';
-import type { AccountFacts, Stage } from '../../src/policy/types';
+import { AccountsTable, PolicyStagesTable } from '../../src/db/tables';
+import type { AccountFacts, PolicyStage } from '../../src/policy/types';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
-
-export function daysAfter(date: Date, days: number): Date {
-  return new Date(date.getTime() + days * DAY_MS);
-}
+export { DAY_MS, daysAfter } from '../../src/policy/time';
 
 let sequence = 0;
 
@@ -29,7 +24,7 @@ export function anAccount(fields: Partial<AccountFacts> = {}): AccountFacts {
   };
 }
 
-export function aStage(fields: Partial<Stage> = {}): Stage {
+export function aStage(fields: Partial<PolicyStage> = {}): PolicyStage {
   sequence += 1;
   return {
     id: sequence,
@@ -44,18 +39,20 @@ export function aStage(fields: Partial<Stage> = {}): Stage {
 }
 
 export async function insertAccounts(dataSource: DataSource, accounts: AccountFacts[]): Promise<void> {
-  const repository = dataSource.getRepository(Account);
   for (let start = 0; start < accounts.length; start += 500) {
-    await repository.insert(accounts.slice(start, start + 500).map((facts) => Object.assign(new Account(), facts)));
+    // updateEntity(false): TypeORM would otherwise re-read the rows and write them back into these objects,
+    // matched by position, not by key.
+    const batch = accounts.slice(start, start + 500);
+    await dataSource.createQueryBuilder().insert().into(AccountsTable).values(batch).updateEntity(false).execute();
   }
 }
 
 /** Replaces the policy with exactly these stages (ids are assigned by the database). */
-export async function replaceStages(dataSource: DataSource, stages: Omit<Stage, 'id'>[]): Promise<void> {
-  const repository = dataSource.getRepository(PolicyStage);
+export async function replaceStages(dataSource: DataSource, stages: Omit<PolicyStage, 'id'>[]): Promise<void> {
+  const repository = dataSource.getRepository(PolicyStagesTable);
   await repository.clear();
   for (const stage of stages) {
-    const { id: _ignored, ...fields } = stage as Stage;
-    await repository.insert(Object.assign(new PolicyStage(), fields));
+    const { id: _ignored, ...fields } = stage as PolicyStage;
+    await repository.insert(fields);
   }
 }

@@ -1,10 +1,9 @@
 // An independent, deliberately simple statement of when a real name MAY be shown, written apart from the
 // policy module so that a bug there cannot hide itself here. It is a necessary condition: the service may
 // show less, never more.
-import type { RealNameViewers } from '../../src/config';
-import type { AccountFacts, Stage, Viewer } from '../../src/policy/types';
+import type { AccountFacts, PolicyStage, RealNameViewers, Viewer } from '../../src/policy/types';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000; // written out: the oracle shares no code with the policy
 
 function viewerAllowed(viewer: Viewer, owner: string, setting: RealNameViewers): boolean {
   if (viewer.id === owner) return true;
@@ -13,7 +12,7 @@ function viewerAllowed(viewer: Viewer, owner: string, setting: RealNameViewers):
   return viewer.id !== null && viewer.verified;
 }
 
-function mandatoryDeadlinePassed(account: AccountFacts, stages: Stage[], now: Date, ratio: number): boolean {
+function mandatoryDeadlinePassed(account: AccountFacts, stages: PolicyStage[], now: Date, ratio: number): boolean {
   if (account.notifiedAt === null) return false;
   return stages.some(
     (stage) =>
@@ -29,7 +28,7 @@ function mandatoryDeadlinePassed(account: AccountFacts, stages: Stage[], now: Da
 
 export function realNameMayBeShown(
   account: AccountFacts,
-  stages: Stage[],
+  stages: PolicyStage[],
   now: Date,
   viewer: Viewer,
   setting: RealNameViewers,

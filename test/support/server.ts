@@ -2,9 +2,15 @@
 import pino from 'pino';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import type { AccountFacts } from '../../src/policy/types';
+import { createTestDatabase, type TestDatabase } from './database';
+import { insertAccounts } from './factories';
+import { onTeardown } from './teardown';
 
 export interface TestServer {
   app: App;
+  /** The DATABASE_URL it runs on (undefined: the embedded database). */
+  databaseUrl: string | undefined;
   /** Every SQL statement the service sent, in order. */
   queries: string[];
   /** The statements that read the accounts table. */
@@ -26,13 +32,13 @@ export interface GraphQLResponse {
 
 export const VERIFIED_VIEWER = { 'x-viewer-id': 'viewer-1', 'x-viewer-verified': 'true' };
 
-export async function startTestServer(
-  env: Record<string, string | undefined>,
-  now = new Date(),
-  options: { logLines?: string[] } = {},
-): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  // With logLines, every JSON log line the service writes is collected there (to check what is never logged).
+export interface TestServerOptions {
+  /** Every JSON log line the service writes is collected here (to check what is never logged). */
+  logLines?: string[];
+}
+
+/** A server object whose methods work once `start` has run. */
+function unstartedTestServer(now: Date, options: TestServerOptions) {
   const log =
     options.logLines === undefined
       ? pino({ level: 'silent' })
@@ -40,6 +46,7 @@ export async function startTestServer(
   const queries: string[] = [];
   const server: TestServer = {
     app: undefined as unknown as App,
+    databaseUrl: undefined,
     queries,
     now,
     accountQueries: () => queries.filter((sql) => /^\s*SELECT\b/i.test(sql) && /\baccounts\b/.test(sql)),
@@ -65,10 +72,49 @@ export async function startTestServer(
     },
     close: () => server.app.close(),
   };
-  server.app = await startApp(config, {
-    log,
-    observeQuery: (sql) => queries.push(sql),
-    clock: () => server.now,
+  const start = async (env: Record<string, string | undefined>) => {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+    server.databaseUrl = config.databaseUrl;
+    server.app = await startApp(config, { log, observeQuery: (sql) => queries.push(sql), clock: () => server.now });
+  };
+  return { server, start };
+}
+
+export async function startTestServer(
+  env: Record<string, string | undefined>,
+  now = new Date(),
+  options: TestServerOptions = {},
+): Promise<TestServer> {
+  const { server, start } = unstartedTestServer(now, options);
+  await start(env);
+  return server;
+}
+
+export interface UseTestServerOptions extends TestServerOptions {
+  /** The service's environment; DATABASE_URL is the test database's unless `databaseUrl` says otherwise. */
+  env?: Record<string, string | undefined>;
+  /** Where the service finds the test database (a proxy in front of it, say). */
+  databaseUrl?: (testDatabaseUrl: string) => string;
+  now?: Date;
+  /** Stored before the first test. */
+  accounts?: AccountFacts[];
+}
+
+/**
+ * A test database and the real service on it, for the tests of one file: started before them, stopped and
+ * dropped after. The returned server is usable from the first test on.
+ */
+export function useTestServer(options: UseTestServerOptions = {}): TestServer {
+  const { server, start } = unstartedTestServer(options.now ?? new Date(), options);
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await start({ DATABASE_URL: options.databaseUrl?.(database.url) ?? database.url, ...options.env });
+    if (options.accounts !== undefined) await insertAccounts(server.app.dataSource, options.accounts);
+  });
+  onTeardown(async () => {
+    await server.app?.close();
+    await database?.drop();
   });
   return server;
 }

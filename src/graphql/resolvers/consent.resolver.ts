@@ -1,6 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { setRealNameConsent } from '../../consent/set-consent';
 import { unauthenticated } from '../../errors';
-import type { IdentityLabelView } from '../../policy/label';
+import { decideIdentityLabel, type IdentityLabel as Label } from '../../policy/label';
 import type { RequestContext } from '../context';
 import { IdentityLabel } from '../types/identity-label';
 
@@ -12,12 +13,19 @@ export class ConsentResolver {
       'discloses it voluntarily), false refuses or withdraws. Returns the label as the account now stands.',
   })
   async setRealNameConsent(
-    @Arg('consent') consent: boolean,
+    @Arg('consent', () => Boolean) consent: boolean,
     @Ctx() context: RequestContext,
-  ): Promise<IdentityLabelView> {
-    if (context.viewer.id === null) {
-      throw unauthenticated('setRealNameConsent needs a signed-in viewer (header x-viewer-id)');
-    }
-    return context.setOwnConsent(consent);
+  ): Promise<Label> {
+    const { viewer, services } = context;
+    const userId = viewer.id;
+    if (userId === null) throw unauthenticated('setRealNameConsent needs a signed-in viewer (header x-viewer-id)');
+    const now = services.clock();
+    const stages = services.stages.current();
+    const account = await setRealNameConsent(services.dataSource, userId, consent, {
+      stages,
+      rules: services.settings,
+      now,
+    }).finally(() => services.accounts.forget([userId])); // committed (or not): the next read is from the database
+    return decideIdentityLabel(account, stages, now, viewer, services.settings);
   }
 }

@@ -1,12 +1,12 @@
 import { Ctx, Query, Resolver } from 'type-graphql';
-import type { Stage } from '../../policy/types';
+import type * as policy from '../../policy/types';
 import type { RequestContext } from '../context';
-import { PolicyStageType } from '../types/policy-stage';
+import { PolicyStage } from '../types/policy-stage';
 
 @Resolver()
 export class PolicyResolver {
-  @Query(() => [PolicyStageType], { description: 'The policy stages, in force or scheduled, by start date.' })
-  disclosurePolicy(@Ctx() context: RequestContext): readonly Stage[] {
-    return context.stages();
+  @Query(() => [PolicyStage], { description: 'The policy stages, in force or scheduled, by start date.' })
+  disclosurePolicy(@Ctx() context: RequestContext): readonly policy.PolicyStage[] {
+    return context.services.stages.current();
   }
 }

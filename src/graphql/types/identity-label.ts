@@ -1,11 +1,13 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
+import type * as policy from '../../policy/label';
 import type { DisclosureStatus, SubjectKind } from '../../policy/types';
 import { DisclosureStatusEnum, SubjectKindEnum } from './enums';
-import { PolicyStageType } from './policy-stage';
+import { PolicyStage } from './policy-stage';
 
+/** Served as the policy decides it (src/policy/label.ts): the resolvers hand over the policy's own object. */
 @ObjectType({ description: "An account's real-name disclosure label, as this viewer may see it." })
-export class IdentityLabel {
+export class IdentityLabel implements policy.IdentityLabel {
   @Field(() => DisclosureStatusEnum)
   status!: DisclosureStatus;
 
@@ -18,8 +20,8 @@ export class IdentityLabel {
   @Field(() => SubjectKindEnum, { nullable: true, description: 'Individual or organization, when known.' })
   subjectKind!: SubjectKind | null;
 
-  @Field(() => PolicyStageType, { nullable: true, description: 'The stage that makes the account subject, if any.' })
-  stage!: PolicyStageType | null;
+  @Field(() => PolicyStage, { nullable: true, description: 'The stage that makes the account subject, if any.' })
+  stage!: PolicyStage | null;
 
   @Field(() => DateTimeResolver, { nullable: true })
   noticeDeadline!: Date | null;
@@ -27,6 +29,8 @@ export class IdentityLabel {
   @Field(() => DateTimeResolver, { nullable: true })
   disclosedSince!: Date | null;
 
-  @Field({ description: 'For ranking and monetization services: the account refused or missed its deadline.' })
+  @Field(() => Boolean, {
+    description: 'For ranking and monetization services: the account refused or missed its deadline.',
+  })
   restricted!: boolean;
 }

@@ -1,14 +1,14 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import type { DisclosureMode } from '../../policy/types';
+import type * as policy from '../../policy/types';
 import { DisclosureModeEnum } from './enums';
 
-@ObjectType('PolicyStage', { description: 'A stage of the regulation: who must disclose from when.' })
-export class PolicyStageType {
+@ObjectType({ description: 'A stage of the regulation: who must disclose from when.' })
+export class PolicyStage implements policy.PolicyStage {
   @Field(() => ID)
   id!: number;
 
-  @Field()
+  @Field(() => String)
   name!: string;
 
   @Field(() => Int)
@@ -24,5 +24,5 @@ export class PolicyStageType {
   noticeDays!: number;
 
   @Field(() => DisclosureModeEnum)
-  mode!: DisclosureMode;
+  mode!: policy.DisclosureMode;
 }

@@ -1,35 +1,49 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { GraphQLError } from 'graphql';
-import type { IdentityLabelView } from '../../policy/label';
+import { badUserInput } from '../../errors';
+import type { Attribution } from './attribution';
 import { User } from './user';
 
-/** A post, owned by the posts subgraph; this subgraph adds its author's attribution. */
+/**
+ * A post, owned by the posts subgraph; this subgraph adds its author's attribution. An instance is one
+ * `_entities` item, its fields getters over the author's label.
+ */
 @Directive('@key(fields: "id")')
 @ObjectType()
 export class Post {
+  /** Which member of the _Entity union this is. */
+  readonly __typename = 'Post';
+
   @Field(() => ID)
-  id!: string;
+  readonly id: string;
 
   @Directive('@external')
   @Field(() => User, { description: 'Owned by the posts subgraph.' })
-  author!: User;
+  readonly author: unknown; // declared for the contract; the router never asks this subgraph for it
+
+  constructor(
+    id: string,
+    /** null when the representation carried no author id (@requires was not honoured). */
+    private readonly authorAttribution: Attribution | null,
+  ) {
+    this.id = id;
+  }
 
   @Directive('@requires(fields: "author { id nickname }")')
-  @Field({ description: "The author's display name, as User.displayName." })
-  displayName!: string;
+  @Field(() => String, { description: "The author's display name, as User.displayName." })
+  get displayName(): string {
+    return this.attributionOfAuthor().displayName();
+  }
 
   @Directive('@requires(fields: "author { id }")')
   @Field(() => String, { nullable: true, description: "The author's disclosed real name, as User.verifiedRealName." })
-  verifiedRealName!: string | null;
-}
+  get verifiedRealName(): string | null {
+    return this.attributionOfAuthor().verifiedRealName();
+  }
 
-/** What the reference resolver hands to the field resolvers. */
-export interface ResolvedPost {
-  /** Which member of the _Entity union this is. */
-  __typename: 'Post';
-  id: string;
-  /** As the router sent it (@requires); checked only where it is used. */
-  authorNickname: unknown;
-  /** null when the representation carried no author id; the error when the account data could not be read. */
-  authorLabel: IdentityLabelView | GraphQLError | null;
+  private attributionOfAuthor(): Attribution {
+    if (this.authorAttribution === null) {
+      throw badUserInput(`Post ${this.id} representation has no author { id }: it is required by @requires`);
+    }
+    return this.authorAttribution;
+  }
 }

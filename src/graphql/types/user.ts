@@ -1,37 +1,49 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { GraphQLError } from 'graphql';
-import type { IdentityLabelView } from '../../policy/label';
+import type { IdentityLabel as Label } from '../../policy/label';
+import type { Attribution } from './attribution';
 import { IdentityLabel } from './identity-label';
 
-/** The platform's user, owned by the users subgraph; this subgraph adds its attribution fields. */
+/**
+ * The platform's user, owned by the users subgraph; this subgraph adds its attribution fields. An instance
+ * is one `_entities` item: the fields are getters over the label decided for this request's viewer.
+ */
 @Directive('@key(fields: "id")')
 @ObjectType()
 export class User {
+  /** Which member of the _Entity union this is. */
+  readonly __typename = 'User';
+
   @Field(() => ID)
-  id!: string;
+  readonly id: string;
 
   @Directive('@external')
-  @Field({ description: 'Owned by the users subgraph.' })
-  nickname!: string;
+  @Field(() => String, { description: 'Owned by the users subgraph.' })
+  readonly nickname: unknown;
+
+  constructor(
+    id: string,
+    nickname: unknown,
+    private readonly attribution: Attribution,
+  ) {
+    this.id = id;
+    this.nickname = nickname;
+  }
 
   @Directive('@requires(fields: "nickname")')
-  @Field({ description: 'The name to render: the nickname, with the real name when it is disclosed to this viewer.' })
-  displayName!: string;
+  @Field(() => String, {
+    description: 'The name to render: the nickname, with the real name when it is disclosed to this viewer.',
+  })
+  get displayName(): string {
+    return this.attribution.displayName();
+  }
 
   @Field(() => String, { nullable: true, description: 'The disclosed real name, or null for this viewer.' })
-  verifiedRealName!: string | null;
+  get verifiedRealName(): string | null {
+    return this.attribution.verifiedRealName();
+  }
 
   @Field(() => IdentityLabel)
-  identityLabel!: IdentityLabel;
-}
-
-/** What the reference resolver hands to the field resolvers: the representation plus the decided label. */
-export interface ResolvedUser {
-  /** Which member of the _Entity union this is. */
-  __typename: 'User';
-  id: string;
-  /** As the router sent it (@requires); checked only where it is used. */
-  nickname: unknown;
-  /** The error instead, when the account data could not be read (IDENTITY_UNAVAILABLE). */
-  label: IdentityLabelView | GraphQLError;
+  get identityLabel(): Label {
+    return this.attribution.identityLabel();
+  }
 }

@@ -1,0 +1,39 @@
+// How an account is attributed in a feed: the nickname the router sent (@requires) and the label decided
+// for this viewer. User and Post both render through it, so the two can never disagree.
+import { GraphQLError } from 'graphql';
+import { badUserInput } from '../../errors';
+import { displayName } from '../../policy/display-name';
+import type { IdentityLabel } from '../../policy/label';
+
+/** A label, or the IDENTITY_UNAVAILABLE error that stands in for it when the account data could not be read. */
+export type LoadedLabel = IdentityLabel | GraphQLError;
+
+export class Attribution {
+  constructor(
+    /** As the router sent it; checked only where it is used. */
+    private readonly nickname: unknown,
+    private readonly label: LoadedLabel,
+    private readonly displayNameFormat: string,
+    /** Names the representation in errors: `User u-1 representation`. */
+    private readonly where: string,
+  ) {}
+
+  /** The nickname, with the real name when it is disclosed to this viewer; without account data, the nickname. */
+  displayName(): string {
+    if (typeof this.nickname !== 'string') {
+      throw badUserInput(`${this.where} has no nickname: it is required by @requires`);
+    }
+    const realName = this.label instanceof GraphQLError ? null : this.label.realName;
+    return displayName(this.displayNameFormat, this.nickname, realName);
+  }
+
+  verifiedRealName(): string | null {
+    return this.identityLabel().realName;
+  }
+
+  /** The label, or the IDENTITY_UNAVAILABLE error as this field's error. */
+  identityLabel(): IdentityLabel {
+    if (this.label instanceof GraphQLError) throw this.label;
+    return this.label;
+  }
+}

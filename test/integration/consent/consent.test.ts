@@ -1,0 +1,103 @@
+// setRealNameConsent through the GraphQL endpoint, against a real MySQL.
+import { AuditLogTable } from '../../../src/db/tables';
+import { anAccount } from '../../support/factories';
+import { USER_FIELDS, userRef, useTestServer } from '../../support/server';
+
+const NOW = new Date('2026-11-25T08:00:00Z');
+const SET_CONSENT =
+  'mutation($consent: Boolean!) { setRealNameConsent(consent: $consent) { status realName restricted disclosedSince } }';
+
+const server = useTestServer({
+  env: { NOTIFY_INTERVAL_SECONDS: '0' },
+  now: NOW,
+  accounts: [
+    anAccount({
+      userId: 'subject',
+      realName: 'Guo Jing',
+      followerCount: 2_000_000,
+      notifiedAt: new Date('2026-11-20T00:00:00Z'),
+    }),
+    anAccount({ userId: 'small-verified', realName: 'Huang Rong', followerCount: 300 }),
+    anAccount({ userId: 'small-unverified', realName: 'Yang Guo', followerCount: 300, verification: 'UNVERIFIED' }),
+  ],
+});
+
+const consent = (userId: string | null, value: boolean) =>
+  server.post({ query: SET_CONSENT, variables: { consent: value } }, userId === null ? {} : { 'x-viewer-id': userId });
+
+async function seenByVerifiedViewer(userId: string) {
+  const body = await server.entities([userRef(userId, 'nick')], USER_FIELDS, {
+    'x-viewer-id': 'someone',
+    'x-viewer-verified': 'true',
+  });
+  return (body.data?._entities as { displayName: string; identityLabel: { status: string } }[])[0];
+}
+
+it('an anonymous caller gets UNAUTHENTICATED', async () => {
+  const { body } = await consent(null, true);
+  expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  expect(body.errors?.[0]?.message).toMatch(/x-viewer-id/);
+});
+
+it('a subject account that consents is DISCLOSED at once, and shown to verified viewers', async () => {
+  const { body } = await consent('subject', true);
+  expect(body.data?.setRealNameConsent).toEqual({
+    status: 'DISCLOSED',
+    realName: 'Guo Jing',
+    restricted: false,
+    disclosedSince: NOW.toISOString(),
+  });
+  expect(await seenByVerifiedViewer('subject')).toMatchObject({ displayName: 'nick (Guo Jing)' });
+});
+
+it('withdrawing while subject makes it REFUSED and restricted, and hides the name again', async () => {
+  const { body } = await consent('subject', false);
+  expect(body.data?.setRealNameConsent).toEqual({
+    status: 'REFUSED',
+    realName: null,
+    restricted: true,
+    disclosedSince: null,
+  });
+  expect(await seenByVerifiedViewer('subject')).toMatchObject({
+    displayName: 'nick',
+    identityLabel: { status: 'REFUSED' },
+  });
+});
+
+it('a verified account under every threshold may disclose voluntarily, and withdraw', async () => {
+  expect((await consent('small-verified', true)).body.data?.setRealNameConsent).toMatchObject({
+    status: 'DISCLOSED',
+    realName: 'Huang Rong',
+  });
+  expect(await seenByVerifiedViewer('small-verified')).toMatchObject({ displayName: 'nick (Huang Rong)' });
+  expect((await consent('small-verified', false)).body.data?.setRealNameConsent).toMatchObject({
+    status: 'NOT_SUBJECT',
+    realName: null,
+  });
+});
+
+it('an account with no verified name and no notice has nothing to disclose: FORBIDDEN, nothing stored', async () => {
+  const { body } = await consent('small-unverified', true);
+  expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+  expect(body.errors?.[0]?.message).not.toContain('Yang Guo');
+  expect(await server.app.dataSource.getRepository(AuditLogTable).countBy({ userId: 'small-unverified' })).toBe(0);
+});
+
+it('refusing for an account this service has never seen stores nothing', async () => {
+  const { body } = await consent('stranger', false);
+  expect(body.data?.setRealNameConsent).toMatchObject({ status: 'NOT_SUBJECT' });
+  expect(await server.app.dataSource.query("SELECT user_id FROM accounts WHERE user_id = 'stranger'")).toEqual([]);
+});
+
+it('every answer is in the audit log with its cause, and no real name is', async () => {
+  const entries = await server.app.dataSource
+    .getRepository(AuditLogTable)
+    .find({ where: { userId: 'subject' }, order: { id: 'ASC' } });
+  expect(entries.map(({ event, oldStatus, newStatus, cause }) => [event, oldStatus, newStatus, cause])).toEqual([
+    ['CONSENTED', 'NOTICE', 'DISCLOSED', 'mutation setRealNameConsent'],
+    ['DISCLOSED', 'NOTICE', 'DISCLOSED', 'mutation setRealNameConsent'],
+    ['WITHDRAWN', 'DISCLOSED', 'REFUSED', 'mutation setRealNameConsent'],
+  ]);
+  const everything = JSON.stringify(await server.app.dataSource.getRepository(AuditLogTable).find());
+  expect(everything).not.toMatch(/Guo Jing|Huang Rong|Yang Guo/);
+});

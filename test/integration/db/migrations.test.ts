@@ -1,0 +1,75 @@
+// The migrations are the only way the schema reaches MySQL: they must apply, stay put, and undo cleanly.
+import type { DataSource } from 'typeorm';
+import { connectTo, useTestDatabase } from '../../support/database';
+import { onTeardown } from '../../support/teardown';
+
+const database = useTestDatabase();
+let dataSource: DataSource;
+
+beforeAll(async () => {
+  dataSource = await connectTo(database, 2);
+});
+onTeardown(async () => {
+  await dataSource?.destroy();
+});
+
+it('apply on an empty database, then have nothing left to do', async () => {
+  expect((await dataSource.runMigrations()).map((migration) => migration.name)).toEqual([
+    'CreateAccounts1795590000000',
+    'CreatePolicyStages1795590000001',
+    'SeedDefaultPolicy1795590000002',
+    'CreateAuditAndOutbox1795590000003',
+    'AddNotifiedStage1795590000004',
+  ]);
+  expect(await dataSource.runMigrations()).toEqual([]);
+});
+
+it('seed the default policy', async () => {
+  const rows = await dataSource.query(
+    'SELECT name, min_followers, categories, effective_from, notice_days, mode FROM policy_stages ORDER BY id',
+  );
+  expect(rows).toEqual([
+    {
+      name: 'initial',
+      min_followers: 1_000_000,
+      categories: null,
+      effective_from: new Date('2023-10-30T16:00:00Z'),
+      notice_days: 13,
+      mode: 'CONSENT',
+    },
+    {
+      name: 'expanded',
+      min_followers: 500_000,
+      categories: null,
+      effective_from: new Date('2023-12-21T16:00:00Z'),
+      notice_days: 9,
+      mode: 'CONSENT',
+    },
+  ]);
+});
+
+it('keep user ids that differ only in case apart', async () => {
+  await dataSource.query("INSERT INTO accounts (user_id) VALUES ('Abc'), ('abc')");
+  expect(await dataSource.query("SELECT user_id FROM accounts WHERE user_id = 'abc'")).toEqual([{ user_id: 'abc' }]);
+  await dataSource.query('DELETE FROM accounts');
+});
+
+it.each([
+  ["verification = 'MAYBE'", "INSERT INTO accounts (user_id, verification) VALUES ('x', 'MAYBE')"],
+  ["consent = 'PERHAPS'", "INSERT INTO accounts (user_id, consent) VALUES ('x', 'PERHAPS')"],
+  ['a negative follower count', "INSERT INTO accounts (user_id, follower_count) VALUES ('x', -1)"],
+  [
+    "mode = 'OPTIONAL'",
+    "INSERT INTO policy_stages (name, min_followers, effective_from, notice_days, mode) VALUES ('x', 1, NOW(), 1, 'OPTIONAL')",
+  ],
+])('refuse a row with %s', async (_case, sql) => {
+  await expect(dataSource.query(sql)).rejects.toThrow(/constraint/i);
+});
+
+it('undo completely, newest first', async () => {
+  for (let step = 0; step < 5; step += 1) await dataSource.undoLastMigration();
+  const tables = await dataSource.query(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations'",
+  );
+  expect(tables).toEqual([]);
+});

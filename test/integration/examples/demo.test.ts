@@ -1,0 +1,81 @@
+// `npm run demo` as a user runs it: a real process, the whole local supergraph, stopped by a signal.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { built } from '../../support/paths';
+
+const DEMO = built('examples', 'demo.js');
+
+const FEED_QUERY =
+  '{ feed(first: 8) { text displayName author { id nickname verifiedRealName identityLabel { status restricted } } } }';
+
+async function readyUrl(lines: AsyncIterable<string>): Promise<string> {
+  for await (const line of lines) {
+    const ready = /^Local supergraph ready at (\S+)/.exec(line);
+    if (ready?.[1] !== undefined) return ready[1];
+  }
+  throw new Error('the demo ended before it was ready');
+}
+
+async function feed(url: string, headers: Record<string, string>) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query: FEED_QUERY }),
+  });
+  return (await response.json()) as {
+    data: { feed: { displayName: string; author: { id: string; identityLabel: { status: string } } }[] };
+  };
+}
+
+it('starts the local supergraph on the embedded demo data, answers the feed through the gateway, and exits 0 on SIGTERM', async () => {
+  const child = spawn(process.execPath, [DEMO], {
+    env: {
+      ...process.env,
+      DEMO_GATEWAY_PORT: '0',
+      DEMO_IDENTITY_PORT: '0',
+      DEMO_USERS_PORT: '0',
+      DEMO_POSTS_PORT: '0',
+      // Ignored on purpose: the demo accounts exist only in the embedded database.
+      DATABASE_URL: 'mysql://root@127.0.0.1:1/none',
+    },
+    stdio: 'pipe',
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit');
+  try {
+    const url = await readyUrl(createInterface({ input: child.stdout }));
+
+    const verified = await feed(url, { 'x-viewer-id': 'viewer-1', 'x-viewer-verified': 'true' });
+    expect(
+      verified.data.feed.map((post) => [post.author.id, post.author.identityLabel.status, post.displayName]),
+    ).toEqual([
+      ['demo-disclosed', 'DISCLOSED', 'weiwei (Zhang Wei)'],
+      ['demo-organization', 'DISCLOSED', 'hz-evening (Hangzhou Evening News Media Co., Ltd.)'],
+      ['demo-notice', 'NOTICE', 'nana'],
+      ['demo-refused', 'REFUSED', 'fangfang'],
+      ['demo-deadline-passed', 'REFUSED', 'yangyang'],
+      ['demo-unverified', 'UNVERIFIED', 'jingjing'],
+      ['demo-small', 'NOT_SUBJECT', 'leilei'],
+      ['demo-voluntary', 'DISCLOSED', 'lili (Sun Li)'],
+    ]);
+
+    const anonymous = await feed(url, {});
+    expect(anonymous.data.feed.map((post) => post.displayName)).toEqual([
+      'weiwei',
+      'hz-evening',
+      'nana',
+      'fangfang',
+      'yangyang',
+      'jingjing',
+      'leilei',
+      'lili',
+    ]);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const [code, signal] = await exited;
+  expect(stderr).toBe('');
+  expect({ code, signal }).toEqual({ code: 0, signal: null });
+});

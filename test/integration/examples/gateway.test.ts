@@ -1,0 +1,281 @@
+// The subgraph behind a real gateway: the queries a client app runs, through the supergraph, against MySQL.
+import { composeSupergraph, localSubgraphs } from '../../../examples/supergraph';
+import { startGateway } from '../../../examples/gateway';
+import { DEMO_USERS, postsBy } from '../../../examples/platform-data';
+import { startPostsSubgraph } from '../../../examples/posts-subgraph';
+import type { RunningServer } from '../../../examples/serve';
+import { startUsersSubgraph } from '../../../examples/users-subgraph';
+import { accountsInEveryStatus, NOW } from '../../support/every-status';
+import { useTestServer, type GraphQLResponse } from '../../support/server';
+import { onTeardown } from '../../support/teardown';
+
+const accounts = accountsInEveryStatus;
+const REAL_NAMES = Object.values(accounts).map((account) => account.realName as string);
+
+/** The demo people as the users subgraph knows them (ids demo-<person>, nicknames). */
+const users = DEMO_USERS;
+const FEED_PAGE = 50;
+
+const FEED_QUERY = `
+  query Feed($first: Int) {
+    feed(first: $first) {
+      id
+      text
+      displayName
+      verifiedRealName
+      author { id nickname displayName verifiedRealName identityLabel { status restricted } }
+    }
+  }`;
+
+interface FeedPost {
+  id: string;
+  text: string;
+  displayName: string;
+  verifiedRealName: string | null;
+  author: {
+    id: string;
+    nickname: string;
+    displayName: string;
+    verifiedRealName: string | null;
+    identityLabel: { status: string; restricted: boolean };
+  };
+}
+
+const identity = useTestServer({ now: NOW, accounts: Object.values(accounts) });
+let running: RunningServer[] = [];
+let gatewayUrl: string;
+/** Every query the gateway sent to the identity subgraph, in order. */
+const identityFetches: string[] = [];
+
+beforeAll(async () => {
+  const usersSubgraph = await startUsersSubgraph(users, 0);
+  const postsSubgraph = await startPostsSubgraph(postsBy(users, FEED_PAGE, NOW), 0);
+  running = [usersSubgraph, postsSubgraph];
+  const { supergraphSdl } = composeSupergraph(
+    localSubgraphs({ identity: `${identity.app.url}/graphql`, users: usersSubgraph.url, posts: postsSubgraph.url }),
+  );
+  // Counted in the gateway's data source for the identity subgraph: one call is one HTTP POST it sends.
+  const gateway = await startGateway({
+    supergraphSdl,
+    port: 0,
+    observeFetch: (subgraph, query) => {
+      if (subgraph === 'identity-labels') identityFetches.push(query);
+    },
+  });
+  running.unshift(gateway);
+  gatewayUrl = gateway.url;
+});
+
+onTeardown(async () => {
+  for (const server of running) await server.close();
+});
+
+async function throughGateway(
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ body: GraphQLResponse; text: string; identityFetches: string[]; accountQueries: number }> {
+  const fetchesBefore = identityFetches.length;
+  const queriesBefore = identity.accountQueries().length;
+  const response = await fetch(gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return {
+    body: JSON.parse(text) as GraphQLResponse,
+    text,
+    identityFetches: identityFetches.slice(fetchesBefore),
+    accountQueries: identity.accountQueries().length - queriesBefore,
+  };
+}
+
+async function feedAs(headers: Record<string, string>) {
+  const result = await throughGateway(FEED_QUERY, { first: FEED_PAGE }, headers);
+  expect(result.body.errors).toBeUndefined();
+  return { ...result, posts: result.body.data!.feed as FeedPost[] };
+}
+
+const VERIFIED = { 'x-viewer-id': 'viewer-1', 'x-viewer-verified': 'true' };
+const SIGNED_IN = { 'x-viewer-id': 'viewer-2', 'x-viewer-verified': 'false' };
+const ANONYMOUS = {};
+
+const byAuthor = (posts: FeedPost[], authorId: string) => posts.filter((post) => post.author.id === authorId);
+
+describe('a verified viewer', () => {
+  it("sees 'nickname (Real Name)' for disclosed authors and organizations, the nickname for everyone else", async () => {
+    const { posts } = await feedAs(VERIFIED);
+    expect(posts).toHaveLength(FEED_PAGE);
+    const seen = Object.fromEntries(
+      posts.slice(0, users.length).map((post) => [
+        post.author.id,
+        {
+          post: [post.displayName, post.verifiedRealName],
+          author: [post.author.displayName, post.author.verifiedRealName],
+          label: post.author.identityLabel,
+        },
+      ]),
+    );
+    const organization = 'Hangzhou Evening News Media Co., Ltd.';
+    expect(seen).toEqual({
+      'demo-disclosed': {
+        post: ['weiwei (Zhang Wei)', 'Zhang Wei'],
+        author: ['weiwei (Zhang Wei)', 'Zhang Wei'],
+        label: { status: 'DISCLOSED', restricted: false },
+      },
+      'demo-organization': {
+        post: [`hz-evening (${organization})`, organization],
+        author: [`hz-evening (${organization})`, organization],
+        label: { status: 'DISCLOSED', restricted: false },
+      },
+      'demo-notice': { post: ['nana', null], author: ['nana', null], label: { status: 'NOTICE', restricted: false } },
+      'demo-refused': {
+        post: ['fangfang', null],
+        author: ['fangfang', null],
+        label: { status: 'REFUSED', restricted: true },
+      },
+      'demo-deadline-passed': {
+        post: ['yangyang', null],
+        author: ['yangyang', null],
+        label: { status: 'REFUSED', restricted: true },
+      },
+      'demo-unverified': {
+        post: ['jingjing', null],
+        author: ['jingjing', null],
+        label: { status: 'UNVERIFIED', restricted: true },
+      },
+      'demo-small': {
+        post: ['leilei', null],
+        author: ['leilei', null],
+        label: { status: 'NOT_SUBJECT', restricted: false },
+      },
+      'demo-voluntary': {
+        post: ['lili (Sun Li)', 'Sun Li'],
+        author: ['lili (Sun Li)', 'Sun Li'],
+        label: { status: 'DISCLOSED', restricted: false },
+      },
+    });
+  });
+
+  it('sees the same attribution on every post of an author, across the whole page', async () => {
+    const { posts } = await feedAs(VERIFIED);
+    for (const post of posts) {
+      expect(post.displayName).toBe(post.author.displayName);
+      expect(post.verifiedRealName).toBe(post.author.verifiedRealName);
+    }
+    expect(new Set(byAuthor(posts, 'demo-disclosed').map((post) => post.displayName))).toEqual(
+      new Set(['weiwei (Zhang Wei)']),
+    );
+  });
+
+  it('never sees the name of an author who has not disclosed it', async () => {
+    const { text } = await feedAs(VERIFIED);
+    for (const hidden of ['Li Na', 'Wang Fang', 'Liu Yang', 'Chen Jing', 'Zhao Lei'])
+      expect(text).not.toContain(hidden);
+  });
+});
+
+describe.each([
+  ['an anonymous viewer', ANONYMOUS],
+  ['a signed-in viewer who is not verified', SIGNED_IN],
+])('%s', (_name, headers) => {
+  it('sees only nicknames, and no real name anywhere in the response', async () => {
+    const { posts, text } = await feedAs(headers);
+    for (const post of posts) {
+      expect(post.displayName).toBe(post.author.nickname);
+      expect(post.author.displayName).toBe(post.author.nickname);
+      expect(post.verifiedRealName).toBeNull();
+      expect(post.author.verifiedRealName).toBeNull();
+    }
+    for (const realName of REAL_NAMES) expect(text).not.toContain(realName);
+  });
+
+  it('still sees every label, so a client can mark restricted accounts', async () => {
+    const { posts } = await feedAs(headers);
+    expect(byAuthor(posts, 'demo-refused')[0]?.author.identityLabel).toEqual({ status: 'REFUSED', restricted: true });
+    expect(byAuthor(posts, 'demo-disclosed')[0]?.author.identityLabel).toEqual({
+      status: 'DISCLOSED',
+      restricted: false,
+    });
+  });
+});
+
+describe('the owner', () => {
+  it('sees its own disclosed name even unverified, and nobody else’s', async () => {
+    const { posts, text } = await feedAs({ 'x-viewer-id': 'demo-disclosed', 'x-viewer-verified': 'false' });
+    for (const post of byAuthor(posts, 'demo-disclosed')) expect(post.displayName).toBe('weiwei (Zhang Wei)');
+    expect(text).not.toContain('Evening News Media');
+  });
+
+  it('of an account in its notice period does not see its own name: it is not disclosed yet', async () => {
+    const { posts, text } = await feedAs({ 'x-viewer-id': 'demo-notice', 'x-viewer-verified': 'true' });
+    for (const post of byAuthor(posts, 'demo-notice')) {
+      expect(post.displayName).toBe('nana');
+      expect(post.author.verifiedRealName).toBeNull();
+    }
+    expect(text).not.toContain('Li Na');
+  });
+});
+
+it('a malformed viewer header is refused by the subgraph, and the response carries no real name', async () => {
+  const { body, text } = await throughGateway(
+    FEED_QUERY,
+    { first: FEED_PAGE },
+    { 'x-viewer-id': 'v', 'x-viewer-verified': 'maybe' },
+  );
+  expect(body.errors?.length).toBeGreaterThan(0);
+  for (const realName of REAL_NAMES) expect(text).not.toContain(realName);
+});
+
+// How many times the gateway calls this subgraph for one feed page, and how many SQL queries that costs.
+// The gateway's query planner makes one fetch per (entity path, set of inputs it must wait for): fields
+// without @requires on nickname are fetched as soon as the posts subgraph answers, fields that @require the
+// nickname only after the users subgraph answers, and User (feed.@.author) and Post (feed.@) are different
+// paths. Whatever the planner splits, each fetch must stay ONE SQL query for the whole page.
+describe(`one feed page of ${FEED_PAGE} posts through the gateway`, () => {
+  it('asking only the authors’ displayName: one _entities fetch, one SQL query', async () => {
+    const result = await throughGateway(
+      'query($first: Int) { feed(first: $first) { id author { nickname displayName } } }',
+      { first: FEED_PAGE },
+      VERIFIED,
+    );
+    expect(result.body.errors).toBeUndefined();
+    expect(result.identityFetches).toHaveLength(1);
+    expect(result.identityFetches[0]).toMatch(
+      /_entities\(representations:\$representations\)\{\.\.\.on User\{displayName\}\}/,
+    );
+    expect(result.accountQueries).toBe(1);
+  });
+
+  it('asking the authors’ displayName, verifiedRealName and identityLabel: two fetches, one query each', async () => {
+    const result = await throughGateway(
+      'query($first: Int) { feed(first: $first) { id author { nickname displayName verifiedRealName identityLabel { status } } } }',
+      { first: FEED_PAGE },
+      VERIFIED,
+    );
+    expect(result.body.errors).toBeUndefined();
+    expect(result.identityFetches.map(typesAndFields).sort()).toEqual([
+      'User{displayName}',
+      'User{verifiedRealName identityLabel{status}}',
+    ]);
+    expect(result.accountQueries).toBe(2);
+  });
+
+  it('the full feed query (post and author fields): four fetches, one SQL query each', async () => {
+    const result = await feedAs(VERIFIED);
+    expect(result.identityFetches.every((query) => query.includes('_entities('))).toBe(true);
+    expect(result.identityFetches.map(typesAndFields).sort()).toEqual([
+      'Post{displayName}', // @requires(fields: "author { id nickname }"): after the users subgraph
+      'Post{verifiedRealName}', // @requires(fields: "author { id }"): straight after the posts subgraph
+      'User{displayName}', // @requires(fields: "nickname"): after the users subgraph
+      'User{verifiedRealName identityLabel{status restricted}}', // no @requires: straight after posts
+    ]);
+    expect(result.accountQueries).toBe(4);
+  });
+});
+
+/** 'query X($representations:...){_entities(...){...on User{displayName}}}' -> 'User{displayName}' */
+function typesAndFields(query: string): string {
+  return query.replace(/^.*?_entities\(representations:\$representations\)\{\.\.\.on /, '').replace(/\}\}$/, '');
+}

@@ -1,0 +1,86 @@
+// MySQL drops, stalls and comes back, for real: a TCP proxy of the tests' own sits between the service and
+// the database. Requests never hang, never guess a real name, and the service recovers by itself.
+import { useDatabaseProxy } from '../../support/database';
+import { anAccount } from '../../support/factories';
+import { USER_FIELDS, userRef, useTestServer, type TestServer } from '../../support/server';
+
+const QUERY_TIMEOUT_MS = 500;
+
+const proxy = useDatabaseProxy();
+const server = useTestServer({
+  databaseUrl: (url) => proxy.urlFor(url),
+  env: {
+    DB_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+    DB_CONNECT_TIMEOUT_MS: '500',
+    DB_POOL_SIZE: '2',
+    DB_QUEUE_LIMIT: '2',
+    NOTIFY_INTERVAL_SECONDS: '0',
+  },
+  accounts: [anAccount({ userId: 'star', realName: 'Zhuge Liang', followerCount: 3_000_000, consent: 'YES' })],
+});
+
+afterEach(() => proxy.restore());
+
+const star = () => [userRef('star', 'kongming')];
+const healthy = { displayName: 'kongming (Zhuge Liang)', verifiedRealName: 'Zhuge Liang' };
+
+async function expectDegraded(body: Awaited<ReturnType<TestServer['entities']>>) {
+  // displayName falls back to the nickname; the name fields are null with IDENTITY_UNAVAILABLE.
+  expect(body.errors?.length).toBeGreaterThan(0);
+  for (const error of body.errors ?? []) expect(error.extensions?.code).toBe('IDENTITY_UNAVAILABLE');
+  expect(JSON.stringify(body)).not.toContain('Zhuge Liang');
+}
+
+it('serves normally through the proxy', async () => {
+  const body = await server.entities(star(), '... on User { displayName verifiedRealName }');
+  expect(body).toEqual({ data: { _entities: [healthy] } });
+});
+
+it('with the database dropped: the nickname, IDENTITY_UNAVAILABLE, /ready 503; then it recovers by itself', async () => {
+  proxy.drop();
+  const body = await server.entities(star(), '... on User { displayName verifiedRealName }');
+  await expectDegraded(body);
+  expect(body.data?._entities).toEqual([{ displayName: 'kongming', verifiedRealName: null }]);
+  expect((await fetch(`${server.app.url}/ready`)).status).toBe(503);
+
+  proxy.restore();
+  const recovered = await server.entities(star(), '... on User { displayName verifiedRealName }');
+  expect(recovered).toEqual({ data: { _entities: [healthy] } });
+  expect((await fetch(`${server.app.url}/ready`)).status).toBe(200);
+});
+
+it('a stalled database does not hang requests: they answer within the query timeout, degraded', async () => {
+  proxy.stall();
+  const started = Date.now();
+  const body = await server.entities(star(), '... on User { displayName verifiedRealName }');
+  const elapsed = Date.now() - started;
+  await expectDegraded(body);
+  expect(body.data?._entities).toEqual([{ displayName: 'kongming', verifiedRealName: null }]);
+  expect(elapsed).toBeLessThan(QUERY_TIMEOUT_MS * 10); // a bound on hanging, not a speed claim
+
+  proxy.restore();
+  // The stalled connections were abandoned; fresh ones serve again.
+  const recovered = await server.entities(star(), '... on User { displayName verifiedRealName }');
+  expect(recovered).toEqual({ data: { _entities: [healthy] } });
+});
+
+it('identityLabel cannot be guessed either: asking for it costs the whole entity (the contract makes it non-null)', async () => {
+  proxy.drop();
+  const body = await server.entities(star(), USER_FIELDS);
+  await expectDegraded(body);
+  expect(body.errors?.[0]?.path?.slice(0, 2)).toEqual(['_entities', 0]);
+  expect(body.data?._entities).toEqual([null]);
+});
+
+it('a full pool sheds load with a clear error instead of queueing without bound', async () => {
+  proxy.stall();
+  // Pool of 2, queue of 2: of 12 concurrent lookups, the ones past the queue fail at once.
+  const requests = Array.from({ length: 12 }, (_, index) =>
+    server.entities([userRef(`u-${index}`, 'n')], '... on User { displayName verifiedRealName }'),
+  );
+  const bodies = await Promise.all(requests);
+  for (const body of bodies) await expectDegraded(body);
+  expect(bodies.every((body) => (body.data?._entities as { displayName: string }[])[0]?.displayName === 'n')).toBe(
+    true,
+  );
+});

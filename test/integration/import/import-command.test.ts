@@ -1,0 +1,153 @@
+// `identity-labels import` as a user runs it: real files, a real MySQL database, a separate process.
+import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { AccountsTable, AuditLogTable } from '../../../src/db/tables';
+import { runCli } from '../../support/cli';
+import { connectTo, useTestDatabase } from '../../support/database';
+import { onTeardown } from '../../support/teardown';
+
+const database = useTestDatabase();
+let dataSource: DataSource;
+let folder: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  env = { DATABASE_URL: database.url };
+  folder = mkdtempSync(join(tmpdir(), 'identity-import-'));
+  expect((await runCli(['migrate'], env)).code).toBe(0);
+  dataSource = await connectTo(database, 2);
+});
+onTeardown(async () => {
+  await dataSource?.destroy();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+function file(name: string, text: string): string {
+  const path = join(folder, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const accounts = () => dataSource.getRepository(AccountsTable).find({ order: { userId: 'ASC' } });
+
+it('a good CSV file is stored and summarized, and importing it again changes nothing', async () => {
+  const path = file(
+    'good.csv',
+    'userId,followerCount,realName,verification,subjectKind,category\n' +
+      'csv-a,1200000,Wang Lei,VERIFIED,INDIVIDUAL,finance\n' +
+      'csv-b,300,,,,\n' +
+      'csv-org,2000000,Daily News Co.,VERIFIED,ORGANIZATION,current-affairs\n',
+  );
+  const first = await runCli(['import', '--no-notify', path], env);
+  expect(first).toMatchObject({ code: 0, stderr: '' });
+  expect(first.stdout).toContain(`${path}: 3 inserted, 0 updated, 0 unchanged, 0 rejected`);
+  const stored = await accounts();
+  expect(stored.find((account) => account.userId === 'csv-org')).toMatchObject({
+    realName: 'Daily News Co.',
+    subjectKind: 'ORGANIZATION',
+    followerCount: 2_000_000,
+    verification: 'VERIFIED',
+  });
+
+  const second = await runCli(['import', '--no-notify', path], env);
+  expect(second.stdout).toContain(`${path}: 0 inserted, 0 updated, 3 unchanged, 0 rejected`);
+  expect(await accounts()).toEqual(stored);
+});
+
+it('a partial record updates only the fields it carries', async () => {
+  const path = file('partial.ndjson', '{"userId":"csv-a","followerCount":1300000}\n');
+  const result = await runCli(['import', '--no-notify', path], env);
+  expect(result.stdout).toContain('0 inserted, 1 updated, 0 unchanged, 0 rejected');
+  const account = await dataSource.getRepository(AccountsTable).findOneByOrFail({ userId: 'csv-a' });
+  expect(account).toMatchObject({
+    followerCount: 1_300_000,
+    realName: 'Wang Lei',
+    category: 'finance',
+    verification: 'VERIFIED',
+  });
+});
+
+it('a mixed file reports each bad record with file, line and reason, stores every good one, and exits 1', async () => {
+  const path = file(
+    'mixed.ndjson',
+    [
+      '{"userId":"mix-1","followerCount":10}',
+      '{"userId":"mix-2","followerCount":-4}',
+      'this is not json',
+      '{"userId":"mix-3","verification":"SOMETIMES","realName":"Hidden Person"}',
+      `{"userId":"${'u'.repeat(65)}"}`,
+      '{"userId":"mix-4","followerCount":20}',
+    ].join('\n'),
+  );
+  const result = await runCli(['import', '--no-notify', path], env);
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim().split('\n')).toEqual([
+    `${path}:2: followerCount must not be negative`,
+    `${path}:3: not valid JSON`,
+    `${path}:4: verification must be one of VERIFIED, UNVERIFIED, REVOKED`,
+    `${path}:5: userId must be 1-64 characters, got 65`,
+  ]);
+  expect(result.stderr).not.toContain('Hidden Person');
+  expect(result.stdout).toContain('2 inserted, 0 updated, 0 unchanged, 4 rejected');
+  const ids = (await accounts()).map((account) => account.userId);
+  expect(ids).toEqual(expect.arrayContaining(['mix-1', 'mix-4']));
+  expect(ids).not.toContain('mix-3');
+});
+
+it('reads NDJSON from standard input with "-", and several files with a total', async () => {
+  const csv = file('more.csv', 'userId,followerCount\nstdin-b,5\n');
+  const result = await runCli(['import', '--no-notify', '-', csv], env, {
+    stdin: '{"userId":"stdin-a","followerCount":7}\n',
+  });
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('stdin: 1 inserted');
+  expect(result.stdout).toContain('total: 2 inserted, 0 updated, 0 unchanged, 0 rejected');
+});
+
+it('a file it cannot read is a clear error', async () => {
+  const result = await runCli(['import', join(folder, 'missing.csv')], env);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/missing\.csv/);
+});
+
+it('audits what an import changes, never the real name', async () => {
+  const path = file(
+    'audit.ndjson',
+    '{"userId":"csv-a","verification":"REVOKED"}\n{"userId":"csv-a","realName":"Wang Lei Jr"}\n',
+  );
+  await runCli(['import', '--no-notify', path], env);
+  const entries = await dataSource
+    .getRepository(AuditLogTable)
+    .find({ where: { userId: 'csv-a' }, order: { id: 'ASC' } });
+  expect(entries.at(-1)).toMatchObject({
+    event: 'REAL_NAME_REVOKED',
+    oldStatus: 'NOTICE',
+    newStatus: 'UNVERIFIED',
+    cause: `import ${path}:2`,
+  });
+  const all = JSON.stringify(await dataSource.getRepository(AuditLogTable).find());
+  expect(all).not.toMatch(/Wang Lei|Daily News/);
+});
+
+it('streams a large file with memory that does not grow with it', async () => {
+  const path = join(folder, 'large.ndjson');
+  const count = 200_000;
+  const out = createWriteStream(path);
+  for (let index = 0; index < count; index += 1) {
+    const line = `{"userId":"bulk-${index}","followerCount":${index % 1000},"realName":"Person Number ${index} With A Reasonably Long Name","verification":"VERIFIED","category":"travel"}\n`;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  // ~30 MB of records; a 48 MB heap cannot hold them all, so a run that buffered the file would crash.
+  const result = await runCli(['import', '--no-notify', path], env, { nodeArgs: ['--max-old-space-size=48'] });
+  // Not a terminal: progress comes as a plain line every few seconds, and nothing else is on stderr.
+  for (const line of result.stderr.split('\n').filter(Boolean)) {
+    expect(line).toMatch(/large\.ndjson: [\d,]+ records \([\d,]+\/s\)$/);
+  }
+  expect(result.stdout).toContain(`${count} inserted, 0 updated, 0 unchanged, 0 rejected`);
+  expect(await dataSource.getRepository(AccountsTable).countBy({ category: 'travel' })).toBe(count);
+});

@@ -1,0 +1,63 @@
+// The service as `npm start` runs it: a real process, configured by its environment, stopped by a signal.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { built } from '../support/paths';
+
+const ENTRY = built('src', 'index.js');
+
+function startProcess(env: Record<string, string>): ChildProcess {
+  const { DATABASE_URL: _unset, ...inherited } = process.env;
+  return spawn(process.execPath, [ENTRY], {
+    env: { ...inherited, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: 'pipe',
+  });
+}
+
+/** Resolves with the GraphQL URL the process logs once it is ready. */
+async function readyUrl(child: ChildProcess): Promise<string> {
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const entry = JSON.parse(line) as { msg?: string; url?: string };
+    if (entry.msg === 'identity-labels subgraph ready' && entry.url) return entry.url;
+  }
+  throw new Error('the process ended before it was ready');
+}
+
+it('starts with no DATABASE_URL on the embedded demo data, and exits 0 on SIGTERM', async () => {
+  const child = startProcess({});
+  try {
+    const url = await readyUrl(child);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-viewer-id': 'v', 'x-viewer-verified': 'true' },
+      body: JSON.stringify({
+        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { displayName } } }',
+        variables: { r: [{ __typename: 'User', id: 'demo-disclosed', nickname: 'weiwei' }] },
+      }),
+    });
+    expect(await response.json()).toEqual({ data: { _entities: [{ displayName: 'weiwei (Zhang Wei)' }] } });
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const [code, signal] = await once(child, 'exit');
+  expect({ code, signal }).toEqual({ code: 0, signal: null });
+});
+
+it('refuses to start on a bad variable, naming it, with exit code 2', async () => {
+  const child = startProcess({ REAL_NAME_VIEWERS: 'everybody', PORT: 'http' });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = await once(child, 'exit');
+  expect(code).toBe(2);
+  expect(stderr).toMatch(/REAL_NAME_VIEWERS: .*"anyone"/);
+  expect(stderr).toMatch(/PORT: must be a whole number/);
+});
+
+it('refuses to start when the database cannot be reached, saying so', async () => {
+  const child = startProcess({ DATABASE_URL: 'mysql://root@127.0.0.1:1/none' });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = await once(child, 'exit');
+  expect(code).toBe(1);
+  expect(stderr).toMatch(/failed to start: .*ECONNREFUSED/);
+});

@@ -1,0 +1,171 @@
+// The deployment files, checked without a Docker engine: what the router, compose and the image must get
+// right for identity-labels to run behind the Apollo Router.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { composeSupergraph } from '../../examples/supergraph';
+import {
+  readSupergraphConfig,
+  STAND_IN_SCHEMA_FILES,
+  subgraphSources,
+  SUPERGRAPH_SCHEMA,
+} from '../../examples/supergraph-config';
+import { REPOSITORY_ROOT } from '../support/paths';
+
+const ROOT = REPOSITORY_ROOT;
+const DOCKER = join(ROOT, 'docker');
+const SUBGRAPH = 'identity-labels';
+
+/** Parsed YAML, navigated by the assertions themselves. */
+type Yaml = any;
+const readYaml = (file: string): Yaml => parse(readFileSync(join(DOCKER, file), 'utf8'));
+
+describe('docker/router.yaml', () => {
+  const router = readYaml('router.yaml');
+  const rules: Yaml[] = router.headers.subgraphs[SUBGRAPH].request;
+
+  it('forwards the two viewer headers to identity-labels', () => {
+    const propagated = rules.filter((rule) => rule.propagate).map((rule) => rule.propagate.named);
+    expect(propagated.sort()).toEqual(['x-viewer-id', 'x-viewer-verified']);
+  });
+
+  it('sends identity-labels the shared secret from the ROUTER_SECRET environment variable, never a literal', () => {
+    const inserted = rules.filter((rule) => rule.insert).map((rule) => rule.insert);
+    expect(inserted).toEqual([{ name: 'router-authorization', value: '${env.ROUTER_SECRET}' }]);
+  });
+
+  it('forwards the viewer to no other subgraph', () => {
+    expect(router.headers.all).toBeUndefined();
+    expect(Object.keys(router.headers.subgraphs)).toEqual([SUBGRAPH]);
+  });
+
+  it('listens on every interface, as a container must', () => {
+    expect(router.supergraph.listen).toBe('0.0.0.0:4000');
+  });
+});
+
+describe('docker/compose.yaml', () => {
+  const { services } = readYaml('compose.yaml');
+
+  it('runs MySQL 8, identity-labels and the Apollo Router', () => {
+    expect(Object.keys(services).sort()).toEqual(['identity-labels', 'mysql', 'router']);
+    expect(services.mysql.image).toMatch(/^mysql:8(\.|$)/);
+    expect(services.router.image).toMatch(/^ghcr\.io\/apollographql\/router:v2\./);
+  });
+
+  it('gives MySQL a healthcheck, and starts identity-labels only once MySQL is healthy', () => {
+    expect(services.mysql.healthcheck.test.join(' ')).toContain('mysqladmin ping');
+    expect(services['identity-labels'].depends_on.mysql.condition).toBe('service_healthy');
+    expect(services.router.depends_on[SUBGRAPH].condition).toBe('service_healthy');
+  });
+
+  it('builds identity-labels from docker/Dockerfile, its DATABASE_URL pointing at the mysql service', () => {
+    const subgraph = services['identity-labels'];
+    expect(resolve(DOCKER, subgraph.build.context, subgraph.build.dockerfile)).toBe(join(DOCKER, 'Dockerfile'));
+    const databaseUrl = new URL(subgraph.environment.DATABASE_URL.replace(/\$\{[^}]*\}/g, 'x'));
+    expect(databaseUrl.protocol).toBe('mysql:');
+    expect(databaseUrl.hostname).toBe('mysql');
+    expect(databaseUrl.pathname).toBe(`/${services.mysql.environment.MYSQL_DATABASE}`);
+  });
+
+  it('gives the router and identity-labels the same ROUTER_SECRET, required from the environment', () => {
+    expect(services['identity-labels'].environment.ROUTER_SECRET).toMatch(/^\$\{ROUTER_SECRET:\?/);
+    expect(services.router.environment.ROUTER_SECRET).toBe(services['identity-labels'].environment.ROUTER_SECRET);
+  });
+
+  it('mounts the router configuration and the supergraph schema, and points the router at them', () => {
+    const mounts = Object.fromEntries(
+      services.router.volumes.map((volume: string) => volume.split(':').slice(0, 2).reverse()),
+    );
+    expect(resolve(DOCKER, mounts['/dist/config/router.yaml'])).toBe(join(DOCKER, 'router.yaml'));
+    expect(resolve(DOCKER, mounts['/dist/schema/supergraph.graphql'])).toBe(SUPERGRAPH_SCHEMA);
+    expect(services.router.command).toEqual([
+      '--config',
+      '/dist/config/router.yaml',
+      '--supergraph',
+      '/dist/schema/supergraph.graphql',
+    ]);
+  });
+
+  it('does not publish the subgraph: only the router may call it', () => {
+    expect(services['identity-labels'].ports).toBeUndefined();
+  });
+});
+
+describe('docker/supergraph.yaml', () => {
+  const config = readSupergraphConfig();
+  const identity = config.subgraphs.find((subgraph) => subgraph.name === SUBGRAPH)!;
+
+  it('lists identity-labels at its compose service, with the checked-in schema', () => {
+    expect(identity.routingUrl).toBe('http://identity-labels:4001/graphql');
+    expect(identity.schemaFile).toBe(join(ROOT, 'schema', 'identity-labels.graphql'));
+    expect(config.subgraphs.map((subgraph) => subgraph.name).sort()).toEqual([SUBGRAPH, 'posts', 'users']);
+  });
+
+  it('pins federation 2 composition, and every schema file it names exists', () => {
+    expect(config.federationVersion).toMatch(/^=2\.\d+\.\d+$/);
+    for (const subgraph of config.subgraphs) expect(existsSync(subgraph.schemaFile)).toBe(true);
+  });
+
+  it('names each subgraph the router configuration has rules for', () => {
+    const router = readYaml('router.yaml');
+    const names = config.subgraphs.map((subgraph) => subgraph.name);
+    for (const name of Object.keys(router.headers.subgraphs)) expect(names).toContain(name);
+  });
+});
+
+describe('docker/supergraph.graphql', () => {
+  it('is what `npm run supergraph:compose` composes from docker/supergraph.yaml', () => {
+    for (const [file, sdl] of Object.entries(STAND_IN_SCHEMA_FILES)) expect(readFileSync(file, 'utf8')).toBe(sdl);
+    const { supergraphSdl } = composeSupergraph(subgraphSources(readSupergraphConfig()));
+    expect(readFileSync(SUPERGRAPH_SCHEMA, 'utf8')).toBe(supergraphSdl);
+  });
+});
+
+describe('docker/Dockerfile', () => {
+  // Instructions, with continuation lines joined, grouped by stage.
+  const instructions = readFileSync(join(DOCKER, 'Dockerfile'), 'utf8')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const stages: string[][] = [];
+  for (const instruction of instructions) {
+    if (/^FROM\b/i.test(instruction)) stages.push([]);
+    stages.at(-1)?.push(instruction);
+  }
+  const final = stages.at(-1) ?? [];
+  const stageName = (stage: string[]) => / AS (\S+)$/i.exec(stage[0] ?? '')?.[1];
+
+  it('builds in one stage and runs from another', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs as a non-root user, with a HEALTHCHECK on /health', () => {
+    const user = final.filter((line) => /^USER\b/.test(line)).pop();
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^USER\s+(root|0)(:|\s|$)/);
+    expect(final.find((line) => /^HEALTHCHECK\b/.test(line))).toContain('/health');
+  });
+
+  it('ships production dependencies only: the final node_modules come from a pruned or --omit=dev install', () => {
+    const installsInFinal = final.filter((line) => /^RUN\b.*\bnpm (ci|install)\b/.test(line));
+    for (const line of installsInFinal) expect(line).toContain('--omit=dev');
+    const copied = final.find((line) => /^COPY --from=\S+.* \/app\/node_modules /.test(line));
+    if (installsInFinal.length === 0) {
+      expect(copied).toBeDefined();
+      const source = stages.find((stage) => stageName(stage) === /--from=(\S+)/.exec(copied!)![1])!;
+      const lastInstall = source
+        .map((line) => line)
+        .reverse()
+        .find((line) => /\bnpm (ci|install|prune)\b/.test(line));
+      expect(lastInstall).toMatch(/npm (prune|ci|install)\b.*--omit=dev/);
+    }
+  });
+
+  it('copies into the build stage every folder that `npm run build` compiles', () => {
+    const { include } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+    const copiedFolders = (stages[0] ?? []).filter((line) => /^COPY\b/.test(line)).map((line) => line.split(/\s+/)[1]);
+    for (const folder of include) expect(copiedFolders).toContain(folder);
+  });
+});

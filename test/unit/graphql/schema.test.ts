@@ -1,0 +1,31 @@
+// The checked-in SDL is the public contract: it must be exactly what the code serves.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { printIdentitySdl } from '../../../src/graphql/schema';
+import { REPOSITORY_ROOT } from '../../support/paths';
+
+const SCHEMA_FILE = join(REPOSITORY_ROOT, 'schema', 'identity-labels.graphql');
+
+it('schema/identity-labels.graphql matches the code (run `npm run schema:print` after a reviewed change)', async () => {
+  const sdl = await printIdentitySdl();
+  expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(sdl);
+});
+
+it('declares the federation contract other subgraphs depend on', async () => {
+  const sdl = await printIdentitySdl();
+  const contract = [
+    'type User @key(fields: "id")',
+    'nickname: String! @external',
+    'displayName: String! @requires(fields: "nickname")',
+    'verifiedRealName: String\n',
+    'identityLabel: IdentityLabel!',
+    'type Post @key(fields: "id")',
+    'author: User! @external',
+    'displayName: String! @requires(fields: "author { id nickname }")',
+    'verifiedRealName: String @requires(fields: "author { id }")',
+    'disclosurePolicy: [PolicyStage!]!',
+    'enum DisclosureStatus',
+  ];
+  for (const line of contract) expect(sdl).toContain(line);
+  expect(sdl).toMatch(/^extend schema @link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
+});

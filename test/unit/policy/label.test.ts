@@ -1,0 +1,86 @@
+import { displayName } from '../../../src/policy/display-name';
+import { decideIdentityLabel } from '../../../src/policy/label';
+import { viewerMaySeeRealName } from '../../../src/policy/viewer-gate';
+import { anAccount, aStage } from '../../support/factories';
+
+const now = new Date('2026-11-25T00:00:00Z');
+const stages = [aStage({ minFollowers: 1_000_000 })];
+const anonymous = { id: null, verified: false };
+const signedIn = { id: 'someone', verified: false };
+const verified = { id: 'someone', verified: true };
+
+describe('the viewer gate', () => {
+  it.each([
+    ['anyone', anonymous, true],
+    ['signed-in', anonymous, false],
+    ['signed-in', signedIn, true],
+    ['verified', signedIn, false],
+    ['verified', verified, true],
+  ] as const)('with REAL_NAME_VIEWERS=%s lets %o through: %s', (setting, viewer, expected) => {
+    expect(viewerMaySeeRealName(viewer, 'owner', setting)).toBe(expected);
+  });
+
+  it('always lets the owner see its own label', () => {
+    expect(viewerMaySeeRealName({ id: 'owner', verified: false }, 'owner', 'verified')).toBe(true);
+  });
+});
+
+describe('the label a viewer gets', () => {
+  const disclosed = anAccount({ userId: 'owner', followerCount: 2_000_000, consent: 'YES', realName: 'Zhang San' });
+
+  it('carries the real name of a disclosed account to an allowed viewer', () => {
+    expect(
+      decideIdentityLabel(disclosed, stages, now, verified, { hysteresisRatio: 0.9, realNameViewers: 'verified' })
+        .realName,
+    ).toBe('Zhang San');
+  });
+
+  it('hides the real name from a viewer the gate stops, without changing the status', () => {
+    const label = decideIdentityLabel(disclosed, stages, now, signedIn, {
+      hysteresisRatio: 0.9,
+      realNameViewers: 'verified',
+    });
+    expect(label).toMatchObject({ status: 'DISCLOSED', realName: null });
+  });
+
+  it('never shows the owner a name that is not disclosed', () => {
+    const notice = anAccount({ userId: 'owner', followerCount: 2_000_000 });
+    const label = decideIdentityLabel(
+      notice,
+      stages,
+      now,
+      { id: 'owner', verified: true },
+      { hysteresisRatio: 0.9, realNameViewers: 'anyone' },
+    );
+    expect(label).toMatchObject({ status: 'NOTICE', realName: null });
+  });
+
+  it('shows an organization its registered name as the real name', () => {
+    const organization = anAccount({
+      subjectKind: 'ORGANIZATION',
+      realName: 'Example Media Co., Ltd.',
+      followerCount: 2_000_000,
+      consent: 'YES',
+    });
+    expect(
+      decideIdentityLabel(organization, stages, now, verified, { hysteresisRatio: 0.9, realNameViewers: 'verified' }),
+    ).toMatchObject({
+      subjectKind: 'ORGANIZATION',
+      realName: 'Example Media Co., Ltd.',
+    });
+  });
+});
+
+describe('displayName', () => {
+  it('is the nickname when no real name is revealed', () => {
+    expect(displayName('{nickname} ({realName})', 'kitty', null)).toBe('kitty');
+  });
+
+  it('fills the format when a real name is revealed', () => {
+    expect(displayName('{realName} · {nickname}', 'kitty', 'Li Si')).toBe('Li Si · kitty');
+  });
+
+  it('takes replacement patterns in names literally', () => {
+    expect(displayName('{nickname} ({realName})', "$& $' $1", 'A$`B')).toBe("$& $' $1 (A$`B)");
+  });
+});
