@@ -4,6 +4,8 @@ import 'reflect-metadata';
 import pino from 'pino';
 import { startApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { errorMessage } from '../src/errors';
+import { PortInUseError } from '../src/http/server';
 import { startGateway } from './gateway';
 import { demoPlatformData } from './platform-data';
 import { startPostsSubgraph } from './posts-subgraph';
@@ -78,6 +80,23 @@ function exampleCurl(url: string): string {
   ].join('\n');
 }
 
+const PORT_VARIABLES: Record<keyof DemoPorts, string> = {
+  gateway: 'DEMO_GATEWAY_PORT',
+  identity: 'DEMO_IDENTITY_PORT',
+  users: 'DEMO_USERS_PORT',
+  posts: 'DEMO_POSTS_PORT',
+};
+
+/** A start-up failure in words; a port another process holds names the variable that moves it. */
+function describeStartFailure(error: unknown, ports: DemoPorts): string {
+  const { code, port } = (error ?? {}) as { code?: unknown; port?: unknown };
+  const taken = error instanceof PortInUseError ? error.port : code === 'EADDRINUSE' ? port : undefined;
+  const server = (Object.keys(ports) as (keyof DemoPorts)[]).find((name) => ports[name] === taken);
+  if (server !== undefined)
+    return `port ${ports[server]} is already in use: set ${PORT_VARIABLES[server]} to a free port`;
+  return errorMessage(error);
+}
+
 function portFromEnv(name: string, fallback: number): number {
   const value = process.env[name];
   if (value === undefined || value === '') return fallback;
@@ -86,15 +105,15 @@ function portFromEnv(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
-  const demo = await startDemo(
-    {
-      gateway: portFromEnv('DEMO_GATEWAY_PORT', DEFAULT_DEMO_PORTS.gateway),
-      identity: portFromEnv('DEMO_IDENTITY_PORT', DEFAULT_DEMO_PORTS.identity),
-      users: portFromEnv('DEMO_USERS_PORT', DEFAULT_DEMO_PORTS.users),
-      posts: portFromEnv('DEMO_POSTS_PORT', DEFAULT_DEMO_PORTS.posts),
-    },
-    process.env,
-  );
+  const ports: DemoPorts = {
+    gateway: portFromEnv(PORT_VARIABLES.gateway, DEFAULT_DEMO_PORTS.gateway),
+    identity: portFromEnv(PORT_VARIABLES.identity, DEFAULT_DEMO_PORTS.identity),
+    users: portFromEnv(PORT_VARIABLES.users, DEFAULT_DEMO_PORTS.users),
+    posts: portFromEnv(PORT_VARIABLES.posts, DEFAULT_DEMO_PORTS.posts),
+  };
+  const demo = await startDemo(ports, process.env).catch((error: unknown) => {
+    throw new Error(describeStartFailure(error, ports));
+  });
   const lines = [
     `Local supergraph ready at ${demo.url}`,
     `  identity-labels ${demo.subgraphs.identity} (embedded demo database)`,
@@ -114,7 +133,7 @@ async function main(): Promise<void> {
     demo.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`demo: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(`demo: shutdown failed: ${errorMessage(error)}\n`);
         process.exit(1);
       },
     );
@@ -125,7 +144,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`demo: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`demo: failed to start: ${errorMessage(error)}\n`);
     process.exit(1);
   });
 }

@@ -1,10 +1,9 @@
 // The router of the local supergraph: an Apollo Gateway in Apollo Server on a static supergraph. It passes
 // the client's viewer headers on to the subgraphs, as docker/router.yaml makes the Apollo Router do.
 import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { IncomingHttpHeaders } from 'node:http';
-import { LOCALHOST, type RunningServer } from './serve';
+import { serveApollo, type RunningServer } from './serve';
 
 /** The headers in which the client's session names the viewer (see src/http/viewer.ts). */
 export const VIEWER_HEADERS = ['x-viewer-id', 'x-viewer-verified'] as const;
@@ -58,9 +57,5 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     buildService: ({ name, url }) => new ViewerForwardingDataSource(url!, name, options.observeFetch),
   });
   const server = new ApolloServer<GatewayContext>({ gateway, stopOnTerminationSignals: false });
-  const { url } = await startStandaloneServer(server, {
-    listen: { port: options.port, host: LOCALHOST },
-    context: async ({ req }) => ({ viewerHeaders: viewerHeaders(req.headers) }),
-  });
-  return { url, close: () => server.stop() };
+  return serveApollo(server, options.port, async (request) => ({ viewerHeaders: viewerHeaders(request.headers) }));
 }

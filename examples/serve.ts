@@ -1,7 +1,9 @@
-// Serves a stand-in subgraph over HTTP on a given port (0 picks a free one), for the demo and the tests.
-import { ApolloServer } from '@apollo/server';
+// Serves a stand-in subgraph or the gateway over HTTP on a given port (0 picks a free one), for the demo and
+// the tests. Fastify, as the service itself: a port that is taken is an error the caller can report.
+import { ApolloServer, type BaseContext, type ContextFunction } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { startStandaloneServer } from '@apollo/server/standalone';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RunningServer {
@@ -12,15 +14,42 @@ export interface RunningServer {
 
 export const LOCALHOST = '127.0.0.1';
 
-export async function serveSchema(schema: GraphQLSchema, port: number): Promise<RunningServer> {
-  // The demo's own process handles SIGINT/SIGTERM and closes every server in order.
-  const server = new ApolloServer({
+/** Starts `apollo` and serves it at / on the port; the caller's process handles SIGINT/SIGTERM. */
+export async function serveApollo<Context extends BaseContext>(
+  apollo: ApolloServer<Context>,
+  port: number,
+  context: ContextFunction<[FastifyRequest, FastifyReply], Context>,
+): Promise<RunningServer> {
+  await apollo.start();
+  const fastify = Fastify();
+  fastify.route({
+    method: ['GET', 'POST', 'OPTIONS'],
+    url: '/',
+    handler: fastifyApolloHandler(apollo, { context }),
+  });
+  try {
+    await fastify.listen({ port, host: LOCALHOST });
+  } catch (error) {
+    await apollo.stop();
+    throw error;
+  }
+  const address = fastify.server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  return {
+    url: `http://${LOCALHOST}:${boundPort}/`,
+    async close() {
+      await fastify.close();
+      await apollo.stop();
+    },
+  };
+}
+
+export function serveSchema(schema: GraphQLSchema, port: number): Promise<RunningServer> {
+  const apollo = new ApolloServer({
     schema,
     stopOnTerminationSignals: false,
     // No Apollo Studio here: tracing would only add work and a start-up line to the demo's output.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
-  const { url } = await startStandaloneServer(server, { listen: { port, host: LOCALHOST } });
-  // stop() drains and closes the HTTP server too (startStandaloneServer installs the drain plugin).
-  return { url, close: () => server.stop() };
+  return serveApollo(apollo, port, async () => ({}));
 }

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { startTcpProxy } from '../test/support/tcp-proxy';
+import { errorMessage } from '../src/errors';
 
 const { values: args } = parseArgs({
   options: {
@@ -208,6 +209,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`load:faults: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`load:faults: ${errorMessage(error)}\n`);
   process.exitCode = 1;
 });

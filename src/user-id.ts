@@ -10,6 +10,7 @@ export function userIdProblem(value: unknown): string | undefined {
     return `must be 1-${MAX_USER_ID_LENGTH} characters, got ${value.length}`;
   }
   // A lone surrogate cannot be encoded for MySQL and would fail the whole batch's query, not just this id.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (!value.isWellFormed() || /[\u0000-\u001f\u007f]/.test(value)) {
     return 'must be well-formed Unicode text without control characters';
   }

@@ -18,7 +18,19 @@ const COLUMNS = [
   'consent_at',
 ] as const;
 
-type AccountRow = Record<(typeof COLUMNS)[number], unknown>;
+/** A row as the drivers return it: mysql2 gives DATETIME as a Date, sql.js as text. */
+interface AccountRow {
+  user_id: string;
+  real_name: string | null;
+  subject_kind: AccountFacts['subjectKind'];
+  verification: AccountFacts['verification'];
+  follower_count: number | string;
+  category: string | null;
+  notified_at: Date | string | null;
+  notified_stage_id: number | string | null;
+  consent: AccountFacts['consent'];
+  consent_at: Date | string | null;
+}
 
 export const SELECT_ACCOUNTS = `SELECT ${COLUMNS.join(', ')} FROM accounts`;
 
@@ -27,10 +39,10 @@ export function placeholders(count: number): string {
 }
 
 /** mysql2 returns DATETIME as a Date (timezone 'Z'); sql.js as text, which is UTC as stored. */
-function dateFromColumn(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
+function dateFromColumn(value: Date | string | null): Date | null {
+  if (value === null) return null;
   if (value instanceof Date) return value;
-  return new Date(`${String(value).replace(' ', 'T')}Z`);
+  return new Date(`${value.replace(' ', 'T')}Z`);
 }
 
 /** A datetime literal both databases store as written: '2026-11-25 08:00:00.000', in UTC. */
@@ -38,18 +50,18 @@ export function datetimeParameter(date: Date | null): string | null {
   return date === null ? null : date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-/** The columns' values are trusted as the migrations' CHECK constraints allow them. */
+/** The enumerated columns hold only what the migrations' CHECK constraints allow. */
 export function accountFromRow(row: AccountRow): AccountFacts {
   return {
-    userId: row.user_id as string,
-    realName: row.real_name as AccountFacts['realName'],
-    subjectKind: row.subject_kind as AccountFacts['subjectKind'],
-    verification: row.verification as AccountFacts['verification'],
+    userId: row.user_id,
+    realName: row.real_name,
+    subjectKind: row.subject_kind,
+    verification: row.verification,
     followerCount: Number(row.follower_count),
-    category: row.category as AccountFacts['category'],
+    category: row.category,
     notifiedAt: dateFromColumn(row.notified_at),
     notifiedStageId: row.notified_stage_id === null ? null : Number(row.notified_stage_id),
-    consent: row.consent as AccountFacts['consent'],
+    consent: row.consent,
     consentAt: dateFromColumn(row.consent_at),
   };
 }

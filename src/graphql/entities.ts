@@ -43,9 +43,10 @@ export function resolveEntities(maxRepresentations: number): EntitiesResolver {
       if (reading instanceof Error) return reading;
       if (reading.userId === null) return new Post(reading.id, null); // only a post can lack its user
       const label = labels[next++];
+      if (label === undefined) throw new Error('the label loader answered fewer labels than it was asked for');
       // Without the database the entity still resolves (its fields degrade); any other error is the item's.
-      if (label instanceof Error && !isIdentityUnavailable(label)) return label;
-      return entityOf(reading, label as LoadedLabel, displayNameFormat);
+      if (!(label instanceof Error) || isIdentityUnavailable(label)) return entityOf(reading, label, displayNameFormat);
+      return label;
     });
   };
 }

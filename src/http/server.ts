@@ -6,6 +6,7 @@ import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { errorForLog } from '../errors';
 import type { Metrics } from '../observability/metrics';
 import { requireRouterSecret } from './router-auth';
 
@@ -115,7 +116,7 @@ export async function startHttpServer<Context extends object>(
     address = await fastify.listen({ port: settings.port, host: settings.host });
   } catch (error) {
     await fastify.close();
-    if ((error as { code?: unknown }).code === 'EADDRINUSE') throw new PortInUseError(settings.port);
+    if (errorForLog(error).code === 'EADDRINUSE') throw new PortInUseError(settings.port);
     throw error;
   }
   return {

@@ -1,6 +1,7 @@
 // The service as `npm start` runs it: a real process, configured by its environment, stopped by a signal.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { built } from '../support/paths';
 
@@ -60,4 +61,22 @@ it('refuses to start when the database cannot be reached, saying so', async () =
   const [code] = await once(child, 'exit');
   expect(code).toBe(1);
   expect(stderr).toMatch(/failed to start: .*ECONNREFUSED/);
+});
+
+it('a port another process holds: one line naming PORT, exit code 1, no stack trace', async () => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const { port } = holder.address() as AddressInfo;
+  try {
+    const child = startProcess({ PORT: String(port) });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `identity-labels: failed to start: port ${port} is already in use: set PORT to a free port (PORT=0 picks one)\n`,
+    );
+  } finally {
+    holder.close();
+  }
 });

@@ -163,8 +163,9 @@ describe('docker/Dockerfile', () => {
     }
   });
 
-  it('copies into the build stage every folder that `npm run build` compiles', () => {
-    const { include } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+  it('builds the service only, and copies into the build stage every folder that build compiles', () => {
+    expect((stages[0] ?? []).some((line) => /^RUN\b.*npm run build:service\b/.test(line))).toBe(true);
+    const { include } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.service.json'), 'utf8')) as { include: string[] };
     const copiedFolders = (stages[0] ?? []).filter((line) => /^COPY\b/.test(line)).map((line) => line.split(/\s+/)[1]);
     for (const folder of include) expect(copiedFolders).toContain(folder);
   });

@@ -1,6 +1,7 @@
 // `npm run demo` as a user runs it: a real process, the whole local supergraph, stopped by a signal.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { built } from '../../support/paths';
 
@@ -78,4 +79,29 @@ it('starts the local supergraph on the embedded demo data, answers the feed thro
   const [code, signal] = await exited;
   expect(stderr).toBe('');
   expect({ code, signal }).toEqual({ code: 0, signal: null });
+});
+
+it('a port another process holds: one line naming the variable that moves it', async () => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const { port } = holder.address() as AddressInfo;
+  try {
+    const child = spawn(process.execPath, [DEMO], {
+      env: {
+        ...process.env,
+        DEMO_GATEWAY_PORT: '0',
+        DEMO_IDENTITY_PORT: '0',
+        DEMO_USERS_PORT: String(port),
+        DEMO_POSTS_PORT: '0',
+      },
+      stdio: 'pipe',
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr).toBe(`demo: failed to start: port ${port} is already in use: set DEMO_USERS_PORT to a free port\n`);
+  } finally {
+    holder.close();
+  }
 });

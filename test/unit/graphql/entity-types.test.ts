@@ -1,0 +1,73 @@
+// User and Post as _entities items: their fields read the label decided for this viewer, fall back to the
+// nickname without account data, and name what is missing when the router did not honour @requires.
+import type { GraphQLError } from 'graphql';
+import { identityUnavailable } from '../../../src/errors';
+import { Attribution, type LoadedLabel } from '../../../src/graphql/types/attribution';
+import { Post } from '../../../src/graphql/types/post';
+import { User } from '../../../src/graphql/types/user';
+import { decideIdentityLabel } from '../../../src/policy/label';
+import { anAccount, aStage } from '../../support/factories';
+
+const FORMAT = '{nickname} ({realName})';
+const label = decideIdentityLabel(
+  anAccount({ userId: 'u-1', realName: 'Zhang Wei', followerCount: 2_000_000, consent: 'YES' }),
+  [aStage()],
+  new Date('2026-11-25T00:00:00Z'),
+  { id: 'viewer', verified: true },
+  { hysteresisRatio: 0.9, realNameViewers: 'verified' },
+);
+const unavailable = identityUnavailable(new Error('lost connection'));
+
+const user = (nickname: unknown, loaded: LoadedLabel = label) =>
+  new User('u-1', nickname, new Attribution(nickname, loaded, FORMAT, 'User u-1 representation'));
+
+function thrownBy(read: () => unknown): GraphQLError {
+  try {
+    read();
+  } catch (error) {
+    return error as GraphQLError;
+  }
+  throw new Error('expected the field to throw');
+}
+
+it('a User with its label shows the disclosed name', () => {
+  const entity = user('weiwei');
+  expect([entity.__typename, entity.id, entity.displayName, entity.verifiedRealName]).toEqual([
+    'User',
+    'u-1',
+    'weiwei (Zhang Wei)',
+    'Zhang Wei',
+  ]);
+  expect(entity.identityLabel).toBe(label);
+});
+
+it('without account data, displayName falls back to the nickname; the name fields are IDENTITY_UNAVAILABLE', () => {
+  const entity = user('weiwei', unavailable);
+  expect(entity.displayName).toBe('weiwei');
+  expect(thrownBy(() => entity.verifiedRealName)).toBe(unavailable);
+  expect(thrownBy(() => entity.identityLabel)).toBe(unavailable);
+});
+
+it('without its @requires nickname, only displayName fails, naming the representation', () => {
+  const entity = user(undefined);
+  expect(thrownBy(() => entity.displayName).message).toBe(
+    'User u-1 representation has no nickname: it is required by @requires',
+  );
+  expect(entity.verifiedRealName).toBe('Zhang Wei');
+});
+
+it("a Post renders its author's attribution", () => {
+  const post = new Post('p-1', new Attribution('weiwei', label, FORMAT, 'Post p-1 representation "author"'));
+  expect([post.__typename, post.displayName, post.verifiedRealName]).toEqual([
+    'Post',
+    'weiwei (Zhang Wei)',
+    'Zhang Wei',
+  ]);
+});
+
+it('a Post without its @requires author fails its fields, naming the post', () => {
+  const post = new Post('p-1', null);
+  const message = 'Post p-1 representation has no author { id }: it is required by @requires';
+  expect(thrownBy(() => post.displayName).message).toBe(message);
+  expect(thrownBy(() => post.verifiedRealName).message).toBe(message);
+});

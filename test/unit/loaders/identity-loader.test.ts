@@ -1,0 +1,118 @@
+// The per-request loader's contract, as DataLoader's own tests state theirs: what a caller gets for each
+// use, and a clear error for each misuse. The account source here is an in-memory stand-in that records
+// every read: the point is the batching and the ordering, not the database (integration tests count SQL).
+import { GraphQLError } from 'graphql';
+import { createIdentityLoader, type AccountSource } from '../../../src/loaders/identity-loader';
+import type { AccountFacts, Viewer } from '../../../src/policy/types';
+import { anAccount, aStage } from '../../support/factories';
+
+const NOW = new Date('2026-11-25T08:00:00Z');
+const stages = [aStage({ minFollowers: 1_000_000 })];
+const settings = { hysteresisRatio: 0.9, realNameViewers: 'verified' as const };
+const VERIFIED: Viewer = { id: 'viewer', verified: true };
+const ANONYMOUS: Viewer = { id: null, verified: false };
+
+const disclosed = anAccount({ userId: 'disclosed', realName: 'Zhang Wei', followerCount: 2_000_000, consent: 'YES' });
+const small = anAccount({ userId: 'small', realName: 'Zhao Lei', followerCount: 10 });
+
+/** Rows by id; `reads` lists the ids of every read, in order. */
+function accountSource(rows: AccountFacts[], fail?: Error): AccountSource & { reads: string[][] } {
+  const byId = new Map(rows.map((row) => [row.userId, row]));
+  const reads: string[][] = [];
+  return {
+    reads,
+    async read(userIds) {
+      reads.push([...userIds]);
+      if (fail !== undefined) throw fail;
+      // Like the IN query: any order, unknown ids simply absent.
+      return userIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])).reverse();
+    },
+  };
+}
+
+function loader(accounts: AccountSource, viewer: Viewer = VERIFIED, maxBatchSize = 1000) {
+  return createIdentityLoader({ accounts, stages: () => stages, clock: () => NOW, viewer, settings, maxBatchSize });
+}
+
+describe('use', () => {
+  it('answers every key of one tick from one read, in key order, one label per key', async () => {
+    const source = accountSource([disclosed, small]);
+    const labels = await loader(source).loadMany(['small', 'never-seen', 'disclosed']);
+    expect(source.reads).toEqual([['small', 'never-seen', 'disclosed']]);
+    expect(labels.map((label) => (label instanceof Error ? label : label.status))).toEqual([
+      'NOT_SUBJECT',
+      'NOT_SUBJECT',
+      'DISCLOSED',
+    ]);
+  });
+
+  it('reads each distinct id once, however often it is asked', async () => {
+    const source = accountSource([disclosed]);
+    const identities = loader(source);
+    await Promise.all([identities.load('disclosed'), identities.load('disclosed'), identities.load('other')]);
+    await identities.load('disclosed'); // later in the same request: from the loader's own cache
+    expect(source.reads).toEqual([['disclosed', 'other']]);
+  });
+
+  it('splits a batch larger than maxBatchSize into several reads', async () => {
+    const source = accountSource([]);
+    await loader(source, VERIFIED, 2).loadMany(['a', 'b', 'c', 'd', 'e']);
+    expect(source.reads).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
+  it('applies its own viewer: two requests, two loaders, two answers from the same rows', async () => {
+    const source = accountSource([disclosed]);
+    const [forVerified, forAnonymous] = await Promise.all([
+      loader(source, VERIFIED).load('disclosed'),
+      loader(source, ANONYMOUS).load('disclosed'),
+    ]);
+    expect(forVerified).toMatchObject({ status: 'DISCLOSED', realName: 'Zhang Wei' });
+    expect(forAnonymous).toMatchObject({ status: 'DISCLOSED', realName: null });
+  });
+
+  it('ignores rows it did not ask for', async () => {
+    const source: AccountSource = { read: async () => [small, disclosed] };
+    expect(await loader(source).load('small')).toMatchObject({ status: 'NOT_SUBJECT' });
+  });
+});
+
+describe('when the accounts cannot be read', () => {
+  it('gives every key of that read IDENTITY_UNAVAILABLE, with the cause kept for the log, not the message', async () => {
+    const cause = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:3306'), { code: 'ECONNREFUSED' });
+    const labels = await loader(accountSource([], cause)).loadMany(['a', 'b']);
+    for (const label of labels) {
+      expect(label).toBeInstanceOf(GraphQLError);
+      expect((label as GraphQLError).extensions.code).toBe('IDENTITY_UNAVAILABLE');
+      expect((label as GraphQLError).message).toBe('identity data is unavailable, try again later');
+      expect((label as GraphQLError).originalError).toBe(cause);
+    }
+  });
+
+  it('fails only the batch that failed', async () => {
+    let calls = 0;
+    const flaky: AccountSource = {
+      read: async (userIds) => {
+        calls += 1;
+        if (calls === 1) throw new Error('lost connection');
+        return userIds.map((userId) => anAccount({ userId }));
+      },
+    };
+    const labels = await loader(flaky, VERIFIED, 1).loadMany(['first', 'second']);
+    expect(labels[0]).toBeInstanceOf(GraphQLError);
+    expect(labels[1]).toMatchObject({ status: 'NOT_SUBJECT' });
+  });
+});
+
+describe('misuse', () => {
+  it('a key that is not given is refused at once, before any read', () => {
+    const source = accountSource([]);
+    const identities = loader(source);
+    expect(() => identities.load(undefined as unknown as string)).toThrow(/must be called with a value/);
+    expect(() => identities.loadMany('disclosed' as unknown as string[])).toThrow(/must be called with Array/);
+    expect(source.reads).toEqual([]);
+  });
+
+  it('a batch size that is not a positive number is refused when the loader is made', () => {
+    expect(() => loader(accountSource([]), VERIFIED, 0)).toThrow(/maxBatchSize must be a positive number/);
+  });
+});
