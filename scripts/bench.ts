@@ -1,5 +1,5 @@
-// `npm run bench`: the read path against the raw MySQL limit, in one run on this machine. See README,
-// "Performance". Fills a database through the import command, measures raw batched lookups on it, then the
+// `npm run bench`: the read path against the raw MySQL limit, in one run on this machine (see
+// docs/performance.md). Fills a database through the import command, measures raw batched lookups on it, then the
 // subgraph in production mode with the account cache off and on, and writes bench-results/<time>.json.
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
