@@ -21,6 +21,8 @@ import { withTimeout } from './timeout';
 /** How long a shutdown waits for in-flight requests, and then for a notify run, before cutting them. */
 const DRAIN_DEADLINE_MS = 10_000;
 const READY_TIMEOUT_MS = 2000;
+/** A write of IP locations is five statements (begin, insert, read back, upsert, commit), each bounded alike. */
+const WRITE_STATEMENTS = 5;
 
 export interface AppOptions {
   log: Logger;
@@ -107,6 +109,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
               record: (body) =>
                 recordIpLocations(dataSource, ipDatabase, body, {
                   now: clock(),
+                  timeoutMs: config.dbQueryTimeoutMs * WRITE_STATEMENTS,
                   count: (outcome, records) => metrics.ipLocationRecords.inc({ outcome }, records),
                 }),
             },

@@ -35,6 +35,8 @@ function recordsOf(body: unknown): unknown[] {
 export interface RecordOptions {
   /** Bounds the records' `at`. */
   now: Date;
+  /** Longest wait for the database, after which the request fails (and may be retried). */
+  timeoutMs: number;
   /** Sees how many records ended each way (metrics count them). */
   count?: (outcome: 'stored' | 'unchanged' | 'rejected', records: number) => void;
 }
@@ -43,7 +45,7 @@ export async function recordIpLocations(
   dataSource: DataSource,
   database: IpDatabase,
   body: unknown,
-  { now, count }: RecordOptions,
+  { now, timeoutMs, count }: RecordOptions,
 ): Promise<RecordAnswer> {
   const good: { position: number; record: LocationRecord }[] = [];
   const rejected: RecordAnswer['rejected'] = [];
@@ -52,7 +54,7 @@ export async function recordIpLocations(
     if (checked.error !== undefined) rejected.push({ index, reason: checked.error });
     else good.push({ position: index, record: checked.record });
   });
-  const outcome = await storeLocationRecords(dataSource, database, good);
+  const outcome = await storeLocationRecords(dataSource, database, good, timeoutMs);
   rejected.push(...outcome.rejected.map(({ position, reason }) => ({ index: position, reason })));
   rejected.sort((a, b) => a.index - b.index);
   count?.('stored', outcome.stored);

@@ -2,11 +2,13 @@
 // only the place's codes and the time are stored (db/ip-location-rows.ts). The endpoint and the backfill
 // import both come through here, so they answer a record the same way.
 import type { DataSource } from 'typeorm';
+import { LookupTimeoutError } from '../db/bounded-read';
 import { storePostLocations } from '../db/ip-location-rows';
 import { errorForLog } from '../errors';
 import type { IpDatabase } from '../ip-location/ip-database';
 import type { LocationRecord } from '../ip-location/location-record';
 import type { PostLocation } from '../ip-location/place';
+import { withTimeout } from '../timeout';
 
 /** What became of each record, by its position (an index in a request, a line in a file). */
 export interface StoreOutcome {
@@ -44,11 +46,17 @@ function samePlaceAndTime(a: PostLocation, b: PostLocation): boolean {
   );
 }
 
-/** Stores the records' locations in one transaction; a database failure throws and stores none of them. */
+/**
+ * Stores the records' locations in one transaction; a database failure throws and stores none of them.
+ * With `timeoutMs`, it gives up waiting after that long: a statement that timed out on a stalled connection
+ * is followed by a ROLLBACK that TypeORM sends without a bound. The transaction commits whole or not at
+ * all, so a caller that retries after the timeout gets the same answer either way.
+ */
 export async function storeLocationRecords(
   dataSource: DataSource,
   database: IpDatabase,
   records: readonly { position: number; record: LocationRecord }[],
+  timeoutMs?: number,
 ): Promise<StoreOutcome> {
   const located = records.map(({ position, record }) => ({
     position,
@@ -59,14 +67,17 @@ export async function storeLocationRecords(
       recordedAt: record.at,
     } satisfies PostLocation,
   }));
-  const stored = new Map(
-    (
-      await storeWithRetry(
-        dataSource,
-        located.map(({ location }) => location),
-      )
-    ).map((row) => [row.postId, row]),
+  const storing = storeWithRetry(
+    dataSource,
+    located.map(({ location }) => location),
   );
+  const rows =
+    timeoutMs === undefined
+      ? await storing
+      : await withTimeout(storing, timeoutMs, () => {
+          throw new LookupTimeoutError(`storing ip locations took over ${timeoutMs} ms`);
+        });
+  const stored = new Map(rows.map((row) => [row.postId, row]));
   const outcome: StoreOutcome = { stored: 0, unchanged: 0, rejected: [] };
   for (const { position, location } of located) {
     const row = stored.get(location.postId);

@@ -5,7 +5,7 @@ import { useTestServer } from '../../support/server';
 const server = useTestServer();
 
 it('is not found, with or without authorization, and stores nothing', async () => {
-  for (const headers of [{}, { authorization: 'Bearer anything-at-all-here' }]) {
+  for (const headers of [{}, { authorization: 'Bearer anything-at-all-here' }] as Record<string, string>[]) {
     const response = await postIpLocations(server, { records: [aLocationRecord()] }, headers);
     expect(response.status).toBe(404);
   }
