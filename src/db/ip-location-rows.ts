@@ -40,22 +40,24 @@ function valuesList(count: number): string {
   return new Array<string>(count).fill(`(${placeholders(COLUMNS.length)})`).join(', ');
 }
 
+async function selectLocations(
+  database: SqlRunner,
+  table: 'post_ip_locations' | 'user_ip_locations',
+  key: 'post_id' | 'user_id',
+  ids: readonly string[],
+): Promise<PostLocation[]> {
+  const sql = `SELECT ${COLUMNS.join(', ')} FROM ${table} WHERE ${key} IN (${placeholders(ids.length)})`;
+  return ((await database.query(sql, [...ids])) as LocationRow[]).map(locationFromRow);
+}
+
 /** The posts' locations; a post without one has no row. */
-export async function selectPostLocations(database: SqlRunner, postIds: readonly string[]): Promise<PostLocation[]> {
-  const rows = (await database.query(
-    `SELECT ${COLUMNS.join(', ')} FROM post_ip_locations WHERE post_id IN (${placeholders(postIds.length)})`,
-    [...postIds],
-  )) as LocationRow[];
-  return rows.map(locationFromRow);
+export function selectPostLocations(database: SqlRunner, postIds: readonly string[]): Promise<PostLocation[]> {
+  return selectLocations(database, 'post_ip_locations', 'post_id', postIds);
 }
 
 /** The accounts' latest locations (the row of their most recent post); an account without one has no row. */
-export async function selectUserLocations(database: SqlRunner, userIds: readonly string[]): Promise<PostLocation[]> {
-  const rows = (await database.query(
-    `SELECT ${COLUMNS.join(', ')} FROM user_ip_locations WHERE user_id IN (${placeholders(userIds.length)})`,
-    [...userIds],
-  )) as LocationRow[];
-  return rows.map(locationFromRow);
+export function selectUserLocations(database: SqlRunner, userIds: readonly string[]): Promise<PostLocation[]> {
+  return selectLocations(database, 'user_ip_locations', 'user_id', userIds);
 }
 
 /** Later post first; for two posts of the same millisecond, the greater post id, so any order of arrival agrees. */
