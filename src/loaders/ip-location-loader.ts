@@ -63,15 +63,25 @@ function batchOf(
 
 export function createIpLocationLoader(options: IpLocationLoaderOptions): IpLocationLoader {
   if (!options.visible) return HIDDEN;
-  const posts = batchOf(
-    (ids) => options.source.posts(ids),
-    (row) => row.postId,
-    options,
-  );
-  const users = batchOf(
-    (ids) => options.source.users(ids),
-    (row) => row.userId,
-    options,
-  );
-  return { ofPost: (postId) => posts.load(postId), ofUser: (userId) => users.load(userId) };
+  // Made on first use: every request makes this loader, most ask for no location.
+  let posts: DataLoader<string, IpLocation | null> | undefined;
+  let users: DataLoader<string, IpLocation | null> | undefined;
+  return {
+    ofPost(postId) {
+      posts ??= batchOf(
+        (ids) => options.source.posts(ids),
+        (row) => row.postId,
+        options,
+      );
+      return posts.load(postId);
+    },
+    ofUser(userId) {
+      users ??= batchOf(
+        (ids) => options.source.users(ids),
+        (row) => row.userId,
+        options,
+      );
+      return users.load(userId);
+    },
+  };
 }
