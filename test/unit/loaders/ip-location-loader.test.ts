@@ -2,7 +2,7 @@
 // null where nothing is recorded, nothing read for a viewer who may not see locations, and the
 // IDENTITY_UNAVAILABLE error for every key of a failed read. The source is an in-memory stand-in that
 // records every read (integration tests count the SQL).
-import { GraphQLError } from 'graphql';
+import { type GraphQLError } from 'graphql';
 import type { PostLocation } from '../../../src/ip-location/place';
 import { createIpLocationLoader, type IpLocationSource } from '../../../src/loaders/ip-location-loader';
 
