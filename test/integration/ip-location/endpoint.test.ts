@@ -300,6 +300,40 @@ describe('two writers at once', () => {
   });
 });
 
+describe('hostile input', () => {
+  beforeEach(clearTables);
+
+  it('a __proto__ key in a record is refused whole (400), and pollutes nothing', async () => {
+    const body = `{"records":[{"postId":"p-1","userId":"u-1","ip":"223.5.5.5","at":"2026-11-25T10:00:00Z","__proto__":{"polluted":true}}]}`;
+    const response = await postIpLocations(server, body);
+    expect(response.status).toBe(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(await postLocationRows(server.app.dataSource)).toEqual([]);
+  });
+
+  it('ids with a lone surrogate or a control character are rejected, not sent to MySQL', async () => {
+    const response = await postIpLocations(server, {
+      records: [record({ postId: 'p-\ud800' }), record({ userId: 'u-\u0000' }), record({ postId: 'p-ok' })],
+    });
+    expect(response.body).toEqual({
+      stored: 1,
+      unchanged: 0,
+      rejected: [
+        { index: 0, reason: 'postId must be well-formed Unicode text without control characters' },
+        { index: 1, reason: 'userId must be well-formed Unicode text without control characters' },
+      ],
+    });
+  });
+
+  it('1,000 records of one post from 1,000 accounts: the first is stored, the others rejected, in one request', async () => {
+    const records = Array.from({ length: 1000 }, (_, index) => record({ postId: 'p-contested', userId: `u-${index}` }));
+    const response = await postIpLocations(server, { records });
+    expect(response.body.stored).toBe(1);
+    expect(response.body.rejected).toHaveLength(999);
+    expect(await userLocationRows(server.app.dataSource)).toMatchObject([{ user_id: 'u-0', post_id: 'p-contested' }]);
+  });
+});
+
 describe('the address is never kept', () => {
   it('no table, log line or metric holds any address this file sent', async () => {
     // Make sure every kind of answer happened at least once: stored, rejected, refused, malformed.
