@@ -9,6 +9,7 @@ import mysql from 'mysql2/promise';
 import { countAccounts, describeDatabase, fillDatabase } from './bench/dataset';
 import { driveEntities, entitiesBodies } from './bench/entities-load';
 import { distinctIds, randomIdSets } from './bench/id-sets';
+import { measureWrites, postEntitiesBodies, type WriteResult } from './bench/ip-locations-load';
 import { parseBenchOptions } from './bench/options';
 import { measureRawLookups } from './bench/raw-lookups';
 import { formatResults, type BenchResults, type SubgraphRun } from './bench/report';
@@ -16,6 +17,7 @@ import { startSubgraph } from './bench/subgraph-process';
 
 const RESULTS_DIR = join(__dirname, '..', '..', 'bench-results'); // run from dist/scripts/
 const POOL_SIZE = 10; // DB_POOL_SIZE's default: the raw pool is the service's pool
+const POSTS_PER_REQUEST = 100; // a feed page
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
   }
 
   const subgraph: SubgraphRun[] = [];
+  let ipLocationWrite: WriteResult | undefined;
+  const postBodies = postEntitiesBodies(options.posts, options.accounts, POSTS_PER_REQUEST, options.bodies, 100);
   const profileDir = join(RESULTS_DIR, 'profiles');
   for (const cache of ['off', 'on'] as const) {
     const nodeArgs = options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
@@ -74,18 +78,34 @@ async function main(): Promise<void> {
       nodeArgs,
     );
     try {
+      if (ipLocationWrite === undefined) {
+        log(`POST /ip-locations, ${options.posts.toLocaleString('en')} post locations`);
+        ipLocationWrite = await measureWrites(server.url, options.databaseUrl, options.posts, options.accounts);
+      }
       for (const [size, sets] of idSets) {
         log(`subgraph, ${size} User references, cache ${cache}`);
         const result = await driveEntities(server.url, options.databaseUrl, entitiesBodies(sets), size, load);
         const memory = server.memory();
         subgraph.push({
           ...result,
+          asks: 'User labels',
           cache,
           serverRssBytes: memory.rssBytes,
           serverPeakRssBytes: memory.peakRssBytes,
           distinctIds: distinctIds(sets),
         });
       }
+      log(`subgraph, ${POSTS_PER_REQUEST} Post references with displayName and ipLocation, cache ${cache}`);
+      const posts = await driveEntities(server.url, options.databaseUrl, postBodies, POSTS_PER_REQUEST, load);
+      const memory = server.memory();
+      subgraph.push({
+        ...posts,
+        asks: 'Post displayName+ipLocation',
+        cache,
+        serverRssBytes: memory.rssBytes,
+        serverPeakRssBytes: memory.peakRssBytes,
+        distinctIds: NaN,
+      });
     } finally {
       await server.stop();
     }
@@ -98,6 +118,7 @@ async function main(): Promise<void> {
     dataset,
     raw,
     subgraph,
+    ipLocationWrite: ipLocationWrite!,
   };
   process.stdout.write(`${formatResults(results)}\n`);
   mkdirSync(RESULTS_DIR, { recursive: true });

@@ -2,10 +2,13 @@
 // measured in the same run is what compares across runs.
 import type { Dataset } from './dataset';
 import type { LoadResult } from './entities-load';
+import type { WriteResult } from './ip-locations-load';
 import type { RawResult } from './raw-lookups';
 
 export interface SubgraphRun extends LoadResult {
   cache: 'off' | 'on';
+  /** What each reference asks: the User labels, or a Post's displayName and ipLocation. */
+  asks: 'User labels' | 'Post displayName+ipLocation';
   serverRssBytes: number;
   serverPeakRssBytes: number;
   distinctIds: number;
@@ -18,6 +21,8 @@ export interface BenchResults {
   dataset: Dataset | { accounts: number; reused: true; statuses: Record<string, number> };
   raw: RawResult[];
   subgraph: SubgraphRun[];
+  /** POST /ip-locations, before the read runs (cache off). */
+  ipLocationWrite: WriteResult;
 }
 
 const MB = 1024 * 1024;
@@ -68,9 +73,10 @@ export function formatResults(results: BenchResults): string {
   const rawFor = (size: number) => results.raw.find((raw) => raw.idsPerLookup === size)?.lookupsPerSecond ?? NaN;
   lines.push(
     table(
-      ['refs', 'cache', 'req/s', 'p50 ms', 'p99 ms', 'SQL/req', 'RSS MB', 'peak MB', 'vs raw', 'errors'],
+      ['refs', 'asks', 'cache', 'req/s', 'p50 ms', 'p99 ms', 'SQL/req', 'RSS MB', 'peak MB', 'vs raw', 'errors'],
       results.subgraph.map((run) => [
         String(run.references),
+        run.asks,
         run.cache,
         whole(run.requestsPerSecond),
         fixed(run.p50Ms, 0),
@@ -82,6 +88,13 @@ export function formatResults(results: BenchResults): string {
         String(run.errors + run.non2xx),
       ]),
     ),
+  );
+  lines.push('');
+  const write = results.ipLocationWrite;
+  lines.push(
+    `POST /ip-locations: ${whole(write.records)} records in ${whole(write.requests)} requests of up to 1,000, ` +
+      `${write.writers} at a time: ${fixed(write.seconds)} s = ${whole(write.recordsPerSecond)} records/s ` +
+      `(request p50 ${fixed(write.p50Ms, 0)} ms, p99 ${fixed(write.p99Ms, 0)} ms)`,
   );
   lines.push('');
   lines.push(

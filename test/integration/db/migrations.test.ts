@@ -20,6 +20,7 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'SeedDefaultPolicy1795590000002',
     'CreateAuditAndOutbox1795590000003',
     'AddNotifiedStage1795590000004',
+    'CreateIpLocations1795590000020',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
 });
@@ -62,12 +63,20 @@ it.each([
     "mode = 'OPTIONAL'",
     "INSERT INTO policy_stages (name, min_followers, effective_from, notice_days, mode) VALUES ('x', 1, NOW(), 1, 'OPTIONAL')",
   ],
+  [
+    'a province outside China',
+    "INSERT INTO post_ip_locations (post_id, user_id, country_code, region_code, recorded_at) VALUES ('p', 'u', 'US', 'CN-GD', NOW())",
+  ],
+  [
+    'a country code that is not two letters',
+    "INSERT INTO user_ip_locations (user_id, post_id, country_code, recorded_at) VALUES ('u', 'p', 'U', NOW())",
+  ],
 ])('refuse a row with %s', async (_case, sql) => {
   await expect(dataSource.query(sql)).rejects.toThrow(/constraint/i);
 });
 
 it('undo completely, newest first', async () => {
-  for (let step = 0; step < 5; step += 1) await dataSource.undoLastMigration();
+  for (let step = 0; step < 6; step += 1) await dataSource.undoLastMigration();
   const tables = await dataSource.query(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations'",
   );
