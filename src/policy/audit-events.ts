@@ -16,11 +16,13 @@ export const AUDIT_EVENTS = [
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
-/** One line of the audit log, before it is stored: what happened and the status before and after. */
+/** One line of the audit log, before it is stored: what happened, the status before and after, and under which stage. */
 export interface AuditedEvent {
   event: AuditEvent;
   oldStatus: DisclosureStatus;
   newStatus: DisclosureStatus;
+  /** The stage that governs the account after the change (before it, when none does after); null when none. */
+  stageName: string | null;
 }
 
 function fieldEvents(before: AccountFacts | undefined, after: AccountFacts): AuditEvent[] {
@@ -50,12 +52,14 @@ export function auditEvents(
   now: Date,
   rules: PolicyRules,
 ): AuditedEvent[] {
-  const oldStatus = decideDisclosure(before, stages, now, rules).status;
-  const newStatus = decideDisclosure(after, stages, now, rules).status;
+  const old = decideDisclosure(before, stages, now, rules);
+  const decided = decideDisclosure(after, stages, now, rules);
+  const [oldStatus, newStatus] = [old.status, decided.status];
   const events = fieldEvents(before, after);
   if (oldStatus !== newStatus) {
     if (newStatus === 'DISCLOSED') events.push('DISCLOSED');
     else if (events.length === 0) events.push('STATUS_CHANGED');
   }
-  return events.map((event) => ({ event, oldStatus, newStatus }));
+  const stageName = (decided.stage ?? old.stage)?.name ?? null;
+  return events.map((event) => ({ event, oldStatus, newStatus, stageName }));
 }

@@ -20,6 +20,9 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'SeedDefaultPolicy1795590000002',
     'CreateAuditAndOutbox1795590000003',
     'AddNotifiedStage1795590000004',
+    'AddStageRetirement1795590000010',
+    'AddAuditStage1795590000011',
+    'CreatePolicyChanges1795590000012',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
 });
@@ -62,12 +65,16 @@ it.each([
     "mode = 'OPTIONAL'",
     "INSERT INTO policy_stages (name, min_followers, effective_from, notice_days, mode) VALUES ('x', 1, NOW(), 1, 'OPTIONAL')",
   ],
+  [
+    "action = 'EDITED'",
+    "INSERT INTO policy_changes (at, action, stage_name, stage, cause) VALUES (NOW(), 'EDITED', 'x', '{}', 'x')",
+  ],
 ])('refuse a row with %s', async (_case, sql) => {
   await expect(dataSource.query(sql)).rejects.toThrow(/constraint/i);
 });
 
 it('undo completely, newest first', async () => {
-  for (let step = 0; step < 5; step += 1) await dataSource.undoLastMigration();
+  for (let step = 0; step < 8; step += 1) await dataSource.undoLastMigration();
   const tables = await dataSource.query(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations'",
   );
