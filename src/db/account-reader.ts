@@ -7,6 +7,7 @@ import { errorForLog } from '../errors';
 import type { AccountFacts } from '../policy/types';
 import { withTimeout } from '../timeout';
 import { AccountCache, type AccountCacheSettings } from './account-cache';
+import { isDeadConnection } from './database-errors';
 import { selectAccounts } from './account-rows';
 
 export class LookupTimeoutError extends Error {
@@ -22,17 +23,6 @@ export interface AccountReaderSettings {
   /** Longest wait for one read, queueing for a pooled connection included. */
   timeoutMs: number;
   cache: AccountCacheSettings;
-}
-
-/**
- * A pooled connection that the server (or the network) closed fails once when it is next used; mysql2 then
- * drops it from the pool. A read is safe to repeat, so that one failure is retried on a fresh connection.
- */
-function isDeadConnection(error: unknown): boolean {
-  const { code, message } = errorForLog(error);
-  return (
-    code === 'PROTOCOL_CONNECTION_LOST' || code === 'ECONNRESET' || code === 'EPIPE' || /closed state/.test(message)
-  );
 }
 
 export class AccountReader {
@@ -63,6 +53,7 @@ export class AccountReader {
   }
 
   private async query(userIds: readonly string[]): Promise<AccountFacts[]> {
+    // A read is safe to repeat: a connection that died is retried once, on a fresh one.
     const select = () =>
       selectAccounts(this.dataSource, userIds).catch((error: unknown) => {
         if (isDeadConnection(error)) return selectAccounts(this.dataSource, userIds);
