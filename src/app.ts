@@ -68,7 +68,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       displayNameFormat: config.displayNameFormat,
       maxInList: config.maxInList,
     };
-    const schema = await buildIdentitySchema({ maxRepresentations: config.maxRepresentations });
+    const schema = await buildIdentitySchema();
     const graphql = await startGraphQLServer({
       schema,
       limits: config,
@@ -80,7 +80,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     const http = await startHttpServer({
       settings: config,
       graphql,
-      createContext: (headers) => createRequestContext(services, headers),
+      createContext: (rawHeaders) => createRequestContext(services, rawHeaders),
       readiness: async () =>
         (await databaseAnswers(dataSource, READY_TIMEOUT_MS))
           ? { ready: true }
