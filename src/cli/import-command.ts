@@ -110,7 +110,8 @@ export async function runImport(
     } catch (error) {
       if (!(error instanceof ImportStopped)) throw error;
       const { counts, storedThroughLine } = error.progress;
-      if (storedThroughLine > 0 || counts.rejected > 0) {
+      const sourceRefused = error.cause instanceof RecordSourceError && storedThroughLine === 0;
+      if (!sourceRefused || counts.rejected > 0) {
         io.stdout.write(`${source}: ${describe(counts)} (stopped after line ${storedThroughLine})\n`);
       }
       const reason = error.cause instanceof RecordSourceError ? error.message : `the import failed: ${error.message}`;
