@@ -204,6 +204,9 @@ export function buildProgram(): Command {
           const problems = stageProblems({ ...stage, retiredAt: null }, now, rules);
           if (problems.length > 0) throw new CommandError(`policy add: ${problems.join('; ')}`, 2);
           const stages = await loadPolicyStages(dataSource);
+          if (stages.some((other) => other.name === stage.name)) {
+            throw new PolicyAdminError(`a stage named "${stage.name}" already exists`);
+          }
           const candidate = provisionalStage(stage, stages);
           const at = new Date(Math.max(now.getTime(), stage.effectiveFrom.getTime()));
           process.stdout.write(`${describeStage(candidate, now)}\n`);

@@ -21,7 +21,10 @@ export interface AuditedEvent {
   event: AuditEvent;
   oldStatus: DisclosureStatus;
   newStatus: DisclosureStatus;
-  /** The stage that governs the account after the change (before it, when none does after); null when none. */
+  /**
+   * The stage that governs the account after the change (before it, when none does after; else the stage of
+   * its notice, for a notice withdrawn from a retired stage); null when none.
+   */
   stageName: string | null;
 }
 
@@ -40,6 +43,26 @@ function fieldEvents(before: AccountFacts | undefined, after: AccountFacts): Aud
   return events;
 }
 
+/** The stage the account holds a notice under, if it is among the stages. */
+function noticeStage(account: AccountFacts | undefined, stages: readonly PolicyStage[]): PolicyStage | null {
+  return stages.find((stage) => stage.id === account?.notifiedStageId) ?? null;
+}
+
+/**
+ * The account's status before the change. For an account notified under a stage retired since, that is its
+ * status the moment before the retirement: what the drop-out that follows ends.
+ */
+function statusBefore(
+  before: AccountFacts | undefined,
+  stages: readonly PolicyStage[],
+  now: Date,
+  rules: PolicyRules,
+) {
+  const retiredAt = noticeStage(before, stages)?.retiredAt ?? null;
+  const at = retiredAt !== null && retiredAt.getTime() <= now.getTime() ? new Date(retiredAt.getTime() - 1) : now;
+  return decideDisclosure(before, stages, at, rules);
+}
+
 /**
  * The audit events of one change, each with the status before and after. A change that moves nothing the
  * audit cares about yields none; a status change that no field explains is STATUS_CHANGED (for example,
@@ -52,7 +75,7 @@ export function auditEvents(
   now: Date,
   rules: PolicyRules,
 ): AuditedEvent[] {
-  const old = decideDisclosure(before, stages, now, rules);
+  const old = statusBefore(before, stages, now, rules);
   const decided = decideDisclosure(after, stages, now, rules);
   const [oldStatus, newStatus] = [old.status, decided.status];
   const events = fieldEvents(before, after);
@@ -60,6 +83,7 @@ export function auditEvents(
     if (newStatus === 'DISCLOSED') events.push('DISCLOSED');
     else if (events.length === 0) events.push('STATUS_CHANGED');
   }
-  const stageName = (decided.stage ?? old.stage)?.name ?? null;
+  const stage = decided.stage ?? old.stage ?? noticeStage(after, stages) ?? noticeStage(before, stages);
+  const stageName = stage?.name ?? null;
   return events.map((event) => ({ event, oldStatus, newStatus, stageName }));
 }

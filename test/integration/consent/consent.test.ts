@@ -1,6 +1,6 @@
 // setRealNameConsent through the GraphQL endpoint, against a real MySQL.
 import { AuditLogTable } from '../../../src/db/tables';
-import { anAccount } from '../../support/factories';
+import { anAccount, aStage, replaceStages } from '../../support/factories';
 import { USER_FIELDS, userRef, useTestServer } from '../../support/server';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
@@ -100,4 +100,78 @@ it('every answer is in the audit log with its cause, and no real name is', async
   ]);
   const everything = JSON.stringify(await server.app.dataSource.getRepository(AuditLogTable).find());
   expect(everything).not.toMatch(/Guo Jing|Huang Rong|Yang Guo/);
+});
+
+describe('under a MANDATORY stage past its deadline', () => {
+  const mandatory = useTestServer({
+    env: { NOTIFY_INTERVAL_SECONDS: '0' },
+    now: NOW,
+    accounts: [
+      anAccount({
+        userId: 'mandated',
+        realName: 'Qiao Feng',
+        followerCount: 2_000_000,
+        consent: 'YES',
+        consentAt: new Date('2026-10-01T00:00:00Z'),
+      }),
+    ],
+  });
+
+  beforeAll(async () => {
+    const { dataSource } = mandatory.app;
+    await replaceStages(dataSource, [
+      aStage({ name: 'law', minFollowers: 1_000_000, mode: 'MANDATORY', noticeDays: 7 }),
+    ]);
+    const [law] = (await dataSource.query("SELECT id FROM policy_stages WHERE name = 'law'")) as { id: number }[];
+    await dataSource.query("UPDATE accounts SET notified_at = ?, notified_stage_id = ? WHERE user_id = 'mandated'", [
+      new Date('2026-11-01T00:00:00Z'),
+      law?.id,
+    ]);
+    await mandatory.app.stageCache.refresh();
+  });
+
+  it('a withdrawal is recorded, and the answer says the name stays shown because of the deadline', async () => {
+    const { body } = await mandatory.post(
+      { query: `mutation { setRealNameConsent(consent: false) { status disclosedBecause realName } }` },
+      { 'x-viewer-id': 'mandated' },
+    );
+    expect(body.data?.setRealNameConsent).toEqual({
+      status: 'DISCLOSED',
+      disclosedBecause: 'MANDATORY_DEADLINE',
+      realName: 'Qiao Feng',
+    });
+    const [row] = (await mandatory.app.dataSource.query("SELECT consent FROM accounts WHERE user_id = 'mandated'")) as {
+      consent: string;
+    }[];
+    expect(row?.consent).toBe('NO');
+  });
+});
+
+describe('concurrent first consents for an account this service has never seen', () => {
+  const open = useTestServer({ env: { NOTIFY_INTERVAL_SECONDS: '0' }, now: NOW });
+
+  beforeAll(async () => {
+    await replaceStages(open.app.dataSource, [aStage({ name: 'everyone', minFollowers: 0 })]);
+    await open.app.stageCache.refresh();
+  });
+
+  it('all get a real answer, and the account is stored once, audited once', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        open.post(
+          { query: 'mutation { setRealNameConsent(consent: true) { status } }' },
+          { 'x-viewer-id': 'newcomer' },
+        ),
+      ),
+    );
+    for (const { status, body } of answers) {
+      expect(status).toBe(200);
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.setRealNameConsent).toEqual({ status: 'UNVERIFIED' });
+    }
+    const audit = await open.app.dataSource.getRepository(AuditLogTable).findBy({ userId: 'newcomer' });
+    expect(audit).toHaveLength(1); // one write; the other nineteen found the consent already given
+    const stored = await open.app.dataSource.query("SELECT consent FROM accounts WHERE user_id = 'newcomer'");
+    expect(stored).toEqual([{ consent: 'YES' }]);
+  });
 });
