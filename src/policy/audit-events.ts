@@ -52,12 +52,7 @@ function noticeStage(account: AccountFacts | undefined, stages: readonly PolicyS
  * The account's status before the change. For an account notified under a stage retired since, that is its
  * status the moment before the retirement: what the drop-out that follows ends.
  */
-function statusBefore(
-  before: AccountFacts | undefined,
-  stages: readonly PolicyStage[],
-  now: Date,
-  rules: PolicyRules,
-) {
+function statusBefore(before: AccountFacts | undefined, stages: readonly PolicyStage[], now: Date, rules: PolicyRules) {
   const retiredAt = noticeStage(before, stages)?.retiredAt ?? null;
   const at = retiredAt !== null && retiredAt.getTime() <= now.getTime() ? new Date(retiredAt.getTime() - 1) : now;
   return decideDisclosure(before, stages, at, rules);
