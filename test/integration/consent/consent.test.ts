@@ -1,4 +1,5 @@
 // setRealNameConsent through the GraphQL endpoint, against a real MySQL.
+import mysql from 'mysql2/promise';
 import { AuditLogTable } from '../../../src/db/tables';
 import { anAccount, aStage, replaceStages } from '../../support/factories';
 import { USER_FIELDS, userRef, useTestServer } from '../../support/server';
@@ -148,30 +149,48 @@ describe('under a MANDATORY stage past its deadline', () => {
 });
 
 describe('concurrent first consents for an account this service has never seen', () => {
-  const open = useTestServer({ env: { NOTIFY_INTERVAL_SECONDS: '0' }, now: NOW });
+  const open = useTestServer({ env: { NOTIFY_INTERVAL_SECONDS: '0', DB_POOL_SIZE: '20' }, now: NOW });
+  const newcomers = ['new-1', 'new-2', 'new-3', 'new-4', 'new-5'];
 
   beforeAll(async () => {
     await replaceStages(open.app.dataSource, [aStage({ name: 'everyone', minFollowers: 0 })]);
     await open.app.stageCache.refresh();
   });
 
-  it('all get a real answer, and the account is stored once, audited once', async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        open.post(
-          { query: 'mutation { setRealNameConsent(consent: true) { status } }' },
-          { 'x-viewer-id': 'newcomer' },
+  it('all get a real answer, and each account is stored once, audited once', async () => {
+    // 20 first consents for each of 5 accounts. The table is held locked until 20 transactions (the whole
+    // pool) wait for it, so that they start together.
+    const gate = await mysql.createConnection(open.databaseUrl!);
+    await gate.query('LOCK TABLES accounts WRITE');
+    const requests = Promise.all(
+      newcomers.flatMap((userId) =>
+        Array.from({ length: 20 }, () =>
+          open.post({ query: 'mutation { setRealNameConsent(consent: true) { status } }' }, { 'x-viewer-id': userId }),
         ),
       ),
     );
+    const waiting = async () => {
+      const [rows] = await gate.query(
+        "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND state LIKE '%lock%'",
+      );
+      return Number((rows as { n: number }[])[0]?.n);
+    };
+    while ((await waiting()) < 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    await gate.query('UNLOCK TABLES');
+    await gate.end();
+    const answers = await requests;
     for (const { status, body } of answers) {
-      expect(status).toBe(200);
-      expect(body.errors).toBeUndefined();
-      expect(body.data?.setRealNameConsent).toEqual({ status: 'UNVERIFIED' });
+      expect({ status, errors: body.errors, answer: body.data?.setRealNameConsent }).toEqual({
+        status: 200,
+        errors: undefined,
+        answer: { status: 'UNVERIFIED' },
+      });
     }
-    const audit = await open.app.dataSource.getRepository(AuditLogTable).findBy({ userId: 'newcomer' });
-    expect(audit).toHaveLength(1); // one write; the other nineteen found the consent already given
-    const stored = await open.app.dataSource.query("SELECT consent FROM accounts WHERE user_id = 'newcomer'");
+    for (const userId of newcomers) {
+      // One write each; the other nineteen found the consent already given.
+      expect(await open.app.dataSource.getRepository(AuditLogTable).countBy({ userId })).toBe(1);
+    }
+    const stored = await open.app.dataSource.query("SELECT DISTINCT consent FROM accounts WHERE user_id LIKE 'new-%'");
     expect(stored).toEqual([{ consent: 'YES' }]);
   });
 });
