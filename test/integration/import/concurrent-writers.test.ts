@@ -1,13 +1,11 @@
 // Every writer at once: four imports of different files, two of the same file, a notify run and fifty consents,
 // on one database. Nothing deadlocks or gives up, every valid line is stored exactly once, and the result is
 // the one a serial run of the same work gives, with an audit chain that never skips a status.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { CLI } from '../../support/cli';
+import { runCli } from '../../support/cli';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { anAccount, insertAccounts } from '../../support/factories';
 import { startTestServer, type TestServer } from '../../support/server';
@@ -67,14 +65,9 @@ interface Exit {
   stderr: string;
 }
 
-function cli(args: string[], databaseUrl: string): Promise<Exit> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return once(child, 'close').then(([code]) => ({ args, code: code as number | null, stderr }));
+async function cli(args: string[], databaseUrl: string): Promise<Exit> {
+  const { code, stderr } = await runCli(args, { DATABASE_URL: databaseUrl });
+  return { args, code, stderr };
 }
 
 const SET_CONSENT = 'mutation { setRealNameConsent(consent: true) { status } }';

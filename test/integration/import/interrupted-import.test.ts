@@ -1,12 +1,11 @@
 // An import stopped partway (Ctrl-C, the database gone) says how far it got, and running the same import
 // again finishes the job: imports are idempotent.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { CLI, runCli, type CliResult } from '../../support/cli';
+import { runCli, startCli, type CliResult, type RunningCli } from '../../support/cli';
 import { connectTo, useDatabaseProxy, useTestDatabase } from '../../support/database';
 import { onTeardown } from '../../support/teardown';
 
@@ -43,21 +42,12 @@ const stored = async () => Number((await dataSource.query('SELECT COUNT(*) AS n 
 /** Runs the import in its own process and calls `meanwhile` once some of it is stored. */
 async function importWhile(
   importEnv: Record<string, string>,
-  meanwhile: (child: ReturnType<typeof spawn>) => void,
+  meanwhile: (child: RunningCli['child']) => void,
 ): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI, 'import', '--no-notify', '--batch-size', '500', path], {
-    env: { ...process.env, ...importEnv },
-    stdio: 'pipe',
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const closed = once(child, 'close');
+  const running = startCli(['import', '--no-notify', '--batch-size', '500', path], importEnv);
   while ((await stored()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-  meanwhile(child);
-  const [code] = (await closed) as [number | null];
-  return { code, stdout, stderr };
+  meanwhile(running.child);
+  return running.result;
 }
 
 function stoppedAfter(result: CliResult, how: 'interrupted' | 'stopped'): number {
