@@ -4,6 +4,9 @@ import { CreatePolicyStages1795590000001 } from './1795590000001-create-policy-s
 import { SeedDefaultPolicy1795590000002 } from './1795590000002-seed-default-policy';
 import { CreateAuditAndOutbox1795590000003 } from './1795590000003-create-audit-and-outbox';
 import { AddNotifiedStage1795590000004 } from './1795590000004-add-notified-stage';
+import { AddStageRetirement1795590000010 } from './1795590000010-add-stage-retirement';
+import { AddAuditStage1795590000011 } from './1795590000011-add-audit-stage';
+import { CreatePolicyChanges1795590000012 } from './1795590000012-create-policy-changes';
 import { CreateIpLocations1795590000020 } from './1795590000020-create-ip-locations';
 
 export const migrations = [
@@ -12,5 +15,8 @@ export const migrations = [
   SeedDefaultPolicy1795590000002,
   CreateAuditAndOutbox1795590000003,
   AddNotifiedStage1795590000004,
+  AddStageRetirement1795590000010,
+  AddAuditStage1795590000011,
+  CreatePolicyChanges1795590000012,
   CreateIpLocations1795590000020,
 ];

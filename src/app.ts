@@ -82,7 +82,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       ipDatabase = IpDatabase.open(config.ipLocation.databasePaths);
       log.info({ ipv4: ipDatabase.files.ipv4, ipv6: ipDatabase.files.ipv6 }, 'IP database loaded');
     }
-    const schema = await buildIdentitySchema({ maxRepresentations: config.maxRepresentations });
+    const schema = await buildIdentitySchema();
     const graphql = await startGraphQLServer({
       schema,
       limits: config,
@@ -94,7 +94,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     const http = await startHttpServer({
       settings: config,
       graphql,
-      createContext: (headers) => createRequestContext(services, headers),
+      createContext: (rawHeaders) => createRequestContext(services, rawHeaders),
       readiness: async () =>
         (await databaseAnswers(dataSource, READY_TIMEOUT_MS))
           ? { ready: true }

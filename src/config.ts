@@ -58,6 +58,7 @@ const environmentSchema = z.object({
   POLICY_REFRESH_SECONDS: integerFromEnv(1, 86400).default(30),
   MAX_IN_LIST: integerFromEnv(1, 10000).default(1000),
   NOTIFY_INTERVAL_SECONDS: integerFromEnv(0, 86400).default(300),
+  MIN_MANDATORY_NOTICE_DAYS: integerFromEnv(0, 365).default(7),
   INLINE_TRACING: booleanFromEnv.default(false),
   ACCOUNT_CACHE_TTL_MS: integerFromEnv(0, 3_600_000).default(0),
   ACCOUNT_CACHE_MAX_ENTRIES: integerFromEnv(1, 10_000_000).default(100_000),
@@ -103,6 +104,8 @@ export interface Config {
   maxInList: number;
   /** How often the server runs notify itself; 0 leaves it to `identity-labels notify`. */
   notifyIntervalSeconds: number;
+  /** The shortest notice a MANDATORY stage may give (`identity-labels policy add` refuses less). */
+  minMandatoryNoticeDays: number;
   /** Federated traces (ftv1) for a router that asks for them; off: they cost on every field. */
   inlineTracing: boolean;
   /** Account rows shared across requests (facts only; the label is decided per request): 0 ms is off. */
@@ -142,12 +145,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const parsed = result.data;
   const production = parsed.NODE_ENV === 'production';
+  const problems: string[] = [];
   if (production && parsed.ROUTER_SECRET === undefined && !parsed.ALLOW_UNAUTHENTICATED) {
-    throw new ConfigError(
-      'invalid configuration:\n  ROUTER_SECRET: required when NODE_ENV=production, so that only the router can call ' +
-        'this subgraph (set ALLOW_UNAUTHENTICATED=true to run without it on purpose)',
+    problems.push(
+      'ROUTER_SECRET: required when NODE_ENV=production, so that only the router can call this subgraph (set ' +
+        'ALLOW_UNAUTHENTICATED=true to run without it on purpose)',
     );
   }
+  if (production && parsed.DATABASE_URL === undefined) {
+    // Without it the service would serve the embedded demo data: invented people, and no real account.
+    problems.push('DATABASE_URL: required when NODE_ENV=production (the embedded demo database is for trying it out)');
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return {
     production,
     routerSecret: parsed.ROUTER_SECRET,
@@ -171,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policyRefreshSeconds: parsed.POLICY_REFRESH_SECONDS,
     maxInList: parsed.MAX_IN_LIST,
     notifyIntervalSeconds: parsed.NOTIFY_INTERVAL_SECONDS,
+    minMandatoryNoticeDays: parsed.MIN_MANDATORY_NOTICE_DAYS,
     inlineTracing: parsed.INLINE_TRACING,
     accountCache: { ttlMs: parsed.ACCOUNT_CACHE_TTL_MS, maxEntries: parsed.ACCOUNT_CACHE_MAX_ENTRIES },
     logLevel: parsed.LOG_LEVEL,

@@ -14,6 +14,12 @@ export function badRequest(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } } });
 }
 
+/** The request as a whole is refused (past a limit): a 400, and nothing runs. */
+export function requestRefused(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
+}
+
+/** One item or argument is wrong; the rest of the response stands. */
 export function badUserInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
 }

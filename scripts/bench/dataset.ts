@@ -166,7 +166,7 @@ async function mixAnswers(connection: mysql.Connection): Promise<void> {
 
 async function loadStages(connection: mysql.Connection): Promise<PolicyStage[]> {
   const [rows] = await connection.query(
-    'SELECT id, name, min_followers, categories, effective_from, notice_days, mode FROM policy_stages',
+    'SELECT id, name, min_followers, categories, effective_from, notice_days, mode, retired_at FROM policy_stages',
   );
   return (rows as Record<string, unknown>[]).map((row) => ({
     id: Number(row.id),
@@ -176,6 +176,7 @@ async function loadStages(connection: mysql.Connection): Promise<PolicyStage[]> 
     effectiveFrom: row.effective_from as Date,
     noticeDays: Number(row.notice_days),
     mode: row.mode as PolicyStage['mode'],
+    retiredAt: (row.retired_at as Date | null) ?? null,
   }));
 }
 

@@ -6,16 +6,26 @@ import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DataSource } from 'typeorm';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { addStage, PolicyAdminError, removeStage } from '../db/policy-stage-admin';
+import {
+  addStage,
+  PolicyAdminError,
+  policyChanges,
+  provisionalStage,
+  removeStage,
+  retireStage,
+  type NewPolicyStage,
+} from '../db/policy-stage-admin';
 import { loadPolicyStages } from '../db/policy-stages';
 import { AuditLogTable } from '../db/tables';
 import { errorMessage } from '../errors';
 import { IpDatabase, IpDatabaseError } from '../ip-location/ip-database';
 import { notifyAccounts } from '../notify/notify-accounts';
-import { stageIsInForce } from '../policy/disclosure';
+import { MAX_STAGE_NAME_LENGTH, stageProblems } from '../policy/stage-rules';
 import { CommandError, openCommandDatabase } from './database';
 import { runImport } from './import-command';
 import { runIpLocationImport } from './ip-locations-command';
+import { categoryList, confirmed, describeImpact, describeStage, previewPolicyChange } from './policy-command';
+import { notifyProgress } from './progress';
 
 /** The version in the nearest package.json above this file (it runs from src/cli/ and dist/src/cli/). */
 function packageVersion(): string {
@@ -72,6 +82,7 @@ async function runNotify(dataSource: DataSource, config: Config, cause: string):
     rules: { hysteresisRatio: config.hysteresisRatio },
     now: new Date(),
     cause,
+    onProgress: notifyProgress(process.stderr),
   });
   process.stdout.write(`notify: ${result.notified} notified, ${result.withdrawn} notices withdrawn\n`);
 }
@@ -108,12 +119,25 @@ export function buildProgram(): Command {
       'after',
       '\nEach record has userId and any of followerCount, realName, verification (VERIFIED|UNVERIFIED|REVOKED),\n' +
         'subjectKind (INDIVIDUAL|ORGANIZATION), category. Absent fields are left as they are.\n' +
-        'Bad records are reported as FILE:LINE: reason; good ones are still stored; the exit code is 1 if any was bad.\n\n' +
+        'Bad records are reported as FILE:LINE: reason; good ones are still stored; the exit code is 1 if any was bad.\n' +
+        'Imports are idempotent: stopped partway (Ctrl-C, a lost database), run the same import again to finish it.\n\n' +
         'Example:\n  identity-labels import accounts.csv\n  zcat accounts.ndjson.gz | identity-labels import -',
     )
     .action((files: string[], options: { format?: 'ndjson' | 'csv'; batchSize: number; notify: boolean }) =>
       withDatabase(async (dataSource, config) => {
-        const { total } = await runImport(dataSource, config, files, options);
+        // The first Ctrl-C stops the import after the batch it is storing, and reports; a second one kills it
+        // (its open transaction then rolls back).
+        const interrupt = new AbortController();
+        const onInterrupt = () => interrupt.abort();
+        process.once('SIGINT', onInterrupt);
+        const { total, interrupted } = await runImport(dataSource, config, files, {
+          ...options,
+          signal: interrupt.signal,
+        }).finally(() => process.off('SIGINT', onInterrupt));
+        if (interrupted) {
+          process.exitCode = 130;
+          return;
+        }
         if (options.notify) await runNotify(dataSource, config, `command import`);
         if (total.rejected > 0) process.exitCode = 1;
       }),
@@ -146,53 +170,41 @@ export function buildProgram(): Command {
       }),
     );
 
-  const policy = program.command('policy').description('list, add and remove policy stages');
+  const policy = program.command('policy').description('list, add, retire and remove policy stages; their history');
   policy
     .command('list')
-    .description('the stages, in force or scheduled')
+    .description('the stages: in force, scheduled or retired')
     .action(() =>
       withDatabase(async (dataSource) => {
         const now = new Date();
-        for (const stage of await loadPolicyStages(dataSource)) {
-          process.stdout.write(
-            [
-              stage.name.padEnd(16),
-              `>= ${stage.minFollowers.toLocaleString('en')} followers`.padEnd(26),
-              `from ${stage.effectiveFrom.toISOString()}`,
-              `${stage.noticeDays} notice days`,
-              stage.mode,
-              stage.categories === null ? 'all categories' : `categories: ${stage.categories.join(', ')}`,
-              stageIsInForce(stage, now) ? 'in force' : 'scheduled',
-            ].join('  ') + '\n',
-          );
-        }
+        for (const stage of await loadPolicyStages(dataSource)) process.stdout.write(`${describeStage(stage, now)}\n`);
       }),
     );
   policy
     .command('add')
-    .description('add a stage (it takes effect in the server within POLICY_REFRESH_SECONDS)')
-    .requiredOption('--name <name>', 'a unique name, up to 64 characters')
+    .description('add a stage: shows what it would do, and applies it with --yes')
+    .requiredOption('--name <name>', `a unique name, up to ${MAX_STAGE_NAME_LENGTH} characters`)
     .requiredOption(
       '--min-followers <n>',
       'accounts with at least this many followers are subject',
       wholeNumber('--min-followers'),
     )
     .requiredOption('--from <date>', 'when the stage comes into force (ISO 8601; without a zone, UTC)', isoDate)
-    .option('--categories <list>', 'comma-separated content categories (default: all)', (value: string) =>
-      value
-        .split(',')
-        .map((category) => category.trim())
-        .filter(Boolean),
-    )
+    .option('--categories <list>', 'comma-separated content categories (default: all)', categoryList)
     .option('--notice-days <n>', 'days between the notice and the deadline', wholeNumber('--notice-days'), 13)
     .addOption(
       new Option('--mode <mode>', 'consent: shown once the account consents; mandatory: shown at the deadline')
         .choices(['consent', 'mandatory'])
         .default('consent'),
     )
+    .option('--allow-past-start', 'accept a --from in the past: the stage is in force at once')
+    .option('--dry-run', 'only show what the stage would do')
+    .option('--yes', 'apply it (without, nothing changes)')
     .addHelpText(
       'after',
-      '\nExample:\n  identity-labels policy add --name finance-2027 --min-followers 100000 --from 2027-01-01 --categories finance,law --mode mandatory',
+      '\nA mandatory stage needs at least MIN_MANDATORY_NOTICE_DAYS notice days (default 7). A stage in force is never\n' +
+        'removed; `policy retire` ends it.\n\n' +
+        'Example:\n  identity-labels policy add --name finance-2027 --min-followers 100000 --from 2027-01-01 --categories finance,law --mode mandatory --yes',
     )
     .action(
       (options: {
@@ -202,28 +214,104 @@ export function buildProgram(): Command {
         categories?: string[];
         noticeDays: number;
         mode: string;
+        allowPastStart?: boolean;
+        dryRun?: boolean;
+        yes?: boolean;
       }) =>
-        withDatabase(async (dataSource) => {
-          if (options.name.length > 64) throw new CommandError('--name must be at most 64 characters', 2);
-          const stage = await addStage(dataSource, {
+        withDatabase(async (dataSource, config) => {
+          const now = new Date();
+          const stage: NewPolicyStage = {
             name: options.name,
             minFollowers: options.minFollowers,
             categories: options.categories ?? null,
             effectiveFrom: options.from,
             noticeDays: options.noticeDays,
             mode: options.mode === 'mandatory' ? 'MANDATORY' : 'CONSENT',
+          };
+          const rules = {
+            minMandatoryNoticeDays: config.minMandatoryNoticeDays,
+            allowPastStart: !!options.allowPastStart,
+          };
+          const problems = stageProblems({ ...stage, retiredAt: null }, now, rules);
+          if (problems.length > 0) throw new CommandError(`policy add: ${problems.join('; ')}`, 2);
+          const stages = await loadPolicyStages(dataSource);
+          if (stages.some((other) => other.name === stage.name)) {
+            throw new PolicyAdminError(`a stage named "${stage.name}" already exists`);
+          }
+          const candidate = provisionalStage(stage, stages);
+          const at = new Date(Math.max(now.getTime(), stage.effectiveFrom.getTime()));
+          process.stdout.write(`${describeStage(candidate, now)}\n`);
+          const impact = await previewPolicyChange(dataSource, config, {
+            before: stages,
+            after: [...stages, candidate],
+            stageId: candidate.id,
+            at,
+            minFollowers: stage.minFollowers,
           });
-          process.stdout.write(`policy: added stage "${stage.name}" from ${stage.effectiveFrom.toISOString()}\n`);
+          process.stdout.write(describeImpact(impact, at, 'add'));
+          if (!confirmed(options, 'add')) return;
+          const added = await addStage(dataSource, stage, rules, { now, cause: 'command policy add' });
+          process.stdout.write(`policy: added stage "${added.name}" from ${added.effectiveFrom.toISOString()}\n`);
         }),
     );
   policy
+    .command('retire')
+    .description('end a stage from a time on (default now): it governs nobody from then on; shows what it would do')
+    .argument('<name>')
+    .option('--at <date>', 'when the stage stops governing (ISO 8601; without a zone, UTC; default: now)', isoDate)
+    .option('--dry-run', 'only show what retiring it would do')
+    .option('--yes', 'apply it (without, nothing changes)')
+    .addHelpText(
+      'after',
+      '\nFrom then on, the accounts it made subject drop out: notify withdraws their notices (NOTICE_WITHDRAWN), and\n' +
+        'their names are hidden again unless they consented or disclosed voluntarily, or another stage governs them.',
+    )
+    .action((name: string, options: { at?: Date; dryRun?: boolean; yes?: boolean }) =>
+      withDatabase(async (dataSource, config) => {
+        const now = new Date();
+        const at = options.at ?? now;
+        const stages = await loadPolicyStages(dataSource);
+        const stage = stages.find((candidate) => candidate.name === name);
+        if (stage === undefined) throw new PolicyAdminError(`there is no stage named "${name}"`);
+        const retired = { ...stage, retiredAt: at };
+        const impact = await previewPolicyChange(dataSource, config, {
+          before: stages,
+          after: stages.map((other) => (other.id === stage.id ? retired : other)),
+          stageId: stage.id,
+          at: new Date(Math.max(now.getTime(), at.getTime())),
+          minFollowers: stage.minFollowers * config.hysteresisRatio,
+        });
+        process.stdout.write(describeImpact(impact, at, 'retire'));
+        if (!confirmed(options, 'retire')) return;
+        const cause = `command policy retire ${name}`;
+        await retireStage(dataSource, name, at, { now, cause });
+        process.stdout.write(`policy: retired stage "${name}" from ${at.toISOString()}\n`);
+        // Retired now: withdraw its notices at once rather than at the next notify run.
+        if (at.getTime() <= Date.now()) await runNotify(dataSource, config, cause);
+      }),
+    );
+  policy
     .command('remove')
-    .description('remove a scheduled stage (a stage already in force stays as history)')
+    .description('remove a stage that has never been in force (one that has stays as history: retire it)')
     .argument('<name>')
     .action((name: string) =>
       withDatabase(async (dataSource) => {
-        await removeStage(dataSource, name, new Date());
+        await removeStage(dataSource, name, { now: new Date(), cause: 'command policy remove' });
         process.stdout.write(`policy: removed stage "${name}"\n`);
+      }),
+    );
+  policy
+    .command('history')
+    .description('every change of the policy, oldest first')
+    .action(() =>
+      withDatabase(async (dataSource) => {
+        const changes = await policyChanges(dataSource);
+        if (changes.length === 0) process.stdout.write('no policy changes recorded\n');
+        for (const change of changes) {
+          process.stdout.write(
+            `${change.at.toISOString()}  ${change.action.padEnd(8)} ${change.stageName}  (${change.cause})\n`,
+          );
+        }
       }),
     );
 
@@ -241,8 +329,9 @@ export function buildProgram(): Command {
         const entries = await dataSource.getRepository(AuditLogTable).find({ where: { userId }, order: { id: 'ASC' } });
         if (entries.length === 0) process.stdout.write(`no audit entries for ${userId}\n`);
         for (const entry of entries) {
+          const stage = entry.stageName === null ? '' : `  stage ${entry.stageName}`;
           process.stdout.write(
-            `${entry.at.toISOString()}  ${entry.event.padEnd(18)} ${entry.oldStatus} -> ${entry.newStatus}  (${entry.cause})\n`,
+            `${entry.at.toISOString()}  ${entry.event.padEnd(18)} ${entry.oldStatus} -> ${entry.newStatus}${stage}  (${entry.cause})\n`,
           );
         }
       }),

@@ -1,5 +1,7 @@
-// Import progress: a bar on a terminal, a plain line every few seconds otherwise (CI logs, pipes).
+// Progress of the long commands: for an import, a bar on a terminal; otherwise (CI logs, pipes, and notify,
+// whose total is not known up front) a plain line every few seconds.
 import { SingleBar, Presets } from 'cli-progress';
+import type { NotifyResult } from '../notify/notify-accounts';
 
 export interface Progress {
   /** `records`: how many have been dealt with so far, stored or rejected. */
@@ -9,10 +11,21 @@ export interface Progress {
 
 const LINE_INTERVAL_MS = 5000;
 
-export function startProgress(source: string, totalBytes: number | undefined, stream: NodeJS.WriteStream): Progress {
+/** Writes `line(rate)` at most every few seconds; `rate` is per second since the start. */
+function periodicLine(stream: NodeJS.WritableStream): (count: number, line: (rate: number) => string) => void {
   const startedAt = Date.now();
-  const rate = (count: number) => Math.round(count / Math.max((Date.now() - startedAt) / 1000, 0.001));
+  let lastLine = startedAt;
+  return (count, line) => {
+    if (Date.now() - lastLine < LINE_INTERVAL_MS) return;
+    lastLine = Date.now();
+    stream.write(`${line(Math.round(count / Math.max((lastLine - startedAt) / 1000, 0.001)))}\n`);
+  };
+}
+
+export function startProgress(source: string, totalBytes: number | undefined, stream: NodeJS.WriteStream): Progress {
   if (stream.isTTY && totalBytes !== undefined && totalBytes > 0) {
+    const startedAt = Date.now();
+    const rate = (count: number) => Math.round(count / Math.max((Date.now() - startedAt) / 1000, 0.001));
     const bar = new SingleBar(
       { format: `${source} [{bar}] {percentage}% | {records} records | {rate}/s`, stream, hideCursor: true },
       Presets.shades_classic,
@@ -23,13 +36,23 @@ export function startProgress(source: string, totalBytes: number | undefined, st
       stop: () => bar.stop(),
     };
   }
-  let lastLine = startedAt;
+  const write = periodicLine(stream);
   return {
     update(records) {
-      if (Date.now() - lastLine < LINE_INTERVAL_MS) return;
-      lastLine = Date.now();
-      stream.write(`${source}: ${records.toLocaleString('en')} records (${rate(records).toLocaleString('en')}/s)\n`);
+      write(records, (rate) => `${source}: ${records.toLocaleString('en')} records (${rate.toLocaleString('en')}/s)`);
     },
     stop() {},
   };
+}
+
+/** notify's running totals, a line every few seconds: a run after a large import takes a while. */
+export function notifyProgress(stream: NodeJS.WritableStream): (result: NotifyResult) => void {
+  const write = periodicLine(stream);
+  return (result) =>
+    write(
+      result.checked,
+      (rate) =>
+        `notify: ${result.checked.toLocaleString('en')} accounts checked, ${result.notified.toLocaleString('en')} ` +
+        `notified, ${result.withdrawn.toLocaleString('en')} notices withdrawn (${rate.toLocaleString('en')}/s)`,
+    );
 }

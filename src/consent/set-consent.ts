@@ -1,6 +1,7 @@
 // An account's own answer to disclosure: consent (yes) or refusal / withdrawal (no), stored and audited.
 import type { DataSource } from 'typeorm';
 import { lockAccounts, newAccount, saveAccountChanges } from '../db/account-writes';
+import { inWriteTransaction } from '../db/write-transaction';
 import { forbidden } from '../errors';
 import { governingStage, hasVerifiedRealName } from '../policy/disclosure';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
@@ -14,7 +15,9 @@ export interface ConsentOptions {
 /**
  * A subject account answers its notice; any verified account may disclose voluntarily, and withdraw that.
  * An account neither subject nor verified has nothing to disclose: consenting is refused with FORBIDDEN.
- * Giving the same answer again changes nothing (its time stays that of the first answer).
+ * Giving the same answer again changes nothing (its time stays that of the first answer). Answers given at
+ * once (two devices, a retrying client) each get the answer the account then has: a collision with another
+ * writer runs the transaction again.
  */
 export async function setRealNameConsent(
   dataSource: DataSource,
@@ -22,7 +25,7 @@ export async function setRealNameConsent(
   consent: boolean,
   options: ConsentOptions,
 ): Promise<AccountFacts> {
-  return dataSource.transaction(async (manager) => {
+  return inWriteTransaction(dataSource, async (manager) => {
     const before = (await lockAccounts(manager, [userId])).get(userId);
     const current = before ?? newAccount(userId);
     const subject = governingStage(current, options.stages, options.now, options.rules) !== null;

@@ -98,6 +98,19 @@ export async function selectAccounts(
   return rows.map(accountFromRow);
 }
 
+function insertRows(manager: EntityManager, accounts: readonly AccountFacts[], suffix: string): Promise<unknown> {
+  const row = `(${placeholders(COLUMNS.length)})`;
+  return manager.query(
+    `INSERT INTO accounts (${COLUMNS.join(', ')}) VALUES ${new Array<string>(accounts.length).fill(row).join(', ')}${suffix}`,
+    accounts.flatMap(rowParameters),
+  );
+}
+
+/** One multi-row INSERT of new accounts; it fails (a duplicate key) when one of them exists by now. */
+export async function insertAccounts(manager: EntityManager, accounts: readonly AccountFacts[]): Promise<void> {
+  if (accounts.length > 0) await insertRows(manager, accounts, '');
+}
+
 /** One multi-row INSERT that updates the rows that exist: the accounts end up exactly as given. */
 export async function upsertAccounts(manager: EntityManager, accounts: readonly AccountFacts[]): Promise<void> {
   if (accounts.length === 0) return;
@@ -105,9 +118,5 @@ export async function upsertAccounts(manager: EntityManager, accounts: readonly 
   const onConflict = isMysql(manager.connection.options)
     ? `ON DUPLICATE KEY UPDATE ${updated.map((column) => `${column} = VALUES(${column})`).join(', ')}`
     : `ON CONFLICT (user_id) DO UPDATE SET ${updated.map((column) => `${column} = excluded.${column}`).join(', ')}`;
-  const row = `(${placeholders(COLUMNS.length)})`;
-  await manager.query(
-    `INSERT INTO accounts (${COLUMNS.join(', ')}) VALUES ${new Array<string>(accounts.length).fill(row).join(', ')} ${onConflict}`,
-    accounts.flatMap(rowParameters),
-  );
+  await insertRows(manager, accounts, ` ${onConflict}`);
 }

@@ -1,9 +1,12 @@
-// Every write to an account goes through here, inside the caller's transaction: the rows are locked, the
-// new state is stored, and what it means for disclosure is appended to the audit log in the same commit.
+// Every write to an account goes through here, inside the caller's transaction (db/write-transaction.ts): the
+// rows are locked, the new state is stored, and what it means for disclosure is appended to the audit log in
+// the same commit.
 import type { EntityManager } from 'typeorm';
+import { errorForLog } from '../errors';
 import { auditEvents } from '../policy/audit-events';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
-import { datetimeParameter, placeholders, selectAccounts, upsertAccounts } from './account-rows';
+import { WriteConflict } from './database-errors';
+import { datetimeParameter, insertAccounts, placeholders, selectAccounts, upsertAccounts } from './account-rows';
 import { isMysql } from './dialect';
 
 export interface AccountChange {
@@ -13,7 +16,11 @@ export interface AccountChange {
   cause: string;
 }
 
-/** Reads the accounts and locks them until the transaction ends (SQLite serializes writers by itself). */
+/**
+ * Reads the accounts and locks those that exist until the transaction ends (SQLite serializes writers by
+ * itself). Ids with no row take no lock (READ COMMITTED): saveAccountChanges inserts them, and fails with a
+ * WriteConflict when another writer got there first.
+ */
 export async function lockAccounts(
   manager: EntityManager,
   userIds: readonly string[],
@@ -54,7 +61,14 @@ export function sameAccount(a: AccountFacts, b: AccountFacts): boolean {
   );
 }
 
-/** Stores the changed accounts (one multi-row upsert) and their audit entries (one multi-row insert). */
+function byUserId(a: AccountChange, b: AccountChange): number {
+  return a.after.userId < b.after.userId ? -1 : a.after.userId > b.after.userId ? 1 : 0;
+}
+
+/**
+ * Stores the changed accounts, in user-id order (the order every writer locks rows in): the new ones in one
+ * multi-row insert, the others (locked by lockAccounts) in one multi-row upsert; then their audit entries.
+ */
 export async function saveAccountChanges(
   manager: EntityManager,
   changes: readonly AccountChange[],
@@ -63,9 +77,19 @@ export async function saveAccountChanges(
   rules: PolicyRules,
 ): Promise<void> {
   if (changes.length === 0) return;
+  const sorted = [...changes].sort(byUserId);
+  try {
+    await insertAccounts(
+      manager,
+      sorted.filter((change) => change.before === undefined).map((change) => change.after),
+    );
+  } catch (error) {
+    if (errorForLog(error).code === 'ER_DUP_ENTRY') throw new WriteConflict('an account was inserted concurrently');
+    throw error;
+  }
   await upsertAccounts(
     manager,
-    changes.map((change) => change.after),
+    sorted.filter((change) => change.before !== undefined).map((change) => change.after),
   );
 
   const entries = changes.flatMap(({ before, after, cause }) =>
@@ -75,13 +99,14 @@ export async function saveAccountChanges(
       audited.event,
       audited.oldStatus,
       audited.newStatus,
+      audited.stageName,
       cause.slice(0, 255),
     ]),
   );
   if (entries.length === 0) return;
-  const row = `(${placeholders(6)})`;
+  const row = `(${placeholders(7)})`;
   await manager.query(
-    `INSERT INTO audit_log (user_id, at, event, old_status, new_status, cause) VALUES ${new Array<string>(entries.length).fill(row).join(', ')}`,
+    `INSERT INTO audit_log (user_id, at, event, old_status, new_status, stage_name, cause) VALUES ${new Array<string>(entries.length).fill(row).join(', ')}`,
     entries.flat(),
   );
 }

@@ -3,6 +3,19 @@
 import type { Logger as TypeormLogger } from 'typeorm';
 import type { Logger } from 'pino';
 import { errorForLog } from '../errors';
+import { isLockConflict } from './database-errors';
+
+/** A multi-row statement can be tens of kilobytes of placeholders; its start says which one it was. */
+const LOGGED_SQL_LENGTH = 300;
+
+function sqlForLog(query: string): string {
+  return query.length > LOGGED_SQL_LENGTH ? `${query.slice(0, LOGGED_SQL_LENGTH)}...` : query;
+}
+
+/** Conflicts between writers are expected: the write transaction tries again, and reports if it gives up. */
+function isExpectedConflict(error: unknown): boolean {
+  return isLockConflict(error) || errorForLog(error).code === 'ER_DUP_ENTRY';
+}
 
 export type QueryObserver = (sql: string) => void;
 
@@ -17,17 +30,12 @@ export class SqlLogger implements TypeormLogger {
   }
 
   logQueryError(error: string | Error, query: string): void {
-    this.serviceLog.warn(
-      {
-        err: errorForLog(error),
-        sql: query,
-      },
-      'query failed',
-    );
+    const level = isExpectedConflict(error) ? 'debug' : 'warn';
+    this.serviceLog[level]({ err: errorForLog(error), sql: sqlForLog(query) }, 'query failed');
   }
 
   logQuerySlow(time: number, query: string): void {
-    this.serviceLog.warn({ durationMs: time, sql: query }, 'slow query');
+    this.serviceLog.warn({ durationMs: time, sql: sqlForLog(query) }, 'slow query');
   }
 
   logSchemaBuild(message: string): void {

@@ -12,6 +12,8 @@ export interface AuditEntry {
   event: AuditEvent;
   oldStatus: DisclosureStatus;
   newStatus: DisclosureStatus;
+  /** The stage the change happened under (see AuditedEvent.stageName). */
+  stageName: string | null;
   /** What made the change: "import accounts.csv:12", "command notify", "mutation setRealNameConsent". */
   cause: string;
 }
@@ -64,6 +66,7 @@ export const PolicyStagesTable = new EntitySchema<PolicyStage>({
     effectiveFrom: { name: 'effective_from', type: 'datetime' },
     noticeDays: { name: 'notice_days', type: 'int' },
     mode: { type: 'varchar', length: 16, default: 'CONSENT' },
+    retiredAt: { name: 'retired_at', type: 'datetime', nullable: true },
   },
 });
 
@@ -77,6 +80,7 @@ export const AuditLogTable = new EntitySchema<AuditEntry>({
     event: { type: 'varchar', length: 32 },
     oldStatus: { name: 'old_status', type: 'varchar', length: 16 },
     newStatus: { name: 'new_status', type: 'varchar', length: 16 },
+    stageName: { name: 'stage_name', type: 'varchar', length: 64, nullable: true },
     cause: { type: 'varchar', length: 255 },
   },
 });
@@ -95,4 +99,30 @@ export const NotificationOutboxTable = new EntitySchema<OutboxNotification>({
   },
 });
 
-export const TABLES = [AccountsTable, PolicyStagesTable, AuditLogTable, NotificationOutboxTable];
+export type PolicyChangeAction = 'ADDED' | 'RETIRED' | 'REMOVED';
+
+/** One change of the policy itself: a stage added, retired or removed, with the stage as it then stood. */
+export interface PolicyChange {
+  id: number;
+  at: Date;
+  action: PolicyChangeAction;
+  stageName: string;
+  stage: PolicyStage;
+  /** What made the change: "command policy add". */
+  cause: string;
+}
+
+export const PolicyChangesTable = new EntitySchema<PolicyChange>({
+  name: 'PolicyChange',
+  tableName: 'policy_changes',
+  columns: {
+    id,
+    at: { type: 'datetime' },
+    action: { type: 'varchar', length: 16 },
+    stageName: { name: 'stage_name', type: 'varchar', length: 64 },
+    stage: { type: 'simple-json' },
+    cause: { type: 'varchar', length: 255 },
+  },
+});
+
+export const TABLES = [AccountsTable, PolicyStagesTable, AuditLogTable, NotificationOutboxTable, PolicyChangesTable];

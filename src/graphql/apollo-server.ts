@@ -5,8 +5,8 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors';
 import type { RequestContext } from './context';
-import { queryLimits, type RequestLimits } from './limits';
-import { countErrors, subgraphPlugins } from './plugins';
+import { parseLimits, queryLimits, representationLimit, supportedOperationTypes, type RequestLimits } from './limits';
+import { clientErrorsAre4xx, countErrors, subgraphPlugins } from './plugins';
 
 export interface GraphQLServerOptions {
   schema: GraphQLSchema;
@@ -18,9 +18,16 @@ export interface GraphQLServerOptions {
   countError: (code: string) => void;
 }
 
-/** Unexpected errors keep their details in the log; the caller gets a code and a generic message. */
-function maskInternalError(formatted: GraphQLFormattedError, log: Logger, error: unknown): GraphQLFormattedError {
-  if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+/**
+ * Unexpected errors keep their details in the log; the caller gets a code and a generic message. A document
+ * too deeply nested for the parser is the client's error (a 400 already): it gets a message that says so.
+ */
+function formatError(formatted: GraphQLFormattedError, log: Logger, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (code === 'GRAPHQL_PARSE_FAILED' && /call stack/i.test(formatted.message)) {
+    return { ...formatted, message: 'Syntax Error: the document is nested too deeply' };
+  }
+  if (code !== 'INTERNAL_SERVER_ERROR') return formatted;
   log.error({ err: errorMessage(error), path: formatted.path }, 'unexpected error');
   return { ...formatted, message: 'internal error' };
 }
@@ -36,11 +43,16 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     allowBatchedHttpRequests: false,
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
-    validationRules: limits.validationRules,
-    formatError: (formatted, error) => maskInternalError(formatted, log, error),
+    // The router sends whole queries: automatic persisted queries would only be a cache for clients to fill.
+    persistedQueries: false,
+    parseOptions: parseLimits(options.limits),
+    validationRules: [...limits.validationRules, supportedOperationTypes],
+    formatError: (formatted, error) => formatError(formatted, log, error),
     plugins: [
       ...limits.plugins,
+      representationLimit(options.limits.maxRepresentations),
       countErrors(options.countError),
+      clientErrorsAre4xx,
       ...subgraphPlugins({ inlineTracing: options.inlineTracing, production }),
     ],
   });

@@ -1,6 +1,5 @@
 // What every resolver of one request can reach: the viewer, the request's own loaders, and the
 // services the app hands the GraphQL layer once, at start-up.
-import type { IncomingHttpHeaders } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { AccountReader } from '../db/account-reader';
 import type { IpLocationReader } from '../db/ip-location-reader';
@@ -37,9 +36,12 @@ export interface RequestContext {
   services: GraphQLServices;
 }
 
-/** Built for every request: a malformed viewer header throws a 400 (BAD_REQUEST) before anything runs. */
-export function createRequestContext(services: GraphQLServices, headers: IncomingHttpHeaders): RequestContext {
-  const viewer = viewerFromHeaders(headers);
+/**
+ * Built for every request from its raw header lines (Node's `rawHeaders`): a malformed or repeated viewer
+ * header throws a 400 (BAD_REQUEST) before anything runs.
+ */
+export function createRequestContext(services: GraphQLServices, rawHeaders: readonly string[]): RequestContext {
+  const viewer = viewerFromHeaders(rawHeaders);
   return {
     viewer,
     services,

@@ -4,7 +4,7 @@
 // item's path); the others resolve. When the account data cannot be read, the entities still resolve with
 // the IDENTITY_UNAVAILABLE error as their label: their fields decide how to degrade.
 import type { GraphQLFieldResolver } from 'graphql';
-import { badUserInput, isIdentityUnavailable } from '../errors';
+import { isIdentityUnavailable } from '../errors';
 import type { RequestContext } from './context';
 import { readRepresentation, type EntityReading } from './representations';
 import { Attribution, type LoadedLabel } from './types/attribution';
@@ -22,15 +22,9 @@ function entityOf(reading: EntityReading, label: LoadedLabel, displayNameFormat:
   return new Post(reading.id, new Attribution(reading.authorNickname, label, displayNameFormat, where));
 }
 
-/** The `_entities` resolver, limited to `maxRepresentations` a request. */
-export function resolveEntities(maxRepresentations: number): EntitiesResolver {
+/** The `_entities` resolver. How many representations a request may carry is checked before (limits.ts). */
+export function resolveEntities(): EntitiesResolver {
   return async (_source, { representations }, context) => {
-    // Armor cannot see variables: the count is checked here, and fails the request before any lookup.
-    if (representations.length > maxRepresentations) {
-      throw badUserInput(
-        `_entities takes at most ${maxRepresentations} representations, got ${representations.length}`,
-      );
-    }
     const readings = representations.map(readRepresentation);
     const userIds: string[] = [];
     for (const reading of readings) {

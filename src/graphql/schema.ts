@@ -13,11 +13,6 @@ import { User } from './types/user';
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@external", "@requires"])`;
 
-export interface SchemaOptions {
-  /** Most representations one `_entities` request may carry. */
-  maxRepresentations: number;
-}
-
 function buildTypeGraphqlSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [PolicyResolver, ConsentResolver],
@@ -37,7 +32,7 @@ export async function printIdentitySdl(): Promise<string> {
 }
 
 /** The executable subgraph schema the service serves, with `_entities` and `_service`. */
-export async function buildIdentitySchema(options: SchemaOptions): Promise<GraphQLSchema> {
+export async function buildIdentitySchema(): Promise<GraphQLSchema> {
   const typeGraphqlSchema = await buildTypeGraphqlSchema();
   // The root operations keep type-graphql's resolvers; every other field is read from the value itself
   // (User and Post fields are getters of their classes, labels and stages are plain data), so the hundreds
@@ -49,7 +44,7 @@ export async function buildIdentitySchema(options: SchemaOptions): Promise<Graph
     const type = typeGraphqlSchema.getType(typeName);
     if (isScalarType(type) || isEnumType(type)) resolvers[typeName] = typeResolvers;
   }
-  resolvers.Query = { ...generated.Query, _entities: resolveEntities(options.maxRepresentations) };
+  resolvers.Query = { ...generated.Query, _entities: resolveEntities() };
   if (generated.Mutation !== undefined) resolvers.Mutation = generated.Mutation;
   return buildSubgraphSchema([{ typeDefs: parse(printSdl(typeGraphqlSchema)), resolvers: resolvers as never }]);
 }

@@ -1,10 +1,15 @@
 // The HTTP face of the subgraph: POST /graphql for the router (in development, GET /graphql opens Apollo
 // Sandbox in a browser); /health, /ready and /metrics for the platform. HTTP only: what a request means is
 // the GraphQL layer's business.
-import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { errorForLog } from '../errors';
 import type { Metrics } from '../observability/metrics';
@@ -29,8 +34,8 @@ export interface Readiness {
 export interface HttpServerOptions<Context extends object> {
   settings: HttpSettings;
   graphql: ApolloServer<Context>;
-  /** The GraphQL context of one request, from its headers. */
-  createContext(headers: IncomingHttpHeaders): Context;
+  /** The GraphQL context of one request, from its raw header lines ([name, value, name, value...]). */
+  createContext(rawHeaders: readonly string[]): Context;
   readiness(): Promise<Readiness>;
   metrics: Metrics;
   log: Logger;
@@ -59,6 +64,21 @@ export class PortInUseError extends Error {
 
 const PROBES = new Set(['/health', '/ready', '/metrics']);
 
+/**
+ * A request Fastify refuses before GraphQL sees it (a body that is not JSON, too large, of another type),
+ * answered in GraphQL's shape with a code. Fixed messages: a parser's own would quote the body.
+ */
+function refusedBody(error: FastifyError, maxBodyBytes: number): { status: number; code: string; message: string } {
+  const status = error.statusCode ?? 400;
+  if (status === 413) {
+    return { status, code: 'PAYLOAD_TOO_LARGE', message: `the request body is over ${maxBodyBytes} bytes` };
+  }
+  if (status === 415) {
+    return { status, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the operation as application/json' };
+  }
+  return { status, code: 'BAD_REQUEST', message: 'the request body is not valid JSON' };
+}
+
 export async function startHttpServer<Context extends object>(
   options: HttpServerOptions<Context>,
 ): Promise<HttpServer> {
@@ -82,8 +102,23 @@ export async function startHttpServer<Context extends object>(
     if (closing.value) reply.header('connection', 'close'); // a keep-alive socket would outlive the drain
   });
 
+  fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if ((error.statusCode ?? 500) >= 500) {
+      request.log.error({ err: errorForLog(error) }, 'request failed');
+      return reply
+        .code(500)
+        .send({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    }
+    const refused = refusedBody(error, settings.maxBodyBytes);
+    metrics.graphqlErrors.inc({ code: refused.code });
+    request.log.info({ code: refused.code }, 'request refused');
+    return reply
+      .code(refused.status)
+      .send({ errors: [{ message: refused.message, extensions: { code: refused.code } }] });
+  });
+
   const handler = fastifyApolloHandler(options.graphql, {
-    context: async (request) => options.createContext(request.headers),
+    context: async (request) => options.createContext(request.raw.rawHeaders),
   });
   const onRequest =
     settings.routerSecret === undefined ? {} : { onRequest: requireRouterSecret(settings.routerSecret) };

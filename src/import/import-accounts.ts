@@ -1,7 +1,9 @@
 // Loads account records into the database: batched upserts, one transaction a batch, every change audited.
-// Importing the same records twice leaves the same state (the second time everything is "unchanged").
+// Importing the same records twice leaves the same state (the second time everything is "unchanged"), so an
+// import that stopped partway is finished by running it again.
 import type { DataSource } from 'typeorm';
 import { lockAccounts, newAccount, sameAccount, saveAccountChanges, type AccountChange } from '../db/account-writes';
+import { inWriteTransaction } from '../db/write-transaction';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 import type { AccountRecord, ParsedLine } from './records';
 
@@ -27,6 +29,27 @@ export interface ImportOptions {
   onRejected: (rejected: RejectedRecord) => void;
   /** Called after every stored batch with the running totals. */
   onProgress?: (counts: ImportCounts) => void;
+  /** Aborted (Ctrl-C): the import stops before its next batch, and says how far it got. */
+  signal?: AbortSignal;
+}
+
+/** How far an import got: everything up to `storedThroughLine` is stored (or was rejected), nothing after it. */
+export interface ImportProgress {
+  counts: ImportCounts;
+  storedThroughLine: number;
+  /** Stopped by the signal before the end of its input. */
+  interrupted: boolean;
+}
+
+/** The import stopped on an error; `progress` says how far it got first. */
+export class ImportStopped extends Error {
+  override name = 'ImportStopped';
+  constructor(
+    readonly progress: ImportProgress,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
 }
 
 export function emptyCounts(): ImportCounts {
@@ -51,17 +74,18 @@ async function storeBatch(
   counts: ImportCounts,
   options: ImportOptions,
 ): Promise<void> {
-  const batchCounts = emptyCounts();
-  await dataSource.transaction(async (manager) => {
+  // Counted per attempt: a transaction tried again counts afresh from what it then reads.
+  const batchCounts = await inWriteTransaction(dataSource, async (manager) => {
+    const attempt = emptyCounts();
     const stored = await lockAccounts(manager, [...new Set(batch.map(({ record }) => record.userId))]);
     const current = new Map(stored);
     const lastLine = new Map<string, number>();
     for (const { line, record } of batch) {
       const before = current.get(record.userId);
       const after = mergeRecord(before, record);
-      if (before === undefined) batchCounts.inserted += 1;
-      else if (sameAccount(before, after)) batchCounts.unchanged += 1;
-      else batchCounts.updated += 1;
+      if (before === undefined) attempt.inserted += 1;
+      else if (sameAccount(before, after)) attempt.unchanged += 1;
+      else attempt.updated += 1;
       current.set(record.userId, after);
       lastLine.set(record.userId, line);
     }
@@ -72,6 +96,7 @@ async function storeBatch(
       changes.push({ before, after, cause: `import ${source}:${lastLine.get(userId)}` });
     }
     await saveAccountChanges(manager, changes, options.stages, options.clock(), options.rules);
+    return attempt;
   });
   // Counted only once the batch is committed: a failed batch must not be reported as stored.
   counts.inserted += batchCounts.inserted;
@@ -79,29 +104,44 @@ async function storeBatch(
   counts.unchanged += batchCounts.unchanged;
 }
 
-/** Imports one source's records; bad records are reported through onRejected and counted, good ones stored. */
+/**
+ * Imports one source's records; bad records are reported through onRejected and counted, good ones stored.
+ * A failure throws ImportStopped with how far the import got.
+ */
 export async function importAccounts(
   dataSource: DataSource,
   source: string,
   records: AsyncIterable<ParsedLine>,
   options: ImportOptions,
   counts: ImportCounts = emptyCounts(),
-): Promise<ImportCounts> {
+): Promise<ImportProgress> {
+  const progress: ImportProgress = { counts, storedThroughLine: 0, interrupted: false };
   let batch: { line: number; record: AccountRecord }[] = [];
-  for await (const parsed of records) {
-    if (parsed.error !== undefined) {
-      counts.rejected += 1;
-      options.onRejected({ source, line: parsed.line, reason: parsed.error });
-      continue;
+  const store = async () => {
+    await storeBatch(dataSource, source, batch, counts, options);
+    progress.storedThroughLine = batch.at(-1)?.line ?? progress.storedThroughLine;
+    batch = [];
+    options.onProgress?.(counts);
+  };
+  try {
+    for await (const parsed of records) {
+      if (options.signal?.aborted) {
+        progress.interrupted = true;
+        return progress;
+      }
+      if (parsed.error !== undefined) {
+        counts.rejected += 1;
+        options.onRejected({ source, line: parsed.line, reason: parsed.error });
+        continue;
+      }
+      batch.push(parsed);
+      if (batch.length >= options.batchSize) await store();
     }
-    batch.push(parsed);
-    if (batch.length >= options.batchSize) {
-      await storeBatch(dataSource, source, batch, counts, options);
-      batch = [];
-      options.onProgress?.(counts);
-    }
+    if (options.signal?.aborted) progress.interrupted = true;
+    else if (batch.length > 0) await store();
+    else options.onProgress?.(counts);
+    return progress;
+  } catch (error) {
+    throw new ImportStopped(progress, error);
   }
-  if (batch.length > 0) await storeBatch(dataSource, source, batch, counts, options);
-  options.onProgress?.(counts);
-  return counts;
 }

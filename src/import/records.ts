@@ -1,12 +1,13 @@
 // Account records as the platform exports them (NDJSON or CSV), validated one by one. A bad record is a
-// value with its line number and reason, so one bad line never costs the good ones.
+// value with its line number and reason, so one bad line never costs the good ones. No message here ever
+// quotes a value from the input (a cell may be a real name): positions, counts and field names only.
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { userIdProblem } from '../user-id';
 import { SUBJECT_KINDS, VERIFICATIONS, type AccountFacts } from '../policy/types';
-import { readLines, type LineSchema, type ParsedLine as Line, type RecordFormat } from './record-lines';
+import { readLines, unknownNames, type LineSchema, type ParsedLine as Line, type RecordFormat } from './record-lines';
 
-export { formatOf, type RecordFormat } from './record-lines';
+export { formatOf, RecordSourceError, type RecordFormat } from './record-lines';
 
 /** A partial update of one account: an absent field is left as it is. */
 export type AccountRecord = Pick<AccountFacts, 'userId'> &
@@ -16,6 +17,27 @@ export type ParsedLine = Line<AccountRecord>;
 
 const FIELDS = ['userId', 'followerCount', 'realName', 'verification', 'subjectKind', 'category'] as const;
 
+// C0 and C1 controls, U+FFFD (text that was already damaged before it got here), and the bidirectional
+// embeddings, overrides and isolates, which would reorder what a feed shows around the name.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const FORBIDDEN_IN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffd]/;
+
+/** A text field a feed will show: well-formed, printable, not blank. */
+function shownText(field: string, maxLength: number) {
+  return z.string({ error: `${field} must be a string` }).superRefine((value, context) => {
+    const problem = !value.isWellFormed()
+      ? 'is not well-formed Unicode text'
+      : FORBIDDEN_IN_TEXT.test(value)
+        ? 'contains a control, replacement or bidirectional formatting character'
+        : value.trim() === ''
+          ? 'is empty'
+          : value.length > maxLength
+            ? `is longer than ${maxLength} characters`
+            : undefined;
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: `${field} ${problem}` });
+  });
+}
+
 const recordSchema = z
   .object({
     userId: z.unknown().superRefine((value, context) => {
@@ -24,25 +46,25 @@ const recordSchema = z
       if (problem !== undefined) context.addIssue({ code: 'custom', message: `userId ${problem}` });
     }),
     followerCount: z
-      .number({ error: 'followerCount must be a number' })
+      .number({ error: 'followerCount must be a whole number' })
       .int('followerCount must be a whole number')
       .min(0, 'followerCount must not be negative')
       .max(2_147_483_647, 'followerCount is too large')
       .optional(),
-    realName: z.string().min(1, 'realName is empty').max(255, 'realName is longer than 255 characters').optional(),
+    realName: shownText('realName', 255).optional(),
     verification: z
       .enum(VERIFICATIONS, { error: `verification must be one of ${VERIFICATIONS.join(', ')}` })
       .optional(),
     subjectKind: z.enum(SUBJECT_KINDS, { error: `subjectKind must be one of ${SUBJECT_KINDS.join(', ')}` }).optional(),
-    category: z.string().min(1).max(64, 'category is longer than 64 characters').optional(),
+    category: shownText('category', 64).optional(),
   })
   .strict();
 
 /** The first problem of a record, in words; never its values (a realName must not reach a log). */
-function describeIssue(error: z.ZodError): string {
+function describeIssue(error: z.ZodError, value: object): string {
   const issue = error.issues[0];
   if (issue === undefined) return 'invalid record';
-  if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys') return `unknown field: ${unknownNames(Object.keys(value), 'key', FIELDS)}`;
   return issue.message;
 }
 
@@ -52,7 +74,9 @@ export function validateRecord(value: unknown, line: number): ParsedLine {
   }
   const result = recordSchema.safeParse(value);
   // userId was checked by userIdProblem above: a string from here on.
-  return result.success ? { line, record: result.data as AccountRecord } : { line, error: describeIssue(result.error) };
+  return result.success
+    ? { line, record: result.data as AccountRecord }
+    : { line, error: describeIssue(result.error, value) };
 }
 
 /** CSV cells are text: numbers are converted here, and an empty cell means "leave as it is". */
@@ -60,7 +84,7 @@ function csvRow(row: Record<string, string>): Record<string, unknown> {
   const value: Record<string, unknown> = {};
   for (const [key, cell] of Object.entries(row)) {
     if (cell === '') continue;
-    value[key] = key === 'followerCount' && /^-?\d+(\.\d+)?$/.test(cell.trim()) ? Number(cell) : cell;
+    value[key] = key === 'followerCount' && /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell;
   }
   return value;
 }

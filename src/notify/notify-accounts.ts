@@ -1,16 +1,22 @@
 // Tells accounts that became subject under a stage (notified-at, the stage, an outbox NOTICE), and withdraws
-// the notice from accounts that fell out of scope. Safe to run from several processes at once: every account
-// is re-read under a row lock before it is changed, so a second run finds it already done and leaves it.
+// the notice from accounts that fell out of scope (a retired stage, followers gone). Safe to run from several
+// processes at once, and beside imports and consents: every account is re-read under a row lock before it is
+// changed (a second run finds it already done and leaves it), and a chunk that collides with another writer
+// is tried again (db/write-transaction.ts).
 import { IsNull, MoreThan, MoreThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
 import { lockAccounts, saveAccountChanges, type AccountChange } from '../db/account-writes';
+import { inWriteTransaction } from '../db/write-transaction';
 import { AccountsTable, NotificationOutboxTable, type OutboxNotification } from '../db/tables';
 import { governingStage, noticeDeadline, stageIsInForce } from '../policy/disclosure';
+import { letGo, toldAbout } from '../policy/notice';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 
 export interface NotifyResult {
   /** Notices sent: to accounts newly subject, and to accounts now governed by another stage. */
   notified: number;
   withdrawn: number;
+  /** Accounts read and decided, changed or not. */
+  checked: number;
 }
 
 export interface NotifyOptions {
@@ -19,6 +25,8 @@ export interface NotifyOptions {
   now: Date;
   cause: string;
   chunkSize?: number;
+  /** Called after every chunk with the running totals (a large run takes a while). */
+  onProgress?: (result: NotifyResult) => void;
 }
 
 /** Walks the matching accounts in user-id order, a chunk at a time, without holding locks while reading. */
@@ -42,21 +50,6 @@ async function* userIdChunks(
   }
 }
 
-/**
- * The account once told about this stage. A refusal given before this notice does not answer it: the
- * account answers afresh. A consent stays (it discloses, voluntarily or not).
- */
-function toldAbout(account: AccountFacts, stage: PolicyStage, now: Date): AccountFacts {
-  const after: AccountFacts = { ...account, notifiedAt: now, notifiedStageId: stage.id };
-  return account.consent === 'NO' ? { ...after, consent: 'NONE', consentAt: null } : after;
-}
-
-/** The account once out of scope: no notice, and a refusal cleared with it (it answered that notice). */
-function letGo(account: AccountFacts): AccountFacts {
-  const after: AccountFacts = { ...account, notifiedAt: null, notifiedStageId: null };
-  return account.consent === 'NO' ? { ...after, consent: 'NONE', consentAt: null } : after;
-}
-
 function notice(userId: string, stage: PolicyStage | null, now: Date): Omit<OutboxNotification, 'id'> {
   return {
     userId,
@@ -74,8 +67,8 @@ async function processChunk(
   userIds: string[],
   options: NotifyOptions,
   decide: (account: AccountFacts) => { after: AccountFacts; stage: PolicyStage | null } | null,
-): Promise<{ notified: number; withdrawn: number }> {
-  return dataSource.transaction(async (manager: EntityManager) => {
+): Promise<NotifyResult> {
+  return inWriteTransaction(dataSource, async (manager: EntityManager) => {
     const changes: AccountChange[] = [];
     const notices: Omit<OutboxNotification, 'id'>[] = [];
     for (const before of (await lockAccounts(manager, userIds)).values()) {
@@ -95,16 +88,18 @@ async function processChunk(
         .execute();
     }
     const withdrawn = notices.filter((sent) => sent.kind === 'NOTICE_WITHDRAWN').length;
-    return { notified: notices.length - withdrawn, withdrawn };
+    return { notified: notices.length - withdrawn, withdrawn, checked: userIds.length };
   });
 }
 
 export async function notifyAccounts(dataSource: DataSource, options: NotifyOptions): Promise<NotifyResult> {
   const chunkSize = options.chunkSize ?? 500;
-  const result: NotifyResult = { notified: 0, withdrawn: 0 };
+  const result: NotifyResult = { notified: 0, withdrawn: 0, checked: 0 };
   const add = (chunk: NotifyResult) => {
     result.notified += chunk.notified;
     result.withdrawn += chunk.withdrawn;
+    result.checked += chunk.checked;
+    options.onProgress?.(result);
   };
   const govern = (account: AccountFacts) => governingStage(account, options.stages, options.now, options.rules);
 

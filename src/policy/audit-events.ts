@@ -16,11 +16,16 @@ export const AUDIT_EVENTS = [
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
-/** One line of the audit log, before it is stored: what happened and the status before and after. */
+/** One line of the audit log, before it is stored: what happened, the status before and after, and under which stage. */
 export interface AuditedEvent {
   event: AuditEvent;
   oldStatus: DisclosureStatus;
   newStatus: DisclosureStatus;
+  /**
+   * The stage that governs the account after the change (before it, when none does after; else the stage of
+   * its notice, for a notice withdrawn from a retired stage); null when none.
+   */
+  stageName: string | null;
 }
 
 function fieldEvents(before: AccountFacts | undefined, after: AccountFacts): AuditEvent[] {
@@ -38,6 +43,21 @@ function fieldEvents(before: AccountFacts | undefined, after: AccountFacts): Aud
   return events;
 }
 
+/** The stage the account holds a notice under, if it is among the stages. */
+function noticeStage(account: AccountFacts | undefined, stages: readonly PolicyStage[]): PolicyStage | null {
+  return stages.find((stage) => stage.id === account?.notifiedStageId) ?? null;
+}
+
+/**
+ * The account's status before the change. For an account notified under a stage retired since, that is its
+ * status the moment before the retirement: what the drop-out that follows ends.
+ */
+function statusBefore(before: AccountFacts | undefined, stages: readonly PolicyStage[], now: Date, rules: PolicyRules) {
+  const retiredAt = noticeStage(before, stages)?.retiredAt ?? null;
+  const at = retiredAt !== null && retiredAt.getTime() <= now.getTime() ? new Date(retiredAt.getTime() - 1) : now;
+  return decideDisclosure(before, stages, at, rules);
+}
+
 /**
  * The audit events of one change, each with the status before and after. A change that moves nothing the
  * audit cares about yields none; a status change that no field explains is STATUS_CHANGED (for example,
@@ -50,12 +70,15 @@ export function auditEvents(
   now: Date,
   rules: PolicyRules,
 ): AuditedEvent[] {
-  const oldStatus = decideDisclosure(before, stages, now, rules).status;
-  const newStatus = decideDisclosure(after, stages, now, rules).status;
+  const old = statusBefore(before, stages, now, rules);
+  const decided = decideDisclosure(after, stages, now, rules);
+  const [oldStatus, newStatus] = [old.status, decided.status];
   const events = fieldEvents(before, after);
   if (oldStatus !== newStatus) {
     if (newStatus === 'DISCLOSED') events.push('DISCLOSED');
     else if (events.length === 0) events.push('STATUS_CHANGED');
   }
-  return events.map((event) => ({ event, oldStatus, newStatus }));
+  const stage = decided.stage ?? old.stage ?? noticeStage(after, stages) ?? noticeStage(before, stages);
+  const stageName = stage?.name ?? null;
+  return events.map((event) => ({ event, oldStatus, newStatus, stageName }));
 }

@@ -1,6 +1,6 @@
 // The disclosure rules: account facts + policy stages + the current time -> a status. Pure: no I/O, `now` is given.
 import { daysAfter } from './time';
-import type { AccountFacts, DisclosureStatus, PolicyRules, PolicyStage } from './types';
+import type { AccountFacts, DisclosureReason, DisclosureStatus, PolicyRules, PolicyStage } from './types';
 
 export interface Disclosure {
   status: DisclosureStatus;
@@ -8,6 +8,8 @@ export interface Disclosure {
   stage: PolicyStage | null;
   noticeDeadline: Date | null;
   disclosedSince: Date | null;
+  /** Why the name is shown; null unless DISCLOSED. MANDATORY_DEADLINE holds even after a withdrawal. */
+  disclosedBecause: DisclosureReason | null;
   /** Ranking and monetization services limit an account that refused or failed to verify in time. */
   restricted: boolean;
 }
@@ -17,11 +19,20 @@ const NOT_SUBJECT: Disclosure = Object.freeze({
   stage: null,
   noticeDeadline: null,
   disclosedSince: null,
+  disclosedBecause: null,
   restricted: false,
 });
 
+/** In force from `effectiveFrom` until it is retired (a retired stage governs nobody from `retiredAt` on). */
 export function stageIsInForce(stage: PolicyStage, now: Date): boolean {
-  return stage.effectiveFrom.getTime() <= now.getTime();
+  if (stage.effectiveFrom.getTime() > now.getTime()) return false;
+  return stage.retiredAt === null || now.getTime() < stage.retiredAt.getTime();
+}
+
+/** True once the stage has governed at some time before `now`: it is history, and stays in the table. */
+export function stageWasEverInForce(stage: PolicyStage, now: Date): boolean {
+  const start = stage.effectiveFrom.getTime();
+  return start <= now.getTime() && (stage.retiredAt === null || start < stage.retiredAt.getTime());
 }
 
 export function stageCoversCategory(stage: PolicyStage, category: string | null): boolean {
@@ -104,6 +115,7 @@ export function decideDisclosure(
         stage: null,
         noticeDeadline: null,
         disclosedSince: account.consentAt,
+        disclosedBecause: 'VOLUNTARY',
         restricted: false,
       };
     }
@@ -114,17 +126,23 @@ export function decideDisclosure(
   // stage, its deadline is unknown and nothing is due.
   const deadline = notifiedUnder(account, stage) ? noticeDeadline(account.notifiedAt, stage) : null;
   const deadlinePassed = deadline !== null && deadline.getTime() <= now.getTime();
-  const decided = (status: DisclosureStatus, restricted: boolean, disclosedSince: Date | null = null): Disclosure => ({
+  const decided = (status: DisclosureStatus, restricted: boolean): Disclosure => ({
     status,
     stage,
     noticeDeadline: deadline,
-    disclosedSince,
+    disclosedSince: null,
+    disclosedBecause: null,
     restricted,
+  });
+  const disclosed = (disclosedSince: Date | null, disclosedBecause: DisclosureReason): Disclosure => ({
+    ...decided('DISCLOSED', false),
+    disclosedSince,
+    disclosedBecause,
   });
 
   if (!verified) return decided('UNVERIFIED', deadlinePassed);
-  if (account.consent === 'YES') return decided('DISCLOSED', false, account.consentAt);
-  if (stage.mode === 'MANDATORY' && deadlinePassed) return decided('DISCLOSED', false, deadline);
+  if (account.consent === 'YES') return disclosed(account.consentAt, 'CONSENT');
+  if (stage.mode === 'MANDATORY' && deadlinePassed) return disclosed(deadline, 'MANDATORY_DEADLINE');
   if (account.consent === 'NO') return decided('REFUSED', true);
   if (deadlinePassed) return decided('REFUSED', true);
   return decided('NOTICE', false);

@@ -15,6 +15,10 @@ export type DisclosureMode = (typeof DISCLOSURE_MODES)[number];
 export const DISCLOSURE_STATUSES = ['NOT_SUBJECT', 'NOTICE', 'DISCLOSED', 'REFUSED', 'UNVERIFIED'] as const;
 export type DisclosureStatus = (typeof DISCLOSURE_STATUSES)[number];
 
+/** Why a DISCLOSED name is shown: the account's consent to its notice, its own choice, or a mandatory deadline. */
+export const DISCLOSURE_REASONS = ['CONSENT', 'VOLUNTARY', 'MANDATORY_DEADLINE'] as const;
+export type DisclosureReason = (typeof DISCLOSURE_REASONS)[number];
+
 /** Who may read a disclosed real name (REAL_NAME_VIEWERS); the owner always may. */
 export const REAL_NAME_VIEWER_SETTINGS = ['anyone', 'signed-in', 'verified'] as const;
 export type RealNameViewers = (typeof REAL_NAME_VIEWER_SETTINGS)[number];
@@ -35,7 +39,10 @@ export interface AccountFacts {
   consentAt: Date | null;
 }
 
-/** A stage of the regulation: from `effectiveFrom`, accounts with at least `minFollowers` are subject. */
+/**
+ * A stage of the regulation: from `effectiveFrom` until it is retired, accounts with at least `minFollowers`
+ * are subject.
+ */
 export interface PolicyStage {
   id: number;
   name: string;
@@ -45,6 +52,8 @@ export interface PolicyStage {
   effectiveFrom: Date;
   noticeDays: number;
   mode: DisclosureMode;
+  /** From this time on the stage governs nobody; null while it is not retired. */
+  retiredAt: Date | null;
 }
 
 /** Who is asking, as the router tells us. */

@@ -54,6 +54,18 @@ it('refuses to start on a bad variable, naming it, with exit code 2', async () =
   expect(stderr).toMatch(/PORT: must be a whole number/);
 });
 
+it('in production, refuses to start without DATABASE_URL instead of serving the demo data', async () => {
+  const child = startProcess({ NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true' });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = await once(child, 'exit');
+  expect(code).toBe(2);
+  expect(stderr).toMatch(/DATABASE_URL: required when NODE_ENV=production/);
+  expect(stdout).not.toMatch(/embedded database/);
+});
+
 it('refuses to start when the database cannot be reached, saying so', async () => {
   const child = startProcess({ DATABASE_URL: 'mysql://root@127.0.0.1:1/none' });
   let stderr = '';

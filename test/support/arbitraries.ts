@@ -46,6 +46,7 @@ export const stageArbitrary: fc.Arbitrary<Omit<PolicyStage, 'id'>> = fc.record({
   effectiveFrom: instant(),
   noticeDays: fc.integer({ min: 0, max: 30 }),
   mode: fc.constantFrom('CONSENT' as const, 'MANDATORY' as const),
+  retiredAt: fc.option(instant(), { freq: 3 }),
 });
 
 export const stagesArbitrary = fc

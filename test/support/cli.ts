@@ -1,5 +1,5 @@
 // Runs the built command-line tool as a user would, in its own process.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { built } from './paths';
 
 export const CLI = built('src', 'cli', 'main.js');
@@ -10,22 +10,38 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface RunningCli {
+  /** The process, for a test that signals it while it runs. */
+  child: ChildProcess;
+  /** Its exit code and everything it wrote, once it has ended. */
+  result: Promise<CliResult>;
+}
+
+export function startCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: { stdin?: string; nodeArgs?: string[] } = {},
+): RunningCli {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const result = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  child.stdin.end(options.stdin ?? '');
+  return { child, result };
+}
+
 export function runCli(
   args: string[],
   env: Record<string, string | undefined>,
   options: { stdin?: string; nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
-      env: { ...process.env, ...env },
-      stdio: 'pipe',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
+  return startCli(args, env, options).result;
 }

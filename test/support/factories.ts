@@ -34,6 +34,7 @@ export function aStage(fields: Partial<PolicyStage> = {}): PolicyStage {
     effectiveFrom: new Date('2023-10-30T16:00:00Z'),
     noticeDays: 13,
     mode: 'CONSENT',
+    retiredAt: null,
     ...fields,
   };
 }

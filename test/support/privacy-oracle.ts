@@ -19,6 +19,7 @@ function mandatoryDeadlinePassed(account: AccountFacts, stages: PolicyStage[], n
       stage.mode === 'MANDATORY' &&
       stage.id === account.notifiedStageId &&
       stage.effectiveFrom <= now &&
+      (stage.retiredAt === null || now < stage.retiredAt) &&
       (!stage.categories?.length || stage.categories.includes(account.category ?? '')) &&
       account.followerCount >= stage.minFollowers * ratio &&
       Math.max(account.notifiedAt!.getTime(), stage.effectiveFrom.getTime()) + stage.noticeDays * DAY_MS <=

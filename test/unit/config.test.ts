@@ -25,6 +25,7 @@ describe('configuration', () => {
       policyRefreshSeconds: 30,
       maxInList: 1000,
       notifyIntervalSeconds: 300,
+      minMandatoryNoticeDays: 7,
       inlineTracing: false,
       accountCache: { ttlMs: 0, maxEntries: 100_000 },
       logLevel: 'info',
@@ -102,13 +103,30 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  const DATABASE = { DATABASE_URL: 'mysql://u@db:3306/identity' };
+
   it('refuses production without ROUTER_SECRET unless unauthenticated access is allowed on purpose', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ROUTER_SECRET: required when NODE_ENV=production/);
-    expect(loadConfig({ NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true' }).production).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', ROUTER_SECRET: 'a-long-shared-secret' }).routerSecret).toBe(
-      'a-long-shared-secret',
+    expect(() => loadConfig({ NODE_ENV: 'production', ...DATABASE })).toThrow(
+      /ROUTER_SECRET: required when NODE_ENV=production/,
     );
+    expect(loadConfig({ NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true', ...DATABASE }).production).toBe(true);
+    expect(
+      loadConfig({ NODE_ENV: 'production', ROUTER_SECRET: 'a-long-shared-secret', ...DATABASE }).routerSecret,
+    ).toBe('a-long-shared-secret');
     expect(() => loadConfig({ ROUTER_SECRET: 'short' })).toThrow(/ROUTER_SECRET: must be at least 16 characters/);
+  });
+
+  it('refuses production without DATABASE_URL: the embedded demo data is for trying the service out', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', ALLOW_UNAUTHENTICATED: 'true' })).toThrow(
+      /DATABASE_URL: required when NODE_ENV=production/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ROUTER_SECRET: required[^]*DATABASE_URL: required/);
+    expect(loadConfig({ ALLOW_UNAUTHENTICATED: 'true' }).databaseUrl).toBeUndefined(); // development: the demo
+  });
+
+  it('reads MIN_MANDATORY_NOTICE_DAYS, a whole number of days', () => {
+    expect(loadConfig({ MIN_MANDATORY_NOTICE_DAYS: '14' }).minMandatoryNoticeDays).toBe(14);
+    expect(() => loadConfig({ MIN_MANDATORY_NOTICE_DAYS: '-1' })).toThrow(/MIN_MANDATORY_NOTICE_DAYS/);
   });
 
   it('reports every bad variable at once, without echoing values', () => {

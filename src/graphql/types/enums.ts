@@ -1,6 +1,6 @@
 // The GraphQL enums, built from the policy's own lists so that the two cannot drift apart.
 import { registerEnumType } from 'type-graphql';
-import { DISCLOSURE_MODES, DISCLOSURE_STATUSES, SUBJECT_KINDS } from '../../policy/types';
+import { DISCLOSURE_MODES, DISCLOSURE_REASONS, DISCLOSURE_STATUSES, SUBJECT_KINDS } from '../../policy/types';
 
 function enumObject<const Values extends readonly string[]>(values: Values): { [Value in Values[number]]: Value } {
   return Object.fromEntries(values.map((value) => [value, value])) as { [Value in Values[number]]: Value };
@@ -9,6 +9,7 @@ function enumObject<const Values extends readonly string[]>(values: Values): { [
 export const DisclosureStatusEnum = enumObject(DISCLOSURE_STATUSES);
 export const SubjectKindEnum = enumObject(SUBJECT_KINDS);
 export const DisclosureModeEnum = enumObject(DISCLOSURE_MODES);
+export const DisclosureReasonEnum = enumObject(DISCLOSURE_REASONS);
 
 registerEnumType(DisclosureStatusEnum, {
   name: 'DisclosureStatus',
@@ -27,5 +28,16 @@ registerEnumType(DisclosureModeEnum, {
   valuesConfig: {
     CONSENT: { description: 'The name is shown once the account consents.' },
     MANDATORY: { description: 'The name is shown once the notice deadline passes, consent or not.' },
+  },
+});
+registerEnumType(DisclosureReasonEnum, {
+  name: 'DisclosureReason',
+  description: 'Why a DISCLOSED real name is shown.',
+  valuesConfig: {
+    CONSENT: { description: 'The account consented to the notice of the stage that governs it.' },
+    VOLUNTARY: { description: 'No stage governs the account; it chose to show its name.' },
+    MANDATORY_DEADLINE: {
+      description: "A MANDATORY stage's notice deadline passed: shown consent or not, even after a withdrawal.",
+    },
   },
 });

@@ -1,8 +1,8 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 import type * as policy from '../../policy/label';
-import type { DisclosureStatus, SubjectKind } from '../../policy/types';
-import { DisclosureStatusEnum, SubjectKindEnum } from './enums';
+import type { DisclosureReason, DisclosureStatus, SubjectKind } from '../../policy/types';
+import { DisclosureReasonEnum, DisclosureStatusEnum, SubjectKindEnum } from './enums';
 import { PolicyStage } from './policy-stage';
 
 /** Served as the policy decides it (src/policy/label.ts): the resolvers hand over the policy's own object. */
@@ -28,6 +28,13 @@ export class IdentityLabel implements policy.IdentityLabel {
 
   @Field(() => DateTimeResolver, { nullable: true })
   disclosedSince!: Date | null;
+
+  @Field(() => DisclosureReasonEnum, {
+    nullable: true,
+    description:
+      'Why the name is shown; null unless DISCLOSED. MANDATORY_DEADLINE means a withdrawal of consent does not hide it.',
+  })
+  disclosedBecause!: DisclosureReason | null;
 
   @Field(() => Boolean, {
     description: 'For ranking and monetization services: the account refused or missed its deadline.',

@@ -25,4 +25,10 @@ export class PolicyStage implements policy.PolicyStage {
 
   @Field(() => DisclosureModeEnum)
   mode!: policy.DisclosureMode;
+
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'From this time on the stage governs nobody (it was retired); null while it is not retired.',
+  })
+  retiredAt!: Date | null;
 }

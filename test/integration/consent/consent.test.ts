@@ -1,6 +1,7 @@
 // setRealNameConsent through the GraphQL endpoint, against a real MySQL.
+import mysql from 'mysql2/promise';
 import { AuditLogTable } from '../../../src/db/tables';
-import { anAccount } from '../../support/factories';
+import { anAccount, aStage, replaceStages } from '../../support/factories';
 import { USER_FIELDS, userRef, useTestServer } from '../../support/server';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
@@ -100,4 +101,96 @@ it('every answer is in the audit log with its cause, and no real name is', async
   ]);
   const everything = JSON.stringify(await server.app.dataSource.getRepository(AuditLogTable).find());
   expect(everything).not.toMatch(/Guo Jing|Huang Rong|Yang Guo/);
+});
+
+describe('under a MANDATORY stage past its deadline', () => {
+  const mandatory = useTestServer({
+    env: { NOTIFY_INTERVAL_SECONDS: '0' },
+    now: NOW,
+    accounts: [
+      anAccount({
+        userId: 'mandated',
+        realName: 'Qiao Feng',
+        followerCount: 2_000_000,
+        consent: 'YES',
+        consentAt: new Date('2026-10-01T00:00:00Z'),
+      }),
+    ],
+  });
+
+  beforeAll(async () => {
+    const { dataSource } = mandatory.app;
+    await replaceStages(dataSource, [
+      aStage({ name: 'law', minFollowers: 1_000_000, mode: 'MANDATORY', noticeDays: 7 }),
+    ]);
+    const [law] = (await dataSource.query("SELECT id FROM policy_stages WHERE name = 'law'")) as { id: number }[];
+    await dataSource.query("UPDATE accounts SET notified_at = ?, notified_stage_id = ? WHERE user_id = 'mandated'", [
+      new Date('2026-11-01T00:00:00Z'),
+      law?.id,
+    ]);
+    await mandatory.app.stageCache.refresh();
+  });
+
+  it('a withdrawal is recorded, and the answer says the name stays shown because of the deadline', async () => {
+    const { body } = await mandatory.post(
+      { query: `mutation { setRealNameConsent(consent: false) { status disclosedBecause realName } }` },
+      { 'x-viewer-id': 'mandated' },
+    );
+    expect(body.data?.setRealNameConsent).toEqual({
+      status: 'DISCLOSED',
+      disclosedBecause: 'MANDATORY_DEADLINE',
+      realName: 'Qiao Feng',
+    });
+    const [row] = (await mandatory.app.dataSource.query("SELECT consent FROM accounts WHERE user_id = 'mandated'")) as {
+      consent: string;
+    }[];
+    expect(row?.consent).toBe('NO');
+  });
+});
+
+describe('concurrent first consents for an account this service has never seen', () => {
+  const open = useTestServer({ env: { NOTIFY_INTERVAL_SECONDS: '0', DB_POOL_SIZE: '20' }, now: NOW });
+  const newcomers = ['new-1', 'new-2', 'new-3', 'new-4', 'new-5'];
+
+  beforeAll(async () => {
+    await replaceStages(open.app.dataSource, [aStage({ name: 'everyone', minFollowers: 0 })]);
+    await open.app.stageCache.refresh();
+  });
+
+  it('all get a real answer, and each account is stored once, audited once', async () => {
+    // 20 first consents for each of 5 accounts. The table is held locked until 20 transactions (the whole
+    // pool) wait for it, so that they start together.
+    const gate = await mysql.createConnection(open.databaseUrl!);
+    await gate.query('LOCK TABLES accounts WRITE');
+    const requests = Promise.all(
+      newcomers.flatMap((userId) =>
+        Array.from({ length: 20 }, () =>
+          open.post({ query: 'mutation { setRealNameConsent(consent: true) { status } }' }, { 'x-viewer-id': userId }),
+        ),
+      ),
+    );
+    const waiting = async () => {
+      const [rows] = await gate.query(
+        "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND state LIKE '%lock%'",
+      );
+      return Number((rows as { n: number }[])[0]?.n);
+    };
+    while ((await waiting()) < 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    await gate.query('UNLOCK TABLES');
+    await gate.end();
+    const answers = await requests;
+    for (const { status, body } of answers) {
+      expect({ status, errors: body.errors, answer: body.data?.setRealNameConsent }).toEqual({
+        status: 200,
+        errors: undefined,
+        answer: { status: 'UNVERIFIED' },
+      });
+    }
+    for (const userId of newcomers) {
+      // One write each; the other nineteen found the consent already given.
+      expect(await open.app.dataSource.getRepository(AuditLogTable).countBy({ userId })).toBe(1);
+    }
+    const stored = await open.app.dataSource.query("SELECT DISTINCT consent FROM accounts WHERE user_id LIKE 'new-%'");
+    expect(stored).toEqual([{ consent: 'YES' }]);
+  });
 });

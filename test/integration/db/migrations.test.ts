@@ -20,6 +20,9 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'SeedDefaultPolicy1795590000002',
     'CreateAuditAndOutbox1795590000003',
     'AddNotifiedStage1795590000004',
+    'AddStageRetirement1795590000010',
+    'AddAuditStage1795590000011',
+    'CreatePolicyChanges1795590000012',
     'CreateIpLocations1795590000020',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
@@ -64,6 +67,10 @@ it.each([
     "INSERT INTO policy_stages (name, min_followers, effective_from, notice_days, mode) VALUES ('x', 1, NOW(), 1, 'OPTIONAL')",
   ],
   [
+    "action = 'EDITED'",
+    "INSERT INTO policy_changes (at, action, stage_name, stage, cause) VALUES (NOW(), 'EDITED', 'x', '{}', 'x')",
+  ],
+  [
     'a province outside China',
     "INSERT INTO post_ip_locations (post_id, user_id, country_code, region_code, recorded_at) VALUES ('p', 'u', 'US', 'CN-GD', NOW())",
   ],
@@ -76,7 +83,7 @@ it.each([
 });
 
 it('undo completely, newest first', async () => {
-  for (let step = 0; step < 6; step += 1) await dataSource.undoLastMigration();
+  for (let step = 0; step < 9; step += 1) await dataSource.undoLastMigration();
   const tables = await dataSource.query(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations'",
   );

@@ -1,6 +1,9 @@
 // GET /graphql: in development a browser gets Apollo Sandbox to click through; an operation is never read
 // from a URL; production serves no page at all.
+import { useTestDatabase } from '../../support/database';
 import { startTestServer, type TestServer } from '../../support/server';
+
+const database = useTestDatabase(); // production refuses to start on the embedded demo database
 
 const BROWSER = { accept: 'text/html' };
 
@@ -10,7 +13,8 @@ describe.each([
 ])('%s', (_name, env, landingPage) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(env); // the embedded demo database is enough here
+    // Development: the embedded demo database is enough here.
+    server = await startTestServer(landingPage ? env : { ...env, DATABASE_URL: database.url });
   });
   afterAll(async () => {
     await server?.close();

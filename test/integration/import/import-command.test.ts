@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { AccountsTable, AuditLogTable } from '../../../src/db/tables';
 import { runCli } from '../../support/cli';
 import { connectTo, useTestDatabase } from '../../support/database';
@@ -107,10 +107,110 @@ it('reads NDJSON from standard input with "-", and several files with a total', 
   expect(result.stdout).toContain('total: 2 inserted, 0 updated, 0 unchanged, 0 rejected');
 });
 
-it('a file it cannot read is a clear error', async () => {
-  const result = await runCli(['import', join(folder, 'missing.csv')], env);
+it('a file it cannot read is one clear line, no stack trace, and nothing of the other files is imported', async () => {
+  const good = file('before-missing.csv', 'userId,followerCount\nnot-imported,5\n');
+  const missing = join(folder, 'missing.csv');
+  const result = await runCli(['import', good, missing], env);
   expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(/missing\.csv/);
+  expect(result.stderr).toBe(`identity-labels: cannot read ${missing}: no such file\n`);
+  expect(result.stdout).toBe('');
+  expect(await dataSource.getRepository(AccountsTable).countBy({ userId: 'not-imported' })).toBe(0);
+});
+
+it('a CSV line with more fields than the header is that line’s error, never truncated and stored', async () => {
+  const path = file(
+    'extra-field.csv',
+    'userId,followerCount,realName\nu-6001,100,Evening News Media Co., Ltd.\nu-6002,100,"Morning News Co., Ltd."\n',
+  );
+  const result = await runCli(['import', '--no-notify', path], env);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toBe(`${path}:2: malformed CSV: expected 3 fields, got 4 (quote a value that holds a comma)\n`);
+  expect(result.stdout).toContain('1 inserted, 0 updated, 0 unchanged, 1 rejected');
+  const stored = await dataSource.getRepository(AccountsTable).findBy({ userId: In(['u-6001', 'u-6002']) });
+  expect(stored.map(({ userId, realName }) => [userId, realName])).toEqual([['u-6002', 'Morning News Co., Ltd.']]);
+});
+
+it('never prints a real name: a CSV without its header row, an NDJSON key that is a value', async () => {
+  const headerless = file('headerless.csv', 'h-1,2400000,Secret Person\nh-2,100,Other Person\n');
+  const csv = await runCli(['import', '--no-notify', headerless], env);
+  expect(csv.code).toBe(1);
+  expect(csv.stderr).toMatch(/columns 1, 2, 3 of 3 are not fields \(is the header line missing\?\)/);
+  const ndjson = file('keys.ndjson', '{"userId":"k-1","Secret Person":true}\n');
+  const json = await runCli(['import', '--no-notify', ndjson], env);
+  expect(json.stderr).toBe(`${ndjson}:1: unknown field: key 2 of 2 is not a field\n`);
+  for (const output of [csv.stderr, csv.stdout, json.stderr, json.stdout]) {
+    expect(output).not.toMatch(/Secret Person|Other Person|h-1|2400000/);
+  }
+});
+
+it('stores no altered text: malformed UTF-8, lone surrogates, blanks, controls and bidi overrides are line errors', async () => {
+  const path = join(folder, 'text.ndjson');
+  writeFileSync(
+    path,
+    Buffer.concat([
+      Buffer.from('{"userId":"t-1","realName":"Zh'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('ng"}\n{"userId":"m-'),
+      Buffer.from([0xff]),
+      Buffer.from('"}\n'),
+      Buffer.from(
+        [
+          '{"userId":"t-2","realName":"Zh\\ud800ng"}',
+          '{"userId":"t-3","realName":"   "}',
+          '{"userId":"t-4","realName":"Zh\\u0000ng"}',
+          '{"userId":"t-5","realName":"Zh\\u202eng"}',
+          '{"userId":"t-6","category":"fin\\udc00"}',
+          '{"userId":"t-7","realName":"Zhāng Wěi"}',
+        ].join('\n'),
+      ),
+    ]),
+  );
+  const result = await runCli(['import', '--no-notify', path], env);
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim().split('\n')).toEqual([
+    `${path}:1: not valid UTF-8 text`,
+    `${path}:2: not valid UTF-8 text`,
+    `${path}:3: realName is not well-formed Unicode text`,
+    `${path}:4: realName is empty`,
+    `${path}:5: realName contains a control, replacement or bidirectional formatting character`,
+    `${path}:6: realName contains a control, replacement or bidirectional formatting character`,
+    `${path}:7: category is not well-formed Unicode text`,
+  ]);
+  const stored = await dataSource.query(
+    "SELECT user_id, real_name FROM accounts WHERE user_id LIKE 't-%' OR user_id LIKE 'm-%'",
+  );
+  expect(stored).toEqual([{ user_id: 't-7', real_name: 'Zhāng Wěi' }]);
+});
+
+it('reads NDJSON with a byte order mark', async () => {
+  const path = file('bom.ndjson', '\ufeff{"userId":"bom-1","followerCount":3}\n');
+  const result = await runCli(['import', '--no-notify', path], env);
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  expect(result.stdout).toContain('1 inserted');
+});
+
+it('says what to do with CSV on standard input, a JSON array, or a number written 1.5e6', async () => {
+  const csv = await runCli(['import', '--no-notify', '-'], env, { stdin: 'userId,followerCount\nin-1,5\n' });
+  expect(csv.code).toBe(1);
+  expect(csv.stderr).toBe(
+    'identity-labels: stdin: this looks like CSV (its first line names userId): import it with --format csv\n',
+  );
+  const array = file('accounts.json', '[\n  {"userId": "arr-1"}\n]\n');
+  const json = await runCli(['import', '--no-notify', array], env);
+  expect(json.stderr).toMatch(/this is a JSON array, and import reads NDJSON: one JSON object a line/);
+  const exponent = file('exponent.csv', 'userId,followerCount\nexp-1,1.5e6\n');
+  expect((await runCli(['import', '--no-notify', exponent], env)).stderr).toBe(
+    `${exponent}:2: followerCount must be a whole number\n`,
+  );
+  expect(await dataSource.getRepository(AccountsTable).countBy({ userId: In(['in-1', 'arr-1', 'exp-1']) })).toBe(0);
+});
+
+it('reports an unclosed quote at the line where it opened', async () => {
+  const path = file('quote.csv', 'userId,realName\nq-1,Li Si\nq-2,"Wang\nq-3,Zhao Liu\nq-4,Sun Qi\n');
+  const result = await runCli(['import', '--no-notify', path], env);
+  expect(result.stderr).toBe(
+    `${path}:3: malformed CSV: a quoted field in the record that starts here is never closed, so lines 3-5 were not imported\n`,
+  );
 });
 
 it('audits what an import changes, never the real name', async () => {

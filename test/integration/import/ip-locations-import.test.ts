@@ -99,7 +99,9 @@ it('a CSV header that does not name the four fields is refused before anything i
   const path = file('wrong.csv', 'postId,userId,address,at\nx-1,u-1,223.5.5.5,2025-01-01T00:00:00Z\n');
   const result = await runCli(['ip-locations', 'import', path], env);
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain('CSV header must name postId, userId, ip, at and only postId, userId, ip, at');
+  expect(result.stderr).toContain(
+    'the first line must be a header naming postId, userId, ip, at and only postId, userId, ip, at; column 3 of 4 is not a field',
+  );
   expect(await postLocationRows(dataSource)).toEqual([]);
 });
 

@@ -26,14 +26,16 @@ beforeEach(async () => {
   for (const table of ['accounts', 'audit_log', 'notification_outbox']) await first.query(`DELETE FROM ${table}`);
 });
 
-async function notify(dataSource: DataSource, now = NOW): Promise<NotifyResult> {
-  return notifyAccounts(dataSource, {
+/** What the run did (notices sent and withdrawn); how many accounts it checked is left out. */
+async function notify(dataSource: DataSource, now = NOW): Promise<Omit<NotifyResult, 'checked'>> {
+  const { notified, withdrawn } = await notifyAccounts(dataSource, {
     stages: await loadPolicyStages(dataSource),
     rules,
     now,
     cause: 'test notify',
     chunkSize: 50,
   });
+  return { notified, withdrawn };
 }
 
 const outbox = () => first.getRepository(NotificationOutboxTable).find({ order: { id: 'ASC' } });
@@ -148,4 +150,25 @@ it('`identity-labels notify` prints what it did', async () => {
   await insertAccounts(first, [anAccount({ userId: 'cli', followerCount: 5_000_000 })]);
   const result = await runCli(['notify'], { DATABASE_URL: migrated.database.url });
   expect(result).toMatchObject({ code: 0, stdout: 'notify: 1 notified, 0 notices withdrawn\n' });
+});
+
+it('reports its running totals after every chunk, for the command to show progress', async () => {
+  await insertAccounts(
+    first,
+    Array.from({ length: 5 }, (_, index) => anAccount({ userId: `p-${index}`, followerCount: 600_000 })),
+  );
+  const reports: NotifyResult[] = [];
+  await notifyAccounts(first, {
+    stages: await loadPolicyStages(first),
+    rules,
+    now: NOW,
+    cause: 'test notify',
+    chunkSize: 2,
+    onProgress: (result) => reports.push({ ...result }),
+  });
+  expect(reports.slice(0, 3)).toEqual([
+    { checked: 2, notified: 2, withdrawn: 0 },
+    { checked: 4, notified: 4, withdrawn: 0 },
+    { checked: 5, notified: 5, withdrawn: 0 },
+  ]);
 });

@@ -20,7 +20,7 @@ it('a new account above no threshold is no news', () => {
 
 it('a new account that is subject at once is a status change from NOT_SUBJECT', () => {
   expect(events(undefined, anAccount({ userId: 'u', followerCount: 1_500_000 }))).toEqual([
-    { event: 'STATUS_CHANGED', oldStatus: 'NOT_SUBJECT', newStatus: 'NOTICE' },
+    { event: 'STATUS_CHANGED', oldStatus: 'NOT_SUBJECT', newStatus: 'NOTICE', stageName: stage.name },
   ]);
 });
 
@@ -30,7 +30,9 @@ it('the same account again is no news, whatever object holds it', () => {
 
 it('a notice is NOTIFIED, the status staying NOTICE', () => {
   const before = { ...subject, notifiedAt: null, notifiedStageId: null };
-  expect(events(before, subject)).toEqual([{ event: 'NOTIFIED', oldStatus: 'NOTICE', newStatus: 'NOTICE' }]);
+  expect(events(before, subject)).toEqual([
+    { event: 'NOTIFIED', oldStatus: 'NOTICE', newStatus: 'NOTICE', stageName: stage.name },
+  ]);
 });
 
 it('a notice under another stage is NOTIFIED again', () => {
@@ -41,41 +43,49 @@ it('a notice under another stage is NOTIFIED again', () => {
 
 it('consenting is CONSENTED and DISCLOSED', () => {
   expect(events(subject, { ...subject, consent: 'YES', consentAt: now })).toEqual([
-    { event: 'CONSENTED', oldStatus: 'NOTICE', newStatus: 'DISCLOSED' },
-    { event: 'DISCLOSED', oldStatus: 'NOTICE', newStatus: 'DISCLOSED' },
+    { event: 'CONSENTED', oldStatus: 'NOTICE', newStatus: 'DISCLOSED', stageName: stage.name },
+    { event: 'DISCLOSED', oldStatus: 'NOTICE', newStatus: 'DISCLOSED', stageName: stage.name },
   ]);
 });
 
 it('withdrawing a consent is WITHDRAWN; refusing is REFUSED; a cleared refusal is REFUSAL_CLEARED', () => {
   const consented = { ...subject, consent: 'YES' as const, consentAt: now };
   const refused = { ...subject, consent: 'NO' as const, consentAt: now };
-  expect(events(consented, refused)).toEqual([{ event: 'WITHDRAWN', oldStatus: 'DISCLOSED', newStatus: 'REFUSED' }]);
-  expect(events(subject, refused)).toEqual([{ event: 'REFUSED', oldStatus: 'NOTICE', newStatus: 'REFUSED' }]);
+  expect(events(consented, refused)).toEqual([
+    { event: 'WITHDRAWN', oldStatus: 'DISCLOSED', newStatus: 'REFUSED', stageName: stage.name },
+  ]);
+  expect(events(subject, refused)).toEqual([
+    { event: 'REFUSED', oldStatus: 'NOTICE', newStatus: 'REFUSED', stageName: stage.name },
+  ]);
   expect(events(refused, { ...refused, consent: 'NONE', consentAt: null })).toEqual([
-    { event: 'REFUSAL_CLEARED', oldStatus: 'REFUSED', newStatus: 'NOTICE' },
+    { event: 'REFUSAL_CLEARED', oldStatus: 'REFUSED', newStatus: 'NOTICE', stageName: stage.name },
   ]);
 });
 
 it('falling out of scope with the notice withdrawn is DROPPED_OUT', () => {
   const after = { ...subject, followerCount: 10, notifiedAt: null, notifiedStageId: null };
-  expect(events(subject, after)).toEqual([{ event: 'DROPPED_OUT', oldStatus: 'NOTICE', newStatus: 'NOT_SUBJECT' }]);
+  expect(events(subject, after)).toEqual([
+    { event: 'DROPPED_OUT', oldStatus: 'NOTICE', newStatus: 'NOT_SUBJECT', stageName: stage.name },
+  ]);
 });
 
 it('a revoked verification is REAL_NAME_REVOKED, not a name change', () => {
   expect(events(subject, { ...subject, verification: 'REVOKED' })).toEqual([
-    { event: 'REAL_NAME_REVOKED', oldStatus: 'NOTICE', newStatus: 'UNVERIFIED' },
+    { event: 'REAL_NAME_REVOKED', oldStatus: 'NOTICE', newStatus: 'UNVERIFIED', stageName: stage.name },
   ]);
 });
 
 it('a new real name is REAL_NAME_CHANGED, and the event never carries the name', () => {
   const audited = events(subject, { ...subject, realName: 'Another Name' });
-  expect(audited).toEqual([{ event: 'REAL_NAME_CHANGED', oldStatus: 'NOTICE', newStatus: 'NOTICE' }]);
+  expect(audited).toEqual([
+    { event: 'REAL_NAME_CHANGED', oldStatus: 'NOTICE', newStatus: 'NOTICE', stageName: stage.name },
+  ]);
   expect(JSON.stringify(audited)).not.toContain('Another Name');
 });
 
 it('a status change no field explains (followers crossing a threshold) is STATUS_CHANGED', () => {
   const small = { ...subject, followerCount: 10, notifiedAt: null, notifiedStageId: null };
   expect(events(small, { ...small, followerCount: 1_200_000 })).toEqual([
-    { event: 'STATUS_CHANGED', oldStatus: 'NOT_SUBJECT', newStatus: 'NOTICE' },
+    { event: 'STATUS_CHANGED', oldStatus: 'NOT_SUBJECT', newStatus: 'NOTICE', stageName: stage.name },
   ]);
 });

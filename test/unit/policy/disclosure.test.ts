@@ -1,4 +1,10 @@
-import { decideDisclosure, governingStage, noticeDeadline } from '../../../src/policy/disclosure';
+import {
+  decideDisclosure,
+  governingStage,
+  noticeDeadline,
+  stageIsInForce,
+  stageWasEverInForce,
+} from '../../../src/policy/disclosure';
 import { anAccount, aStage, daysAfter } from '../../support/factories';
 
 const rules = { hysteresisRatio: 0.9 };
@@ -263,5 +269,71 @@ describe('voluntary disclosure', () => {
         rules,
       ).status,
     ).toBe('NOT_SUBJECT');
+  });
+});
+
+describe('a retired stage', () => {
+  const retiredAt = new Date('2026-11-20T00:00:00Z');
+  const law = aStage({ name: 'law', minFollowers: 100_000, mode: 'MANDATORY', noticeDays: 7, retiredAt });
+  const notified = anAccount({
+    followerCount: 200_000,
+    notifiedAt: new Date('2026-01-01T00:00:00Z'),
+    notifiedStageId: law.id,
+  });
+
+  it('governs until it is retired, and nobody from then on', () => {
+    expect(stageIsInForce(law, new Date(retiredAt.getTime() - 1))).toBe(true);
+    expect(stageIsInForce(law, retiredAt)).toBe(false);
+    expect(decideDisclosure(notified, [law], new Date(retiredAt.getTime() - 1), rules)).toMatchObject({
+      status: 'DISCLOSED',
+      disclosedBecause: 'MANDATORY_DEADLINE',
+    });
+    expect(decideDisclosure(notified, [law], now, rules)).toMatchObject({ status: 'NOT_SUBJECT', stage: null });
+  });
+
+  it('hides the name again unless the account consented (then it is a voluntary disclosure)', () => {
+    const consented = { ...notified, consent: 'YES' as const, consentAt: new Date('2026-02-01T00:00:00Z') };
+    expect(decideDisclosure(consented, [law], now, rules)).toMatchObject({
+      status: 'DISCLOSED',
+      disclosedBecause: 'VOLUNTARY',
+      stage: null,
+    });
+  });
+
+  it('leaves the accounts to another stage that covers them', () => {
+    const wide = { ...notified, followerCount: 600_000 };
+    expect(governingStage(wide, [law, expanded], now, rules)?.name).toBe('expanded');
+  });
+
+  it('stays history: it was in force, unless it was retired before it began', () => {
+    expect(stageWasEverInForce(law, now)).toBe(true);
+    const never = aStage({
+      effectiveFrom: new Date('2027-01-01T00:00:00Z'),
+      retiredAt: new Date('2026-12-01T00:00:00Z'),
+    });
+    expect(stageWasEverInForce(never, new Date('2028-01-01T00:00:00Z'))).toBe(false);
+  });
+});
+
+describe('why a name is disclosed', () => {
+  it('CONSENT under a stage, VOLUNTARY under none, MANDATORY_DEADLINE at a mandatory deadline; null otherwise', () => {
+    const mandatory = aStage({ minFollowers: 100_000, mode: 'MANDATORY', noticeDays: 7 });
+    const told = anAccount({
+      followerCount: 200_000,
+      notifiedAt: new Date('2026-01-01'),
+      notifiedStageId: mandatory.id,
+    });
+    // 200,000 followers: no stage of the default policy governs it; its consent is a voluntary disclosure.
+    expect(decideDisclosure({ ...told, consent: 'YES', consentAt: now }, stages, now, rules).disclosedBecause).toBe(
+      'VOLUNTARY',
+    );
+    const subject = anAccount({ followerCount: 2_000_000, consent: 'YES', consentAt: now });
+    expect(decideDisclosure(subject, stages, now, rules).disclosedBecause).toBe('CONSENT');
+    const refused = { ...told, consent: 'NO' as const, consentAt: now };
+    expect(decideDisclosure(refused, [mandatory], now, rules)).toMatchObject({
+      status: 'DISCLOSED',
+      disclosedBecause: 'MANDATORY_DEADLINE',
+    });
+    expect(decideDisclosure(anAccount({ followerCount: 2_000_000 }), stages, now, rules).disclosedBecause).toBeNull();
   });
 });

@@ -1,0 +1,25 @@
+// What a database failure means for the caller: a conflict with another writer (try the transaction again), a
+// connection that died (try again on a fresh one), or something else (report it).
+import { errorForLog } from '../errors';
+
+/** MySQL/MariaDB chose this transaction as a deadlock victim (1213) or it waited too long for a lock (1205). */
+export function isLockConflict(error: unknown): boolean {
+  const { code } = errorForLog(error);
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
+/**
+ * A pooled connection that the server (or the network) closed fails once when it is next used; mysql2 then
+ * drops it from the pool, and the next attempt gets a fresh one.
+ */
+export function isDeadConnection(error: unknown): boolean {
+  const { code, message } = errorForLog(error);
+  return (
+    code === 'PROTOCOL_CONNECTION_LOST' || code === 'ECONNRESET' || code === 'EPIPE' || /closed state/.test(message)
+  );
+}
+
+/** Another writer inserted a row this transaction meant to insert: run it again, and it will find the row. */
+export class WriteConflict extends Error {
+  override name = 'WriteConflict';
+}
