@@ -11,6 +11,11 @@ const LAYERS = [
     from: ['./src/!(policy)/**', './src/*.ts'],
     message: 'policy/ is pure: it imports nothing outside itself (no I/O, no configuration, no GraphQL).',
   },
+  {
+    target: './src/crypto',
+    from: ['./src/!(crypto)/**', './src/*.ts'],
+    message: 'crypto/ is self-contained: keys and ciphers, no configuration, no database.',
+  },
   { target: './src/db', from: ['./src/graphql', './src/http'], message: 'db/ knows nothing of GraphQL or HTTP.' },
   { target: './src/loaders', from: ['./src/graphql', './src/http'], message: 'loaders/ sit below GraphQL and HTTP.' },
   { target: './src/graphql', from: ['./src/http', './src/cli'], message: 'graphql/ does not reach up into HTTP.' },

@@ -1,5 +1,6 @@
 // Reads and validates every setting once, at start-up; the rest of the code gets a typed Config.
 import { z } from 'zod';
+import { RealNameKeys, realNameKeysProblem } from './crypto/real-name-keys';
 import { REAL_NAME_VIEWER_SETTINGS, type RealNameViewers } from './policy/types';
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -32,6 +33,13 @@ const environmentSchema = z.object({
   RUN_MIGRATIONS: booleanFromEnv.default(true),
   DB_POOL_SIZE: integerFromEnv(1, 1000).default(10),
   REAL_NAME_VIEWERS: z.enum(REAL_NAME_VIEWER_SETTINGS).default('verified'),
+  REAL_NAME_KEYS: z
+    .string()
+    .superRefine((keys, context) => {
+      const problem = realNameKeysProblem(keys);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   DISPLAY_NAME_FORMAT: z
     .string()
     .min(1)
@@ -82,6 +90,11 @@ export interface Config {
   runMigrations: boolean;
   dbPoolSize: number;
   realNameViewers: RealNameViewers;
+  /**
+   * The keys real names are encrypted with at rest; the embedded demo makes one per run. undefined (development
+   * on MySQL without REAL_NAME_KEYS only): names are stored as plain text.
+   */
+  realNameKeys: RealNameKeys | undefined;
   displayNameFormat: string;
   /** A notified account stays subject until its followers fall below this share of the stage minimum. */
   hysteresisRatio: number;
@@ -97,6 +110,12 @@ export interface Config {
   logLevel: string;
 }
 
+/** The configured keys; the embedded demo database, gone when the process stops, gets a fresh key per run. */
+function realNameKeys(text: string | undefined, databaseUrl: string | undefined): RealNameKeys | undefined {
+  if (text !== undefined) return RealNameKeys.parse(text);
+  return databaseUrl === undefined ? RealNameKeys.generate('demo') : undefined;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -108,19 +127,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const variable = String(issue.path[0]);
-      // Never echo a value back: DATABASE_URL may hold a password.
+      // Never echo a value back: DATABASE_URL may hold a password, REAL_NAME_KEYS holds keys.
       return `${variable}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const parsed = result.data;
   const production = parsed.NODE_ENV === 'production';
+  const missing: string[] = [];
   if (production && parsed.ROUTER_SECRET === undefined && !parsed.ALLOW_UNAUTHENTICATED) {
-    throw new ConfigError(
-      'invalid configuration:\n  ROUTER_SECRET: required when NODE_ENV=production, so that only the router can call ' +
-        'this subgraph (set ALLOW_UNAUTHENTICATED=true to run without it on purpose)',
+    missing.push(
+      'ROUTER_SECRET: required when NODE_ENV=production, so that only the router can call this subgraph ' +
+        '(set ALLOW_UNAUTHENTICATED=true to run without it on purpose)',
     );
   }
+  if (production && parsed.DATABASE_URL !== undefined && parsed.REAL_NAME_KEYS === undefined) {
+    missing.push(
+      'REAL_NAME_KEYS: required when NODE_ENV=production, so that no real name is stored readable: ' +
+        'keyId:base64-of-32-bytes, kept in a secret store (`identity-labels keys generate` makes one)',
+    );
+  }
+  if (missing.length > 0) throw new ConfigError(`invalid configuration:\n  ${missing.join('\n  ')}`);
   return {
     production,
     routerSecret: parsed.ROUTER_SECRET,
@@ -139,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runMigrations: parsed.RUN_MIGRATIONS,
     dbPoolSize: parsed.DB_POOL_SIZE,
     realNameViewers: parsed.REAL_NAME_VIEWERS,
+    realNameKeys: realNameKeys(parsed.REAL_NAME_KEYS, parsed.DATABASE_URL),
     displayNameFormat: parsed.DISPLAY_NAME_FORMAT,
     hysteresisRatio: parsed.HYSTERESIS_RATIO,
     policyRefreshSeconds: parsed.POLICY_REFRESH_SECONDS,
