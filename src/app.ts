@@ -6,7 +6,9 @@ import { AccountReader } from './db/account-reader';
 import { databaseAnswers, migrateDatabase, openDatabase } from './db/data-source';
 import { seedDemoData } from './db/demo-data';
 import { PolicyStageCache } from './db/policy-stages';
+import { RealNames } from './db/real-names';
 import type { QueryObserver } from './db/sql-logger';
+import { errorForLog } from './errors';
 import { startGraphQLServer } from './graphql/apollo-server';
 import { createRequestContext, type GraphQLServices } from './graphql/context';
 import { buildIdentitySchema } from './graphql/schema';
@@ -39,19 +41,29 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const { log } = options;
   const clock = options.clock ?? (() => new Date());
   const embedded = config.databaseUrl === undefined;
+  if (config.realNameKeys === undefined) {
+    log.warn('REAL_NAME_KEYS is not set: real names are stored as plain text (development only)');
+  }
   if (!embedded && config.runMigrations) {
     log.info({ applied: await migrateDatabase(config, log) }, 'migrations up to date');
   }
   const dataSource = await openDatabase(config, log, options.observeQuery);
   try {
+    const metrics = new Metrics(dataSource);
+    const realNames = new RealNames(config.realNameKeys, {
+      decrypted: () => metrics.realNameDecryptions.inc(),
+      unreadable: (error) => {
+        metrics.unreadableRealNames.inc({ reason: error.reason });
+        log.warn({ err: errorForLog(error) }, 'real name unreadable: shown as the nickname');
+      },
+    });
     if (embedded) {
       await dataSource.runMigrations();
-      const count = await seedDemoData(dataSource, clock());
+      const count = await seedDemoData(dataSource, clock(), realNames);
       log.info({ accounts: count }, 'embedded database: no DATABASE_URL set, serving demo data from memory');
     }
     const stageCache = new PolicyStageCache(dataSource, log);
     await stageCache.start(config.policyRefreshSeconds);
-    const metrics = new Metrics(dataSource);
     const accounts = new AccountReader(
       dataSource,
       { timeoutMs: config.dbQueryTimeoutMs, cache: config.accountCache },
@@ -64,6 +76,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       accounts,
       stages: stageCache,
       clock,
+      openRealName: realNames.open,
       settings: { hysteresisRatio: config.hysteresisRatio, realNameViewers: config.realNameViewers },
       displayNameFormat: config.displayNameFormat,
       maxInList: config.maxInList,

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { loadPolicyStages } from '../db/policy-stages';
+import { RealNames } from '../db/real-names';
 import { emptyCounts, importAccounts, type ImportCounts } from '../import/import-accounts';
 import { formatOf, readRecords, type RecordFormat } from '../import/records';
 import { startProgress } from './progress';
@@ -32,6 +33,7 @@ export async function runImport(
   // Fail on a bad name before importing anything.
   const sources = paths.map((path) => ({ path, format: formatOf(path, options.format) }));
   const stages = await loadPolicyStages(dataSource);
+  const realNames = new RealNames(config.realNameKeys);
   const total = emptyCounts();
   const perSource: ImportCommandResult['perSource'] = [];
   for (const { path, format } of sources) {
@@ -45,6 +47,7 @@ export async function runImport(
       rules: { hysteresisRatio: config.hysteresisRatio },
       clock: () => new Date(),
       batchSize: options.batchSize,
+      realNames,
       onRejected: ({ line, reason }) => io.stderr.write(`${source}:${line}: ${reason}\n`),
       onProgress: (running) => progress.update(running, bytesRead()),
     }).finally(() => progress.stop());

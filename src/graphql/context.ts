@@ -6,7 +6,7 @@ import type { AccountReader } from '../db/account-reader';
 import type { PolicyStageCache } from '../db/policy-stages';
 import { createIdentityLoader, type IdentityLoader } from '../loaders/identity-loader';
 import type { LabelSettings } from '../policy/label';
-import type { Viewer } from '../policy/types';
+import type { RealNameOpener, Viewer } from '../policy/types';
 import { viewerFromHeaders } from './viewer';
 
 export interface GraphQLServices {
@@ -16,6 +16,8 @@ export interface GraphQLServices {
   stages: PolicyStageCache;
   /** The policy's notion of now; tests move it. */
   clock: () => Date;
+  /** Decrypts a real name; the viewer gate calls it for the names it reveals, and for no other. */
+  openRealName: RealNameOpener;
   settings: LabelSettings;
   displayNameFormat: string;
   /** Largest IN list a read may send; bigger batches are split. */
@@ -39,6 +41,7 @@ export function createRequestContext(services: GraphQLServices, headers: Incomin
       accounts: services.accounts,
       stages: () => services.stages.current(),
       clock: services.clock,
+      openRealName: services.openRealName,
       viewer,
       settings: services.settings,
       maxBatchSize: services.maxInList,

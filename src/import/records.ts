@@ -8,9 +8,9 @@ import { z } from 'zod';
 import { userIdProblem } from '../user-id';
 import { SUBJECT_KINDS, VERIFICATIONS, type AccountFacts } from '../policy/types';
 
-/** A partial update of one account: an absent field is left as it is. */
+/** A partial update of one account: an absent field is left as it is. The real name is the text, not yet sealed. */
 export type AccountRecord = Pick<AccountFacts, 'userId'> &
-  Partial<Pick<AccountFacts, 'followerCount' | 'realName' | 'verification' | 'subjectKind' | 'category'>>;
+  Partial<Pick<AccountFacts, 'followerCount' | 'verification' | 'subjectKind' | 'category'>> & { realName?: string };
 
 export type ParsedLine =
   { line: number; record: AccountRecord; error?: undefined } | { line: number; error: string; record?: undefined };

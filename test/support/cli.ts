@@ -1,5 +1,5 @@
 // Runs the built command-line tool as a user would, in its own process.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { built } from './paths';
 
 export const CLI = built('src', 'cli', 'main.js');
@@ -28,4 +28,9 @@ export function runCli(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/** The command in its own process, left running: for a test that interrupts it. */
+export function startCli(args: string[], env: Record<string, string | undefined>): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
 }
