@@ -60,22 +60,38 @@ export function headerFor(keyId: string): Buffer {
   return Buffer.concat([Buffer.from([FORMAT_VERSION, id.length]), id]);
 }
 
+const headers = new Map<string, Buffer>();
+
+function cachedHeader(keyId: string): Buffer {
+  let header = headers.get(keyId);
+  if (header === undefined) headers.set(keyId, (header = headerFor(keyId)));
+  return header;
+}
+
+/** The associated data: the header, then the user id. Both are length-delimited, so no two pairs collide. */
 function associatedData(header: Uint8Array, userId: string): Buffer {
-  return Buffer.concat([header, Buffer.from(userId, 'utf8')]);
+  const data = Buffer.allocUnsafe(header.length + Buffer.byteLength(userId, 'utf8'));
+  data.set(header);
+  data.write(userId, header.length, 'utf8');
+  return data;
 }
 
 /** Encrypts one account's real name under the current key. */
 export function encryptRealName(keys: RealNameKeys, userId: string, name: string): Buffer {
   const keyId = keys.currentId;
-  const header = headerFor(keyId);
+  const header = cachedHeader(keyId);
   const nonce = nextNonce();
   const cipher = createCipheriv('aes-256-gcm', keys.key(keyId)!, nonce);
   cipher.setAAD(associatedData(header, userId));
-  const body = cipher.update(name, 'utf8');
+  const plaintext = Buffer.from(name, 'utf8');
+  const length = header.length + NONCE_BYTES + plaintext.length + TAG_BYTES;
+  if (length > MAX_ENCRYPTED_BYTES) throw new Error(`an encrypted real name would exceed ${MAX_ENCRYPTED_BYTES} bytes`);
+  const sealed = Buffer.allocUnsafe(length);
+  sealed.set(header);
+  sealed.set(nonce, header.length);
+  sealed.set(cipher.update(plaintext), header.length + NONCE_BYTES);
   cipher.final(); // GCM is a stream mode: nothing is held back
-  const sealed = Buffer.concat([header, nonce, body, cipher.getAuthTag()]);
-  if (sealed.length > MAX_ENCRYPTED_BYTES)
-    throw new Error(`an encrypted real name would exceed ${MAX_ENCRYPTED_BYTES} bytes`);
+  sealed.set(cipher.getAuthTag(), length - TAG_BYTES);
   return sealed;
 }
 
