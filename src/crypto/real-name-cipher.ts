@@ -6,7 +6,7 @@
 //
 // The header (version and key id) is authenticated with the user id: none of it can be changed unnoticed.
 import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
-import type { RealNameKeys } from './real-name-keys';
+import { KEY_ID, type RealNameKeys } from './real-name-keys';
 
 export const FORMAT_VERSION = 1;
 const NONCE_BYTES = 12;
@@ -100,7 +100,8 @@ export function keyIdOf(sealed: Uint8Array): string | undefined {
   if (sealed.length < 2 || sealed[0] !== FORMAT_VERSION) return undefined;
   const idLength = sealed[1]!;
   if (idLength === 0 || sealed.length < 2 + idLength + NONCE_BYTES + TAG_BYTES) return undefined;
-  return Buffer.from(sealed.buffer, sealed.byteOffset + 2, idLength).toString('ascii');
+  const keyId = Buffer.from(sealed.buffer, sealed.byteOffset + 2, idLength).toString('latin1');
+  return KEY_ID.test(keyId) ? keyId : undefined; // never echo bytes that are not a key id (a log, a terminal)
 }
 
 /** Decrypts one account's stored real name; throws RealNameUnreadableError when it cannot. */

@@ -5,7 +5,7 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+export const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const KEY_BYTES = 32;
 /** Standard base64 of exactly 32 bytes (Buffer.from would silently skip characters it does not know). */
 const BASE64_KEY = /^[A-Za-z0-9+/]{43}=$/;

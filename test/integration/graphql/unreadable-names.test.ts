@@ -130,6 +130,21 @@ describe('a name that cannot be decrypted', () => {
   });
 });
 
+it('an owner whose name cannot be read may still consent; the answer is stored, the label is IDENTITY_UNAVAILABLE', async () => {
+  const { body } = await server.post(
+    { query: 'mutation { setRealNameConsent(consent: false) { status } }' },
+    { 'x-viewer-id': 'lost-key' },
+  );
+  expect(body.data?.setRealNameConsent).toMatchObject({ status: 'REFUSED' }); // not disclosed: nothing to open
+  const again = await server.post(
+    { query: 'mutation { setRealNameConsent(consent: true) { status realName } }' },
+    { 'x-viewer-id': 'lost-key' },
+  );
+  expect(again.body.errors?.map((error) => error.extensions?.code)).toEqual(['IDENTITY_UNAVAILABLE']);
+  const [row] = await server.app.dataSource.query("SELECT consent FROM accounts WHERE user_id = 'lost-key'");
+  expect(row.consent).toBe('YES');
+});
+
 describe('a server with the wrong key, or none', () => {
   const others: TestServer[] = [];
   onTeardown(async () => {

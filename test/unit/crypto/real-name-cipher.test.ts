@@ -68,6 +68,12 @@ it('a value cut short, or of another format version, is malformed', () => {
     'malformed',
   );
   expect(unreadable(() => decryptRealName(keys, 'u-1', Buffer.from('Zhang Wei'))).reason).toBe('malformed');
+  const strangeId = Buffer.from(value);
+  strangeId[2] = 0x0a; // a key id byte that no key id has (a newline): not echoed in a log or a terminal
+  expect(unreadable(() => decryptRealName(keys, 'u-1', strangeId))).toMatchObject({
+    reason: 'malformed',
+    keyId: undefined,
+  });
 });
 
 it('under a key that is not configured (or with no keys at all), says which key id is missing', () => {
