@@ -3,7 +3,7 @@
 // moves every name onto the current key so that an old one can be removed from REAL_NAME_KEYS.
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
-import { newRealNameKey } from '../crypto/real-name-keys';
+import { newRealNameKey, type RealNameKeys } from '../crypto/real-name-keys';
 import { RealNames } from '../db/real-names';
 import {
   countStoredNames,
@@ -17,11 +17,11 @@ import { startCountProgress } from './progress';
 
 const whole = (count: number) => count.toLocaleString('en');
 
-function realNamesOf(config: Config): RealNames {
+function requireKeys(config: Config): RealNameKeys {
   if (config.realNameKeys === undefined) {
     throw new CommandError('REAL_NAME_KEYS is not set: there is no key to encrypt under (see `keys generate`)', 2);
   }
-  return new RealNames(config.realNameKeys);
+  return config.realNameKeys;
 }
 
 /** `keys encrypt` (scope plain) and `keys rotate` (scope not-current). */
@@ -33,18 +33,17 @@ export async function runReencrypt(
 ): Promise<void> {
   const verb = scope === 'plain' ? 'encrypt' : 'rotate';
   if (batchSize < 1) throw new CommandError('--batch-size must be at least 1', 2);
-  const realNames = realNamesOf(config);
-  const keyId = realNames.keys!.currentId;
-  const total = await countToReencrypt(dataSource, scope, realNames.keys!);
+  const keys = requireKeys(config);
+  const total = await countToReencrypt(dataSource, scope, keys);
   const progress = startCountProgress(`keys ${verb}`, total, 'names', process.stderr);
-  const result = await reencryptRealNames(dataSource, realNames, {
+  const result = await reencryptRealNames(dataSource, new RealNames(keys), {
     scope,
     batchSize,
     onBatch: ({ reencrypted, unreadable }) => progress.update(reencrypted + unreadable),
     onUnreadable: (userId, error) => process.stderr.write(`account ${userId}: ${error.message}\n`),
   }).finally(() => progress.stop());
   process.stdout.write(
-    `keys ${verb}: ${whole(result.reencrypted)} names now under key "${keyId}"` +
+    `keys ${verb}: ${whole(result.reencrypted)} names now under key "${keys.currentId}"` +
       (result.unreadable > 0 ? `, ${whole(result.unreadable)} could not be read (left as they are)` : '') +
       '\n',
   );
@@ -66,7 +65,9 @@ export async function printKeyStatus(dataSource: DataSource, config: Config): Pr
     process.stdout.write(`key "${keyId}"${note}: ${whole(count)}\n`);
   }
   for (const keyId of configured) {
-    if (!counts.byKeyId.has(keyId)) process.stdout.write(`key "${keyId}": 0 (can be removed)\n`);
+    if (counts.byKeyId.has(keyId)) continue;
+    const note = keyId === config.realNameKeys?.currentId ? ' (current)' : '';
+    process.stdout.write(`key "${keyId}"${note}: 0${note === '' ? ' (can be removed)' : ''}\n`);
   }
 }
 

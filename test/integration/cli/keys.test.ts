@@ -105,6 +105,10 @@ it('generate prints a new REAL_NAME_KEYS entry, different every time', async () 
   expect(await cli(['keys', 'generate', '--id', 'no spaces'], undefined)).toMatchObject({ code: 2 });
 });
 
+it('status, before any name is stored: the current key, under which nothing is yet', async () => {
+  expect((await cli(['keys', 'status'], K1)).stdout).toBe('plain text: 0\nkey "k1" (current): 0\n');
+});
+
 it('encrypt and rotate refuse to run without REAL_NAME_KEYS', async () => {
   const result = await cli(['keys', 'encrypt'], undefined);
   expect(result.code).toBe(2);
