@@ -8,13 +8,13 @@ import { seedDemoData } from './db/demo-data';
 import { PolicyStageCache } from './db/policy-stages';
 import { RealNames } from './db/real-names';
 import type { QueryObserver } from './db/sql-logger';
-import { errorForLog } from './errors';
 import { startGraphQLServer } from './graphql/apollo-server';
 import { createRequestContext, type GraphQLServices } from './graphql/context';
 import { buildIdentitySchema } from './graphql/schema';
 import { startHttpServer } from './http/server';
 import { scheduleNotify, type NotifySchedule } from './notify/notify-schedule';
 import { Metrics } from './observability/metrics';
+import { realNameEvents } from './observability/real-name-events';
 import { withTimeout } from './timeout';
 
 /** How long a shutdown waits for in-flight requests, and then for a notify run, before cutting them. */
@@ -50,13 +50,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const dataSource = await openDatabase(config, log, options.observeQuery);
   try {
     const metrics = new Metrics(dataSource);
-    const realNames = new RealNames(config.realNameKeys, {
-      decrypted: () => metrics.realNameDecryptions.inc(),
-      unreadable: (error) => {
-        metrics.unreadableRealNames.inc({ reason: error.reason });
-        log.warn({ err: errorForLog(error) }, 'real name unreadable: shown as the nickname');
-      },
-    });
+    const realNames = new RealNames(config.realNameKeys, realNameEvents(metrics, log));
     if (embedded) {
       await dataSource.runMigrations();
       const count = await seedDemoData(dataSource, clock(), realNames);
