@@ -16,11 +16,16 @@ const LAYERS = [
     from: ['./src/!(crypto)/**', './src/*.ts'],
     message: 'crypto/ is self-contained: keys and ciphers, no configuration, no database.',
   },
+  {
+    target: './src/ip-location',
+    from: ['./src/!(policy|ip-location)/**', './src/!(user-id).ts'],
+    message: 'ip-location/ is the rules and the lookup: it imports only the policy types and the id rule.',
+  },
   { target: './src/db', from: ['./src/graphql', './src/http'], message: 'db/ knows nothing of GraphQL or HTTP.' },
   { target: './src/loaders', from: ['./src/graphql', './src/http'], message: 'loaders/ sit below GraphQL and HTTP.' },
   { target: './src/graphql', from: ['./src/http', './src/cli'], message: 'graphql/ does not reach up into HTTP.' },
   {
-    target: ['./src/import', './src/notify', './src/consent'],
+    target: ['./src/import', './src/notify', './src/consent', './src/ip-recording'],
     from: ['./src/graphql', './src/http', './src/cli'],
     message: 'the write side is used by GraphQL, HTTP and the command, never the other way round.',
   },

@@ -8,7 +8,7 @@ import { errorMessage } from '../src/errors';
 import { PortInUseError } from '../src/http/server';
 import { startGateway } from './gateway';
 import { demoPlatformData } from './platform-data';
-import { startPostsSubgraph } from './posts-subgraph';
+import { recordPostLocations, startPostsSubgraph } from './posts-subgraph';
 import { LOCALHOST, type RunningServer } from './serve';
 import { composeSupergraph, localSubgraphs } from './supergraph';
 import { startUsersSubgraph } from './users-subgraph';
@@ -58,6 +58,7 @@ export async function startDemo(ports: DemoPorts, env: NodeJS.ProcessEnv = {}): 
     running.push(users);
     const posts = await startPostsSubgraph(platform.posts, ports.posts);
     running.push(posts);
+    await recordPostLocations(identity.url, platform.posts, config.ipLocation.writerSecret);
     const subgraphs = { identity: `${identity.url}/graphql`, users: users.url, posts: posts.url };
     const { supergraphSdl, hints } = composeSupergraph(localSubgraphs(subgraphs));
     const gateway = await startGateway({ supergraphSdl, port: ports.gateway });
@@ -70,7 +71,7 @@ export async function startDemo(ports: DemoPorts, env: NodeJS.ProcessEnv = {}): 
 }
 
 const EXAMPLE_QUERY =
-  '{ feed(first: 8) { text displayName author { nickname verifiedRealName identityLabel { status restricted } } } }';
+  '{ feed(first: 8) { text displayName ipLocation { label } author { nickname verifiedRealName identityLabel { status restricted } } } }';
 
 function exampleCurl(url: string): string {
   return [

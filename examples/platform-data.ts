@@ -13,6 +13,8 @@ export interface PlatformPost {
   /** ISO 8601, UTC. */
   createdAt: string;
   authorId: string;
+  /** The address the post was sent from: the posts service hands it to identity-labels once, and keeps it to itself. */
+  ip: string;
 }
 
 export interface PlatformData {
@@ -34,6 +36,20 @@ export const DEMO_USERS: PlatformUser[] = [
   { id: 'demo-voluntary', nickname: 'lili', followerCount: 86_000 },
 ];
 
+/** Where the demo posts are sent from, in turn (documentation-worthy public resolvers and well-known networks). */
+export const DEMO_POST_ADDRESSES = [
+  '223.5.5.5', // 浙江
+  '202.96.128.86', // 广东
+  '180.76.76.76', // 北京
+  '203.198.7.66', // 中国香港
+  '114.114.114.114', // 江苏
+  '8.8.8.8', // 美国
+  '61.220.0.1', // 中国台湾
+  '240e:1::1', // 黑龙江, over IPv6
+  '81.2.69.142', // 英国
+  '192.168.1.1', // 未知: a private address
+];
+
 /** `count` posts, newest first, a minute apart, their authors taken from `users` in turn. */
 export function postsBy(users: PlatformUser[], count: number, now = new Date()): PlatformPost[] {
   return Array.from({ length: count }, (_, index) => {
@@ -43,6 +59,7 @@ export function postsBy(users: PlatformUser[], count: number, now = new Date()):
       text: `Post ${index + 1} by ${author.nickname}`,
       createdAt: new Date(now.getTime() - index * MINUTE_MS).toISOString(),
       authorId: author.id,
+      ip: DEMO_POST_ADDRESSES[index % DEMO_POST_ADDRESSES.length]!,
     };
   });
 }

@@ -52,6 +52,33 @@ export function buildPostsSchema(posts: PlatformPost[]) {
   return buildSubgraphSchema([{ typeDefs: POSTS_TYPE_DEFS, resolvers }]);
 }
 
+/**
+ * What the posts service does when a post is made: it tells identity-labels where the post was sent from
+ * (POST /ip-locations, its own secret), and keeps the address to itself. The demo sends its posts at start.
+ */
+export async function recordPostLocations(
+  identityUrl: string,
+  posts: PlatformPost[],
+  writerSecret: string | undefined,
+): Promise<void> {
+  const response = await fetch(`${identityUrl}/ip-locations`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(writerSecret === undefined ? {} : { authorization: `Bearer ${writerSecret}` }),
+    },
+    body: JSON.stringify({
+      records: posts.map((post) => ({ postId: post.id, userId: post.authorId, ip: post.ip, at: post.createdAt })),
+    }),
+  });
+  const answer = (await response.json()) as { rejected?: unknown[] };
+  if (!response.ok || answer.rejected?.length !== 0) {
+    throw new Error(
+      `identity-labels did not record the posts' locations: ${response.status} ${JSON.stringify(answer)}`,
+    );
+  }
+}
+
 export function startPostsSubgraph(posts: PlatformPost[], port: number): Promise<RunningServer> {
   return serveSchema(buildPostsSchema(posts), port);
 }

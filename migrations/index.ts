@@ -4,6 +4,7 @@ import { CreatePolicyStages1795590000001 } from './1795590000001-create-policy-s
 import { SeedDefaultPolicy1795590000002 } from './1795590000002-seed-default-policy';
 import { CreateAuditAndOutbox1795590000003 } from './1795590000003-create-audit-and-outbox';
 import { AddNotifiedStage1795590000004 } from './1795590000004-add-notified-stage';
+import { CreateIpLocations1795590000020 } from './1795590000020-create-ip-locations';
 import { AddEncryptedRealName1795590000030 } from './1795590000030-add-encrypted-real-name';
 
 export const migrations = [
@@ -12,5 +13,6 @@ export const migrations = [
   SeedDefaultPolicy1795590000002,
   CreateAuditAndOutbox1795590000003,
   AddNotifiedStage1795590000004,
+  CreateIpLocations1795590000020,
   AddEncryptedRealName1795590000030,
 ];

@@ -11,6 +11,7 @@ import { newRealNameKey } from '../src/crypto/real-name-keys';
 import { countAccounts, describeDatabase, fillDatabase } from './bench/dataset';
 import { driveEntities, entitiesBodies } from './bench/entities-load';
 import { distinctIds, randomIdSets } from './bench/id-sets';
+import { measureWrites, postEntitiesBodies } from './bench/ip-locations-load';
 import { parseBenchOptions, type BenchOptions, type Encryption } from './bench/options';
 import { measureRealNameCipher } from './bench/real-name-cipher';
 import { measureRawLookups } from './bench/raw-lookups';
@@ -19,6 +20,7 @@ import { startSubgraph } from './bench/subgraph-process';
 
 const RESULTS_DIR = join(__dirname, '..', '..', 'bench-results'); // run from dist/scripts/
 const POOL_SIZE = 10; // DB_POOL_SIZE's default: the raw pool is the service's pool
+const POSTS_PER_REQUEST = 100; // a feed page
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -39,7 +41,7 @@ async function measure(
   options: BenchOptions,
   encryption: Encryption,
   keys: string,
-): Promise<Pick<BenchResults, 'datasets' | 'raw' | 'subgraph'>> {
+): Promise<Pick<BenchResults, 'datasets' | 'raw' | 'subgraph' | 'ipLocationWrites'>> {
   // Off: the names are imported as plain text (no key), and the server, which production refuses to start
   // without a key, reads them as they are, decrypting nothing.
   const env: Record<string, string> = encryption === 'on' ? { REAL_NAME_KEYS: keys } : {};
@@ -78,6 +80,8 @@ async function measure(
   }
 
   const subgraph: SubgraphRun[] = [];
+  const ipLocationWrites: BenchResults['ipLocationWrites'] = [];
+  const postBodies = postEntitiesBodies(options.posts, options.accounts, POSTS_PER_REQUEST, options.bodies, 100);
   const profileDir = join(RESULTS_DIR, 'profiles');
   for (const cache of ['off', 'on'] as const) {
     const nodeArgs = options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
@@ -91,6 +95,11 @@ async function measure(
       nodeArgs,
     );
     try {
+      if (ipLocationWrites.length === 0) {
+        log(`POST /ip-locations, ${options.posts.toLocaleString('en')} post locations`);
+        const write = await measureWrites(server.url, options.databaseUrl, options.posts, options.accounts);
+        ipLocationWrites.push({ encryption, ...write });
+      }
       for (const [size, sets] of idSets) {
         log(`subgraph, ${size} User references, cache ${cache}, encryption ${encryption}`);
         const result = await driveEntities(
@@ -105,17 +114,37 @@ async function measure(
         subgraph.push({
           ...result,
           encryption,
+          asks: 'User labels',
           cache,
           serverRssBytes: memory.rssBytes,
           serverPeakRssBytes: memory.peakRssBytes,
           distinctIds: distinctIds(sets),
         });
       }
+      log(`subgraph, ${POSTS_PER_REQUEST} Post references with displayName and ipLocation, cache ${cache}`);
+      const posts = await driveEntities(
+        server.url,
+        options.databaseUrl,
+        postBodies,
+        POSTS_PER_REQUEST,
+        load,
+        server.cpuSeconds,
+      );
+      const memory = server.memory();
+      subgraph.push({
+        ...posts,
+        encryption,
+        asks: 'Post displayName+ipLocation',
+        cache,
+        serverRssBytes: memory.rssBytes,
+        serverPeakRssBytes: memory.peakRssBytes,
+        distinctIds: NaN,
+      });
     } finally {
       await server.stop();
     }
   }
-  return { datasets: [dataset], raw, subgraph };
+  return { datasets: [dataset], raw, subgraph, ipLocationWrites };
 }
 
 async function main(): Promise<void> {
@@ -130,12 +159,14 @@ async function main(): Promise<void> {
     datasets: [],
     raw: [],
     subgraph: [],
+    ipLocationWrites: [],
   };
   for (const encryption of options.encryption) {
     const pass = await measure(options, encryption, keys);
     results.datasets.push(...pass.datasets);
     results.raw.push(...pass.raw);
     results.subgraph.push(...pass.subgraph);
+    results.ipLocationWrites.push(...pass.ipLocationWrites);
   }
   process.stdout.write(`${formatResults(results)}\n`);
   mkdirSync(RESULTS_DIR, { recursive: true });

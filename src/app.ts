@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { AccountReader } from './db/account-reader';
 import { databaseAnswers, migrateDatabase, openDatabase } from './db/data-source';
+import { IpLocationReader } from './db/ip-location-reader';
 import { seedDemoData } from './db/demo-data';
 import { PolicyStageCache } from './db/policy-stages';
 import { RealNames } from './db/real-names';
@@ -12,6 +13,8 @@ import { startGraphQLServer } from './graphql/apollo-server';
 import { createRequestContext, type GraphQLServices } from './graphql/context';
 import { buildIdentitySchema } from './graphql/schema';
 import { startHttpServer } from './http/server';
+import { IpDatabase } from './ip-location/ip-database';
+import { recordIpLocations } from './ip-recording/record-ip-locations';
 import { scheduleNotify, type NotifySchedule } from './notify/notify-schedule';
 import { Metrics } from './observability/metrics';
 import { realNameEvents } from './observability/real-name-events';
@@ -20,6 +23,8 @@ import { withTimeout } from './timeout';
 /** How long a shutdown waits for in-flight requests, and then for a notify run, before cutting them. */
 const DRAIN_DEADLINE_MS = 10_000;
 const READY_TIMEOUT_MS = 2000;
+/** A write of IP locations is five statements (begin, insert, read back, upsert, commit), each bounded alike. */
+const WRITE_STATEMENTS = 5;
 
 export interface AppOptions {
   log: Logger;
@@ -74,7 +79,16 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       settings: { hysteresisRatio: config.hysteresisRatio, realNameViewers: config.realNameViewers },
       displayNameFormat: config.displayNameFormat,
       maxInList: config.maxInList,
+      ipLocations: new IpLocationReader(dataSource, config.dbQueryTimeoutMs, log),
+      ipLocationSettings: { language: config.ipLocation.language, viewers: config.ipLocation.viewers },
     };
+    // POST /ip-locations exists with its secret, or open in the embedded demo (its stand-in posts service).
+    const writerSecret = config.ipLocation.writerSecret;
+    let ipDatabase: IpDatabase | undefined;
+    if (writerSecret !== undefined || embedded) {
+      ipDatabase = IpDatabase.open(config.ipLocation.databasePaths);
+      log.info({ ipv4: ipDatabase.files.ipv4, ipv6: ipDatabase.files.ipv6 }, 'IP database loaded');
+    }
     const schema = await buildIdentitySchema({ maxRepresentations: config.maxRepresentations });
     const graphql = await startGraphQLServer({
       schema,
@@ -94,6 +108,18 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
           : { ready: false, reason: 'database unreachable' },
       metrics,
       log,
+      ipLocations:
+        ipDatabase === undefined
+          ? undefined
+          : {
+              secret: writerSecret,
+              record: (body) =>
+                recordIpLocations(dataSource, ipDatabase, body, {
+                  now: clock(),
+                  timeoutMs: config.dbQueryTimeoutMs * WRITE_STATEMENTS,
+                  count: (outcome, records) => metrics.ipLocationRecords.inc({ outcome }, records),
+                }),
+            },
     }).catch(async (error: unknown) => {
       await graphql.stop();
       throw error;

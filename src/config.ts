@@ -1,6 +1,10 @@
 // Reads and validates every setting once, at start-up; the rest of the code gets a typed Config.
+import { join } from 'node:path';
 import { z } from 'zod';
 import { RealNameKeys, realNameKeysProblem } from './crypto/real-name-keys';
+import type { IpDatabasePaths } from './ip-location/ip-database';
+import { IP_LOCATION_LANGUAGES, type IpLocationLanguage } from './ip-location/label';
+import { IP_LOCATION_VIEWER_SETTINGS, type IpLocationViewers } from './ip-location/visibility';
 import { REAL_NAME_VIEWER_SETTINGS, type RealNameViewers } from './policy/types';
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -66,7 +70,16 @@ const environmentSchema = z.object({
   ACCOUNT_CACHE_TTL_MS: integerFromEnv(0, 3_600_000).default(0),
   ACCOUNT_CACHE_MAX_ENTRIES: integerFromEnv(1, 10_000_000).default(100_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  IP_LOCATION_WRITER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  IP_LOCATION_LANGUAGE: z.enum(IP_LOCATION_LANGUAGES).default('zh'),
+  IP_LOCATION_VIEWERS: z.enum(IP_LOCATION_VIEWER_SETTINGS).default('anyone'),
+  IP_DATABASE_PATH: z.string().min(1).optional(),
+  IP_DATABASE_V4_PATH: z.string().min(1).optional(),
+  IP_DATABASE_V6_PATH: z.string().min(1).optional(),
 });
+
+/** The file names of the ip2region package, looked for in IP_DATABASE_PATH. */
+const IP_DATABASE_FILES = { ipv4: 'ip2region.db', ipv6: 'ipv6wry.db' };
 
 export interface Config {
   production: boolean;
@@ -108,6 +121,20 @@ export interface Config {
   /** Account rows shared across requests (facts only; the label is decided per request): 0 ms is off. */
   accountCache: { ttlMs: number; maxEntries: number };
   logLevel: string;
+  ipLocation: IpLocationSettings;
+}
+
+export interface IpLocationSettings {
+  /** POST /ip-locations exists only with it (or in the embedded demo); the posts service sends it. */
+  writerSecret: string | undefined;
+  language: IpLocationLanguage;
+  viewers: IpLocationViewers;
+  /** The IP database files; undefined: the ones the ip2region package ships. */
+  databasePaths: IpDatabasePaths;
+}
+
+function inDirectory(directory: string | undefined, file: string): string | undefined {
+  return directory === undefined ? undefined : join(directory, file);
 }
 
 /** The configured keys; the embedded demo database, gone when the process stops, gets a fresh key per run. */
@@ -175,5 +202,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inlineTracing: parsed.INLINE_TRACING,
     accountCache: { ttlMs: parsed.ACCOUNT_CACHE_TTL_MS, maxEntries: parsed.ACCOUNT_CACHE_MAX_ENTRIES },
     logLevel: parsed.LOG_LEVEL,
+    ipLocation: {
+      writerSecret: parsed.IP_LOCATION_WRITER_SECRET,
+      language: parsed.IP_LOCATION_LANGUAGE,
+      viewers: parsed.IP_LOCATION_VIEWERS,
+      databasePaths: {
+        ipv4: parsed.IP_DATABASE_V4_PATH ?? inDirectory(parsed.IP_DATABASE_PATH, IP_DATABASE_FILES.ipv4),
+        ipv6: parsed.IP_DATABASE_V6_PATH ?? inDirectory(parsed.IP_DATABASE_PATH, IP_DATABASE_FILES.ipv6),
+      },
+    },
   };
 }

@@ -4,6 +4,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 export interface BenchOptions {
   databaseUrl: string;
   accounts: number;
+  /** Posts whose IP locations are written through POST /ip-locations, then read 100 at a time. */
+  posts: number;
   /** Seconds of measured load per run, after `warmup` seconds whose results are thrown away. */
   duration: number;
   warmup: number;
@@ -46,10 +48,12 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   const program = new Command('bench')
     .description(
       'Fills a benchmark database through the import command, measures the raw mysql2 lookup limit on it, then ' +
-        'drives the subgraph (production mode, in its own process) with _entities requests, cache off and on.',
+        'drives the subgraph (production mode, in its own process) with _entities requests, cache off and on; ' +
+        'writes post IP locations through POST /ip-locations and reads them 100 posts at a time.',
     )
     .option('--quick', 'about 100,000 accounts and short runs (defaults below are for the full run)')
     .option('--accounts <n>', 'accounts to import (default 1,000,000; --quick 100,000)', positive('--accounts'))
+    .option('--posts <n>', 'post locations to write and read (default 500,000; --quick 50,000)', positive('--posts'))
     .option('--duration <s>', 'measured seconds per run (default 10; --quick 5)', positive('--duration'))
     .option('--warmup <s>', 'warm-up seconds before each run (default 3; --quick 2)', positive('--warmup'))
     .option('--connections <n>', 'concurrent connections / lookups', positive('--connections'), 16)
@@ -71,6 +75,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   const given = program.opts<{
     quick?: boolean;
     accounts?: number;
+    posts?: number;
     duration?: number;
     warmup?: number;
     connections: number;
@@ -85,6 +90,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   return {
     databaseUrl: env.BENCH_DATABASE_URL || DEFAULT_DATABASE_URL,
     accounts: given.accounts ?? (quick ? 100_000 : 1_000_000),
+    posts: given.posts ?? (quick ? 50_000 : 500_000),
     duration: given.duration ?? (quick ? 5 : 10),
     warmup: given.warmup ?? (quick ? 2 : 3),
     connections: given.connections,

@@ -2,6 +2,7 @@
 // measured in the same run is what compares across runs.
 import type { Dataset } from './dataset';
 import type { LoadResult } from './entities-load';
+import type { WriteResult } from './ip-locations-load';
 import type { Encryption } from './options';
 import type { RawResult } from './raw-lookups';
 import type { CipherCost } from './real-name-cipher';
@@ -9,6 +10,8 @@ import type { CipherCost } from './real-name-cipher';
 export interface SubgraphRun extends LoadResult {
   encryption: Encryption;
   cache: 'off' | 'on';
+  /** What each reference asks: the User labels, or a Post's displayName and ipLocation. */
+  asks: 'User labels' | 'Post displayName+ipLocation';
   serverRssBytes: number;
   serverPeakRssBytes: number;
   distinctIds: number;
@@ -24,6 +27,8 @@ export interface BenchResults {
   ))[];
   raw: (RawResult & { encryption: Encryption })[];
   subgraph: SubgraphRun[];
+  /** POST /ip-locations, before the read runs (cache off): one per encryption pass, each on a fresh database. */
+  ipLocationWrites: (WriteResult & { encryption: Encryption })[];
 }
 
 const MB = 1024 * 1024;
@@ -86,6 +91,7 @@ export function formatResults(results: BenchResults): string {
     table(
       [
         'refs',
+        'asks',
         'encryption',
         'cache',
         'req/s',
@@ -100,6 +106,7 @@ export function formatResults(results: BenchResults): string {
       ],
       results.subgraph.map((run) => [
         String(run.references),
+        run.asks,
         run.encryption,
         run.cache,
         whole(run.requestsPerSecond),
@@ -114,6 +121,14 @@ export function formatResults(results: BenchResults): string {
       ]),
     ),
   );
+  lines.push('');
+  for (const write of results.ipLocationWrites) {
+    lines.push(
+      `POST /ip-locations (encryption ${write.encryption}): ${whole(write.records)} records in ${whole(write.requests)} ` +
+        `requests of up to 1,000, ${write.writers} at a time: ${fixed(write.seconds)} s = ` +
+        `${whole(write.recordsPerSecond)} records/s (request p50 ${fixed(write.p50Ms, 0)} ms, p99 ${fixed(write.p99Ms, 0)} ms)`,
+    );
+  }
   lines.push('');
   lines.push(
     '"vs raw": subgraph req/s over raw lookups/s of the same size, same run. SQL/req: Com_select delta / requests ' +

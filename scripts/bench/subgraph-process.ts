@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { BENCH_WRITER_SECRET } from './ip-locations-load';
 
 const ENTRY = join(__dirname, '..', '..', 'src', 'index.js'); // dist/src/index.js
 
@@ -72,6 +73,7 @@ export async function startSubgraph(
       ...env,
       NODE_ENV: 'production',
       ROUTER_SECRET: BENCH_ROUTER_SECRET,
+      IP_LOCATION_WRITER_SECRET: BENCH_WRITER_SECRET,
       DATABASE_URL: databaseUrl,
       HOST: '127.0.0.1',
       PORT: String(port),

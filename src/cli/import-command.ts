@@ -49,7 +49,8 @@ export async function runImport(
       batchSize: options.batchSize,
       realNames,
       onRejected: ({ line, reason }) => io.stderr.write(`${source}:${line}: ${reason}\n`),
-      onProgress: (running) => progress.update(running, bytesRead()),
+      onProgress: (running) =>
+        progress.update(running.inserted + running.updated + running.unchanged + running.rejected, bytesRead()),
     }).finally(() => progress.stop());
     io.stdout.write(`${source}: ${describe(counts)}\n`);
     perSource.push({ source, counts });

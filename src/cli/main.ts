@@ -10,10 +10,12 @@ import { addStage, PolicyAdminError, removeStage } from '../db/policy-stage-admi
 import { loadPolicyStages } from '../db/policy-stages';
 import { AuditLogTable } from '../db/tables';
 import { errorMessage } from '../errors';
+import { IpDatabase, IpDatabaseError } from '../ip-location/ip-database';
 import { notifyAccounts } from '../notify/notify-accounts';
 import { stageIsInForce } from '../policy/disclosure';
 import { CommandError, openCommandDatabase } from './database';
 import { runImport } from './import-command';
+import { runIpLocationImport } from './ip-locations-command';
 import { printKeyStatus, printNewKey, runReencrypt } from './keys-command';
 
 /** The version in the nearest package.json above this file (it runs from src/cli/ and dist/src/cli/). */
@@ -42,6 +44,13 @@ function isoDate(value: string): Date {
     throw new InvalidArgumentError(`expected a date such as 2026-01-01 or 2026-01-01T00:00:00+08:00, got "${value}"`);
   }
   return date;
+}
+
+function formatOption(): Option {
+  return new Option('--format <format>', 'record format, instead of guessing from the extension').choices([
+    'ndjson',
+    'csv',
+  ]);
 }
 
 /** Runs one command on the database and closes it, whatever happens. */
@@ -93,12 +102,7 @@ export function buildProgram(): Command {
     .command('import')
     .description('load account records from NDJSON or CSV files ("-" for standard input), then run notify')
     .argument('<files...>', '.ndjson/.jsonl or .csv files, or - for standard input (NDJSON unless --format)')
-    .addOption(
-      new Option('--format <format>', 'record format, instead of guessing from the extension').choices([
-        'ndjson',
-        'csv',
-      ]),
-    )
+    .addOption(formatOption())
     .option('--batch-size <n>', 'records per transaction', wholeNumber('--batch-size'), 2000)
     .option('--no-notify', 'do not run notify after the import')
     .addHelpText(
@@ -112,6 +116,33 @@ export function buildProgram(): Command {
       withDatabase(async (dataSource, config) => {
         const { total } = await runImport(dataSource, config, files, options);
         if (options.notify) await runNotify(dataSource, config, `command import`);
+        if (total.rejected > 0) process.exitCode = 1;
+      }),
+    );
+
+  program
+    .command('ip-locations')
+    .description('where posts were made from (IP属地)')
+    .command('import')
+    .description('backfill post locations from NDJSON or CSV files ("-" for standard input)')
+    .argument('<files...>', '.ndjson/.jsonl or .csv files, or - for standard input (NDJSON unless --format)')
+    .addOption(formatOption())
+    .option('--batch-size <n>', 'records per transaction (at most 10000)', wholeNumber('--batch-size'), 1000)
+    .addHelpText(
+      'after',
+      '\nEach record has postId, userId, ip (IPv4 or IPv6) and at (ISO 8601 with a zone): a CSV header names\n' +
+        'exactly these. The address is looked up in the IP database (IP_DATABASE_PATH...) and never stored.\n' +
+        'A post already recorded keeps its location. Bad records are reported as FILE:LINE: reason; good ones\n' +
+        'are still stored; the exit code is 1 if any was bad.\n\n' +
+        'Example:\n  identity-labels ip-locations import posts-2025.csv',
+    )
+    .action((files: string[], options: { format?: 'ndjson' | 'csv'; batchSize: number }) =>
+      withDatabase(async (dataSource, config) => {
+        if (options.batchSize < 1 || options.batchSize > 10_000) {
+          throw new CommandError('--batch-size must be between 1 and 10000', 2);
+        }
+        const database = IpDatabase.open(config.ipLocation.databasePaths);
+        const total = await runIpLocationImport(dataSource, database, files, options);
         if (total.rejected > 0) process.exitCode = 1;
       }),
     );
@@ -256,7 +287,12 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof CommandError || error instanceof PolicyAdminError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof CommandError ||
+      error instanceof PolicyAdminError ||
+      error instanceof IpDatabaseError
+    ) {
       process.stderr.write(`identity-labels: ${error.message}\n`);
       process.exitCode = error instanceof CommandError ? error.exitCode : error instanceof ConfigError ? 2 : 1;
       return;

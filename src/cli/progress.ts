@@ -1,17 +1,13 @@
 // Import progress: a bar on a terminal, a plain line every few seconds otherwise (CI logs, pipes).
 import { SingleBar, Presets } from 'cli-progress';
-import type { ImportCounts } from '../import/import-accounts';
 
 export interface Progress {
-  update(counts: ImportCounts, bytesRead: number): void;
+  /** `records`: how many have been dealt with so far, stored or rejected. */
+  update(records: number, bytesRead: number): void;
   stop(): void;
 }
 
 const LINE_INTERVAL_MS = 5000;
-
-function processed(counts: ImportCounts): number {
-  return counts.inserted + counts.updated + counts.unchanged + counts.rejected;
-}
 
 export function startProgress(source: string, totalBytes: number | undefined, stream: NodeJS.WriteStream): Progress {
   const startedAt = Date.now();
@@ -23,19 +19,16 @@ export function startProgress(source: string, totalBytes: number | undefined, st
     );
     bar.start(totalBytes, 0, { records: 0, rate: 0 });
     return {
-      update: (counts, bytesRead) =>
-        bar.update(bytesRead, { records: processed(counts), rate: rate(processed(counts)) }),
+      update: (records, bytesRead) => bar.update(bytesRead, { records, rate: rate(records) }),
       stop: () => bar.stop(),
     };
   }
   let lastLine = startedAt;
   return {
-    update(counts) {
+    update(records) {
       if (Date.now() - lastLine < LINE_INTERVAL_MS) return;
       lastLine = Date.now();
-      stream.write(
-        `${source}: ${processed(counts).toLocaleString('en')} records (${rate(processed(counts)).toLocaleString('en')}/s)\n`,
-      );
+      stream.write(`${source}: ${records.toLocaleString('en')} records (${rate(records).toLocaleString('en')}/s)\n`);
     },
     stop() {},
   };

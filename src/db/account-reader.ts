@@ -5,13 +5,9 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { errorForLog } from '../errors';
 import type { AccountFacts } from '../policy/types';
-import { withTimeout } from '../timeout';
 import { AccountCache, type AccountCacheSettings } from './account-cache';
 import { selectAccounts } from './account-rows';
-
-export class LookupTimeoutError extends Error {
-  override name = 'LookupTimeoutError';
-}
+import { boundedRead } from './bounded-read';
 
 /** Sees every account query of the read path (metrics time them and count their ids). */
 export interface LookupTimer {
@@ -22,17 +18,6 @@ export interface AccountReaderSettings {
   /** Longest wait for one read, queueing for a pooled connection included. */
   timeoutMs: number;
   cache: AccountCacheSettings;
-}
-
-/**
- * A pooled connection that the server (or the network) closed fails once when it is next used; mysql2 then
- * drops it from the pool. A read is safe to repeat, so that one failure is retried on a fresh connection.
- */
-function isDeadConnection(error: unknown): boolean {
-  const { code, message } = errorForLog(error);
-  return (
-    code === 'PROTOCOL_CONNECTION_LOST' || code === 'ECONNRESET' || code === 'EPIPE' || /closed state/.test(message)
-  );
 }
 
 export class AccountReader {
@@ -63,15 +48,8 @@ export class AccountReader {
   }
 
   private async query(userIds: readonly string[]): Promise<AccountFacts[]> {
-    const select = () =>
-      selectAccounts(this.dataSource, userIds).catch((error: unknown) => {
-        if (isDeadConnection(error)) return selectAccounts(this.dataSource, userIds);
-        throw error;
-      });
     const bounded = () =>
-      withTimeout(select(), this.settings.timeoutMs, () => {
-        throw new LookupTimeoutError(`account lookup took over ${this.settings.timeoutMs} ms`);
-      });
+      boundedRead(() => selectAccounts(this.dataSource, userIds), this.settings.timeoutMs, 'account lookup');
     try {
       return await (this.timer === undefined ? bounded() : this.timer.timeLookup(userIds.length, bounded));
     } catch (error) {

@@ -42,7 +42,7 @@ export function placeholders(count: number): string {
 }
 
 /** mysql2 returns DATETIME as a Date (timezone 'Z'); sql.js as text, which is UTC as stored. */
-function dateFromColumn(value: Date | string | null): Date | null {
+export function dateFromColumn(value: Date | string | null): Date | null {
   if (value === null) return null;
   if (value instanceof Date) return value;
   return new Date(`${value.replace(' ', 'T')}Z`);

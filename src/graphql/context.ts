@@ -1,10 +1,14 @@
-// What every resolver of one request can reach: the viewer, the request's own label loader, and the
+// What every resolver of one request can reach: the viewer, the request's own loaders, and the
 // services the app hands the GraphQL layer once, at start-up.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { AccountReader } from '../db/account-reader';
+import type { IpLocationReader } from '../db/ip-location-reader';
 import type { PolicyStageCache } from '../db/policy-stages';
+import type { IpLocationLanguage } from '../ip-location/label';
+import { viewerMaySeeIpLocation, type IpLocationViewers } from '../ip-location/visibility';
 import { createIdentityLoader, type IdentityLoader } from '../loaders/identity-loader';
+import { createIpLocationLoader, type IpLocationLoader } from '../loaders/ip-location-loader';
 import type { LabelSettings } from '../policy/label';
 import type { RealNameOpener, Viewer } from '../policy/types';
 import { viewerFromHeaders } from './viewer';
@@ -22,12 +26,16 @@ export interface GraphQLServices {
   displayNameFormat: string;
   /** Largest IN list a read may send; bigger batches are split. */
   maxInList: number;
+  ipLocations: IpLocationReader;
+  ipLocationSettings: { language: IpLocationLanguage; viewers: IpLocationViewers };
 }
 
 export interface RequestContext {
   viewer: Viewer;
   /** This request's batch: every label it needs is decided from one account read. */
   identities: IdentityLoader;
+  /** This request's batches of Post.ipLocation and User.ipLocation: one read each. */
+  ipLocations: IpLocationLoader;
   services: GraphQLServices;
 }
 
@@ -44,6 +52,12 @@ export function createRequestContext(services: GraphQLServices, headers: Incomin
       openRealName: services.openRealName,
       viewer,
       settings: services.settings,
+      maxBatchSize: services.maxInList,
+    }),
+    ipLocations: createIpLocationLoader({
+      source: services.ipLocations,
+      language: services.ipLocationSettings.language,
+      visible: viewerMaySeeIpLocation(viewer, services.ipLocationSettings.viewers),
       maxBatchSize: services.maxInList,
     }),
   };

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export const ROUTER_AUTHORIZATION_HEADER = 'router-authorization';
 
 /** Hashing first gives both sides the same length, so the comparison takes the same time for any guess. */
-function digest(value: string): Buffer {
+export function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 

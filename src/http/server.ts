@@ -8,6 +8,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { Logger } from 'pino';
 import { errorForLog } from '../errors';
 import type { Metrics } from '../observability/metrics';
+import { registerIpLocationRoute, type IpLocationEndpoint } from './ip-location-route';
 import { requireRouterSecret } from './router-auth';
 
 export interface HttpSettings {
@@ -33,6 +34,8 @@ export interface HttpServerOptions<Context extends object> {
   readiness(): Promise<Readiness>;
   metrics: Metrics;
   log: Logger;
+  /** POST /ip-locations for the posts service; absent: no such route. */
+  ipLocations?: IpLocationEndpoint;
 }
 
 export interface HttpServer {
@@ -100,6 +103,8 @@ export async function startHttpServer<Context extends object>(
     };
     fastify.route({ method: 'GET', url: '/graphql', preHandler: refuseOperations, handler });
   }
+
+  if (options.ipLocations !== undefined) registerIpLocationRoute(fastify, options.ipLocations, log);
 
   fastify.get('/health', async () => ({ status: 'ok' }));
   fastify.get('/ready', async (_request, reply) => {

@@ -64,6 +64,13 @@ export class Metrics implements LookupTimer {
     registers: [this.registry],
   });
 
+  readonly ipLocationRecords = new Counter({
+    name: 'identity_ip_location_records_total',
+    help: 'Records sent to POST /ip-locations, by outcome: stored, unchanged (post already located), rejected',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'identity_' });
     new Gauge({

@@ -5,6 +5,11 @@ import type { AccountFacts, RealNameOpener, RealNameViewers, Viewer } from './ty
 
 export function viewerMaySeeRealName(viewer: Viewer, accountUserId: string, allowed: RealNameViewers): boolean {
   if (viewer.id !== null && viewer.id === accountUserId) return true; // an owner always sees its own label
+  return viewerPasses(viewer, allowed);
+}
+
+/** Whether the viewer is among those a setting allows: anyone, signed-in viewers, or verified ones. */
+export function viewerPasses(viewer: Viewer, allowed: RealNameViewers): boolean {
   switch (allowed) {
     case 'anyone':
       return true;

@@ -35,6 +35,35 @@ describe('configuration', () => {
       inlineTracing: false,
       accountCache: { ttlMs: 0, maxEntries: 100_000 },
       logLevel: 'info',
+      ipLocation: {
+        writerSecret: undefined,
+        language: 'zh',
+        viewers: 'anyone',
+        databasePaths: { ipv4: undefined, ipv6: undefined },
+      },
+    });
+  });
+
+  it('reads the IP location settings; a database directory holds the files under ip2region’s names', () => {
+    expect(
+      loadConfig({
+        IP_LOCATION_WRITER_SECRET: 'a-long-writer-secret',
+        IP_LOCATION_LANGUAGE: 'en',
+        IP_LOCATION_VIEWERS: 'verified',
+        IP_DATABASE_PATH: '/data/ip',
+      }).ipLocation,
+    ).toEqual({
+      writerSecret: 'a-long-writer-secret',
+      language: 'en',
+      viewers: 'verified',
+      databasePaths: { ipv4: '/data/ip/ip2region.db', ipv6: '/data/ip/ipv6wry.db' },
+    });
+    expect(
+      loadConfig({ IP_DATABASE_PATH: '/data/ip', IP_DATABASE_V4_PATH: '/fresh/v4.db' }).ipLocation.databasePaths,
+    ).toEqual({ ipv4: '/fresh/v4.db', ipv6: '/data/ip/ipv6wry.db' });
+    expect(loadConfig({ IP_DATABASE_V6_PATH: '/fresh/v6.db' }).ipLocation.databasePaths).toEqual({
+      ipv4: undefined,
+      ipv6: '/fresh/v6.db',
     });
   });
 
@@ -72,6 +101,9 @@ describe('configuration', () => {
     [{ HYSTERESIS_RATIO: '1.5' }, /HYSTERESIS_RATIO: must be a number between 0 and 1/],
     [{ RUN_MIGRATIONS: 'yes' }, /RUN_MIGRATIONS:/],
     [{ DATABASE_URL: 'postgres://localhost/x' }, /DATABASE_URL: must start with mysql:\/\//],
+    [{ IP_LOCATION_WRITER_SECRET: 'short' }, /IP_LOCATION_WRITER_SECRET: must be at least 16 characters/],
+    [{ IP_LOCATION_LANGUAGE: 'fr' }, /IP_LOCATION_LANGUAGE:.*zh.*en/],
+    [{ IP_LOCATION_VIEWERS: 'everyone' }, /IP_LOCATION_VIEWERS:.*anyone/],
   ])('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

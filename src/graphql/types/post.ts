@@ -1,6 +1,9 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { badUserInput } from '../../errors';
+import type { IpLocation as Location } from '../../ip-location/label';
+import type { RequestContext } from '../context';
 import type { Attribution } from './attribution';
+import { IpLocation } from './ip-location';
 import { User } from './user';
 
 /**
@@ -38,6 +41,15 @@ export class Post {
   @Field(() => String, { nullable: true, description: "The author's disclosed real name, as User.verifiedRealName." })
   get verifiedRealName(): string | null {
     return this.attributionOfAuthor().verifiedRealName();
+  }
+
+  /** Needs only the post's key; a method so that graphql-js hands it the request's loader (one batch). */
+  @Field(() => IpLocation, {
+    nullable: true,
+    description: 'Where the post was made from; null if none was recorded.',
+  })
+  ipLocation(_args: unknown, context: RequestContext): Promise<Location | null> {
+    return context.ipLocations.ofPost(this.id);
   }
 
   private attributionOfAuthor(): Attribution {

@@ -1,7 +1,10 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import type { IpLocation as Location } from '../../ip-location/label';
 import type { IdentityLabel as Label } from '../../policy/label';
+import type { RequestContext } from '../context';
 import type { Attribution } from './attribution';
 import { IdentityLabel } from './identity-label';
+import { IpLocation } from './ip-location';
 
 /**
  * The platform's user, owned by the users subgraph; this subgraph adds its attribution fields. An instance
@@ -45,5 +48,14 @@ export class User {
   @Field(() => IdentityLabel)
   get identityLabel(): Label {
     return this.attribution.identityLabel();
+  }
+
+  /**
+   * A method, not a getter: graphql-js calls it with the request's context, whose loader reads every
+   * User.ipLocation of the request in one batch.
+   */
+  @Field(() => IpLocation, { nullable: true, description: 'The most recent location recorded for the account.' })
+  ipLocation(_args: unknown, context: RequestContext): Promise<Location | null> {
+    return context.ipLocations.ofUser(this.id);
   }
 }

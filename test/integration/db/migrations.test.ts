@@ -1,5 +1,6 @@
 // The migrations are the only way the schema reaches MySQL: they must apply, stay put, and undo cleanly.
 import type { DataSource } from 'typeorm';
+import { migrations } from '../../../migrations';
 import { decryptRealName, encryptRealName } from '../../../src/crypto/real-name-cipher';
 import { newRealNameKey, RealNameKeys } from '../../../src/crypto/real-name-keys';
 import { connectTo, useTestDatabase } from '../../support/database';
@@ -22,6 +23,7 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'SeedDefaultPolicy1795590000002',
     'CreateAuditAndOutbox1795590000003',
     'AddNotifiedStage1795590000004',
+    'CreateIpLocations1795590000020',
     'AddEncryptedRealName1795590000030',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
@@ -65,6 +67,14 @@ it.each([
     "mode = 'OPTIONAL'",
     "INSERT INTO policy_stages (name, min_followers, effective_from, notice_days, mode) VALUES ('x', 1, NOW(), 1, 'OPTIONAL')",
   ],
+  [
+    'a province outside China',
+    "INSERT INTO post_ip_locations (post_id, user_id, country_code, region_code, recorded_at) VALUES ('p', 'u', 'US', 'CN-GD', NOW())",
+  ],
+  [
+    'a country code that is not two letters',
+    "INSERT INTO user_ip_locations (user_id, post_id, country_code, recorded_at) VALUES ('u', 'p', 'U', NOW())",
+  ],
 ])('refuse a row with %s', async (_case, sql) => {
   await expect(dataSource.query(sql)).rejects.toThrow(/constraint/i);
 });
@@ -86,7 +96,7 @@ it('refuse to drop the encrypted names while the table holds some (they would be
 });
 
 it('undo completely, newest first', async () => {
-  for (let step = 0; step < 6; step += 1) await dataSource.undoLastMigration();
+  for (let step = 0; step < migrations.length; step += 1) await dataSource.undoLastMigration();
   const tables = await dataSource.query(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations'",
   );

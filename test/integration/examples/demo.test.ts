@@ -8,7 +8,7 @@ import { built } from '../../support/paths';
 const DEMO = built('examples', 'demo.js');
 
 const FEED_QUERY =
-  '{ feed(first: 8) { text displayName author { id nickname verifiedRealName identityLabel { status restricted } } } }';
+  '{ feed(first: 10) { text displayName ipLocation { label } author { id nickname verifiedRealName identityLabel { status restricted } } } }';
 
 async function readyUrl(lines: AsyncIterable<string>): Promise<string> {
   for await (const line of lines) {
@@ -25,7 +25,13 @@ async function feed(url: string, headers: Record<string, string>) {
     body: JSON.stringify({ query: FEED_QUERY }),
   });
   return (await response.json()) as {
-    data: { feed: { displayName: string; author: { id: string; identityLabel: { status: string } } }[] };
+    data: {
+      feed: {
+        displayName: string;
+        ipLocation: { label: string } | null;
+        author: { id: string; identityLabel: { status: string } };
+      }[];
+    };
   };
 }
 
@@ -50,7 +56,9 @@ it('starts the local supergraph on the embedded demo data, answers the feed thro
 
     const verified = await feed(url, { 'x-viewer-id': 'viewer-1', 'x-viewer-verified': 'true' });
     expect(
-      verified.data.feed.map((post) => [post.author.id, post.author.identityLabel.status, post.displayName]),
+      verified.data.feed
+        .slice(0, 8)
+        .map((post) => [post.author.id, post.author.identityLabel.status, post.displayName]),
     ).toEqual([
       ['demo-disclosed', 'DISCLOSED', 'weiwei (Zhang Wei)'],
       ['demo-organization', 'DISCLOSED', 'hz-evening (Hangzhou Evening News Media Co., Ltd.)'],
@@ -62,8 +70,25 @@ it('starts the local supergraph on the embedded demo data, answers the feed thro
       ['demo-voluntary', 'DISCLOSED', 'lili (Sun Li)'],
     ]);
 
+    // Where each post was sent from, recorded by the stand-in posts service when the demo started.
+    expect(verified.data.feed.map((post) => post.ipLocation?.label)).toEqual([
+      '浙江',
+      '广东',
+      '北京',
+      '中国香港',
+      '江苏',
+      '美国',
+      '中国台湾',
+      '黑龙江',
+      '英国',
+      '未知',
+    ]);
+
     const anonymous = await feed(url, {});
-    expect(anonymous.data.feed.map((post) => post.displayName)).toEqual([
+    expect(anonymous.data.feed.map((post) => post.ipLocation?.label)).toEqual(
+      verified.data.feed.map((post) => post.ipLocation?.label),
+    );
+    expect(anonymous.data.feed.slice(0, 8).map((post) => post.displayName)).toEqual([
       'weiwei',
       'hz-evening',
       'nana',

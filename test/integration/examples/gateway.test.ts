@@ -2,10 +2,11 @@
 import { composeSupergraph, localSubgraphs } from '../../../examples/supergraph';
 import { startGateway } from '../../../examples/gateway';
 import { DEMO_USERS, postsBy } from '../../../examples/platform-data';
-import { startPostsSubgraph } from '../../../examples/posts-subgraph';
+import { recordPostLocations, startPostsSubgraph } from '../../../examples/posts-subgraph';
 import type { RunningServer } from '../../../examples/serve';
 import { startUsersSubgraph } from '../../../examples/users-subgraph';
 import { accountsInEveryStatus, NOW } from '../../support/every-status';
+import { WRITER_SECRET } from '../../support/ip-locations';
 import { plainRealNames, textOf } from '../../support/real-names';
 import { useTestServer, type GraphQLResponse } from '../../support/server';
 import { onTeardown } from '../../support/teardown';
@@ -42,7 +43,11 @@ interface FeedPost {
   };
 }
 
-const identity = useTestServer({ now: NOW, accounts: Object.values(accounts) });
+const identity = useTestServer({
+  now: NOW,
+  accounts: Object.values(accounts),
+  env: { IP_LOCATION_WRITER_SECRET: WRITER_SECRET },
+});
 let running: RunningServer[] = [];
 let gatewayUrl: string;
 /** Every query the gateway sent to the identity subgraph, in order. */
@@ -50,7 +55,9 @@ const identityFetches: string[] = [];
 
 beforeAll(async () => {
   const usersSubgraph = await startUsersSubgraph(users, 0);
-  const postsSubgraph = await startPostsSubgraph(postsBy(users, FEED_PAGE, NOW), 0);
+  const posts = postsBy(users, FEED_PAGE, NOW);
+  const postsSubgraph = await startPostsSubgraph(posts, 0);
+  await recordPostLocations(identity.app.url, posts, WRITER_SECRET);
   running = [usersSubgraph, postsSubgraph];
   const { supergraphSdl } = composeSupergraph(
     localSubgraphs({ identity: `${identity.app.url}/graphql`, users: usersSubgraph.url, posts: postsSubgraph.url }),
@@ -273,6 +280,79 @@ describe(`one feed page of ${FEED_PAGE} posts through the gateway`, () => {
       'User{verifiedRealName identityLabel{status restricted}}', // no @requires: straight after posts
     ]);
     expect(result.accountQueries).toBe(4);
+  });
+});
+
+// IP locations through the gateway: the posts' and their authors', recorded by the stand-in posts service
+// through POST /ip-locations, shown to every kind of viewer (IP_LOCATION_VIEWERS defaults to anyone).
+describe('IP locations through the gateway', () => {
+  const LOCATION_QUERY =
+    'query($first: Int) { feed(first: $first) { id ipLocation { label countryCode regionCode } author { id ipLocation { label } } } }';
+  interface LocatedPost {
+    id: string;
+    ipLocation: { label: string; countryCode: string | null; regionCode: string | null } | null;
+    author: { id: string; ipLocation: { label: string } | null };
+  }
+  /** Each post's label, and its author's: the latest post of each author is their first in the feed. */
+  function expectedLabels(posts: LocatedPost[]) {
+    const feedPosts = postsBy(users, FEED_PAGE, NOW);
+    const latestByAuthor = new Map<string, string>();
+    for (const post of feedPosts) if (!latestByAuthor.has(post.authorId)) latestByAuthor.set(post.authorId, post.ip);
+    return posts.map((post) => {
+      const sent = feedPosts.find((candidate) => candidate.id === post.id)!;
+      return [LABELS[sent.ip], LABELS[latestByAuthor.get(sent.authorId)!]];
+    });
+  }
+  const LABELS: Record<string, string> = {
+    '223.5.5.5': '浙江',
+    '202.96.128.86': '广东',
+    '180.76.76.76': '北京',
+    '203.198.7.66': '中国香港',
+    '114.114.114.114': '江苏',
+    '8.8.8.8': '美国',
+    '61.220.0.1': '中国台湾',
+    '240e:1::1': '黑龙江',
+    '81.2.69.142': '英国',
+    '192.168.1.1': '未知',
+  };
+
+  it.each([
+    ['a verified viewer', VERIFIED],
+    ['a signed-in viewer who is not verified', SIGNED_IN],
+    ['an anonymous viewer', ANONYMOUS],
+    ['an author looking at the feed', { 'x-viewer-id': 'demo-refused', 'x-viewer-verified': 'false' }],
+  ])('%s sees where every post was made from, and each author’s latest', async (_viewer, headers) => {
+    const result = await throughGateway(LOCATION_QUERY, { first: FEED_PAGE }, headers);
+    expect(result.body.errors).toBeUndefined();
+    const posts = result.body.data!.feed as LocatedPost[];
+    expect(posts).toHaveLength(FEED_PAGE);
+    expect(posts.map((post) => [post.ipLocation?.label, post.author.ipLocation?.label])).toEqual(expectedLabels(posts));
+    expect(posts.find((post) => post.ipLocation?.label === '中国香港')?.ipLocation).toEqual({
+      label: '中国香港',
+      countryCode: 'HK',
+      regionCode: null,
+    });
+    for (const ip of Object.keys(LABELS)) expect(result.text).not.toContain(ip);
+  });
+
+  it('the feed with locations and real names: one fetch per entity path and inputs, one SQL query per table each', async () => {
+    const before = identity.queries.length;
+    const result = await throughGateway(
+      'query($first: Int) { feed(first: $first) { displayName ipLocation { label } author { nickname displayName verifiedRealName ipLocation { label } } } }',
+      { first: FEED_PAGE },
+      VERIFIED,
+    );
+    expect(result.body.errors).toBeUndefined();
+    expect(result.identityFetches.map(typesAndFields).sort()).toEqual([
+      'Post{displayName}',
+      'Post{ipLocation{label}}', // no @requires: straight after the posts subgraph
+      'User{displayName}',
+      'User{verifiedRealName ipLocation{label}}',
+    ]);
+    const selects = identity.queries.slice(before).filter((sql) => /^\s*SELECT\b/i.test(sql));
+    expect(selects.filter((sql) => /post_ip_locations/.test(sql))).toHaveLength(1);
+    expect(selects.filter((sql) => /user_ip_locations/.test(sql))).toHaveLength(1);
+    expect(result.accountQueries).toBe(3); // Post{displayName}, User{displayName}, User{verifiedRealName ...}
   });
 });
 

@@ -2,6 +2,7 @@
 // the database. Requests never hang, never guess a real name, and the service recovers by itself.
 import { useDatabaseProxy } from '../../support/database';
 import { anAccount } from '../../support/factories';
+import { aLocationRecord, postIpLocations, postLocationRows, WRITER_SECRET } from '../../support/ip-locations';
 import { USER_FIELDS, userRef, useTestServer, type TestServer } from '../../support/server';
 
 const QUERY_TIMEOUT_MS = 500;
@@ -15,6 +16,7 @@ const server = useTestServer({
     DB_POOL_SIZE: '2',
     DB_QUEUE_LIMIT: '2',
     NOTIFY_INTERVAL_SECONDS: '0',
+    IP_LOCATION_WRITER_SECRET: WRITER_SECRET,
   },
   accounts: [anAccount({ userId: 'star', realName: 'Zhuge Liang', followerCount: 3_000_000, consent: 'YES' })],
 });
@@ -83,4 +85,39 @@ it('a full pool sheds load with a clear error instead of queueing without bound'
   expect(bodies.every((body) => (body.data?._entities as { displayName: string }[])[0]?.displayName === 'n')).toBe(
     true,
   );
+});
+
+describe('IP locations', () => {
+  const post = (id: string) => [{ __typename: 'Post', id }];
+
+  it('a dropped database: ipLocation is null with IDENTITY_UNAVAILABLE; then it recovers by itself', async () => {
+    await postIpLocations(server, { records: [aLocationRecord({ postId: 'p-read', at: new Date().toISOString() })] });
+    proxy.drop();
+    const body = await server.entities(post('p-read'), '... on Post { ipLocation { label } }');
+    expect(body.data?._entities).toEqual([{ ipLocation: null }]);
+    expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['IDENTITY_UNAVAILABLE']);
+    proxy.restore();
+    expect(await server.entities(post('p-read'), '... on Post { ipLocation { label } }')).toEqual({
+      data: { _entities: [{ ipLocation: { label: '浙江' } }] },
+    });
+  });
+
+  it.each([
+    ['dropped', () => proxy.drop()],
+    ['stalled', () => proxy.stall()],
+  ])('a write to a %s database: 503, nothing half-stored, and the retry stores it', async (_case, breakIt) => {
+    const records = Array.from({ length: 50 }, (_, index) => aLocationRecord({ postId: `p-${_case}-${index}` }));
+    breakIt();
+    const failed = await postIpLocations(server, { records });
+    expect(failed.status).toBe(503);
+    expect(failed.body).toEqual({
+      errors: [
+        { message: 'ip locations could not be stored, try again later', extensions: { code: 'IDENTITY_UNAVAILABLE' } },
+      ],
+    });
+    proxy.restore();
+    const rows = await postLocationRows(server.app.dataSource);
+    expect(rows.filter((row) => String(row.post_id).startsWith(`p-${_case}-`))).toEqual([]);
+    expect((await postIpLocations(server, { records })).body).toEqual({ stored: 50, unchanged: 0, rejected: [] });
+  });
 });

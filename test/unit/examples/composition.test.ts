@@ -31,6 +31,7 @@ it("gives the router's clients User and Post with the fields of all three subgra
     displayName: 'String!',
     verifiedRealName: 'String',
     identityLabel: 'IdentityLabel!',
+    ipLocation: 'IpLocation',
   });
   expect(fieldsOf(apiSchema, 'Post')).toEqual({
     id: 'ID!',
@@ -39,6 +40,13 @@ it("gives the router's clients User and Post with the fields of all three subgra
     author: 'User!',
     displayName: 'String!',
     verifiedRealName: 'String',
+    ipLocation: 'IpLocation',
+  });
+  expect(fieldsOf(apiSchema, 'IpLocation')).toEqual({
+    label: 'String!',
+    countryCode: 'String',
+    regionCode: 'String',
+    recordedAt: 'DateTime!',
   });
   expect(Object.keys(fieldsOf(apiSchema, 'Query')).sort()).toEqual(['disclosurePolicy', 'feed', 'user']);
 });

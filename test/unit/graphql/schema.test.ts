@@ -24,6 +24,14 @@ it('declares the federation contract other subgraphs depend on', async () => {
     'displayName: String! @requires(fields: "author { id nickname }")',
     'verifiedRealName: String @requires(fields: "author { id }")',
     'disclosurePolicy: [PolicyStage!]!',
+    // IP location: fields without arguments and, on Post, without @requires: the post's key is enough.
+    'identityLabel: IdentityLabel!\n  """The most recent location recorded for the account."""\n  ipLocation: IpLocation\n}',
+    '"""Where the post was made from; null if none was recorded."""\n  ipLocation: IpLocation\n}',
+    'type IpLocation {',
+    'label: String!',
+    'countryCode: String\n',
+    'regionCode: String\n',
+    'recordedAt: DateTime!',
     'enum DisclosureStatus',
   ];
   for (const line of contract) expect(sdl).toContain(line);

@@ -1,0 +1,139 @@
+// The IP location tables in plain SQL: the read path's two IN queries, and the write of a batch of posts'
+// locations with their accounts' latest, in one transaction. Both MySQL and SQLite accept it. No address
+// ever reaches this module: its rows hold codes and times only.
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PostLocation } from '../ip-location/place';
+import { dateFromColumn, datetimeParameter, placeholders, type SqlRunner } from './account-rows';
+import { isMysql } from './dialect';
+
+const COLUMNS = ['post_id', 'user_id', 'country_code', 'region_code', 'recorded_at'] as const;
+
+interface LocationRow {
+  post_id: string;
+  user_id: string;
+  country_code: string | null;
+  region_code: string | null;
+  recorded_at: Date | string;
+}
+
+function locationFromRow(row: LocationRow): PostLocation {
+  return {
+    postId: row.post_id,
+    userId: row.user_id,
+    countryCode: row.country_code,
+    regionCode: row.region_code,
+    recordedAt: dateFromColumn(row.recorded_at)!, // NOT NULL
+  };
+}
+
+function rowParameters(location: PostLocation): unknown[] {
+  return [
+    location.postId,
+    location.userId,
+    location.countryCode,
+    location.regionCode,
+    datetimeParameter(location.recordedAt),
+  ];
+}
+
+function valuesList(count: number): string {
+  return new Array<string>(count).fill(`(${placeholders(COLUMNS.length)})`).join(', ');
+}
+
+async function selectLocations(
+  database: SqlRunner,
+  table: 'post_ip_locations' | 'user_ip_locations',
+  key: 'post_id' | 'user_id',
+  ids: readonly string[],
+): Promise<PostLocation[]> {
+  const sql = `SELECT ${COLUMNS.join(', ')} FROM ${table} WHERE ${key} IN (${placeholders(ids.length)})`;
+  return ((await database.query(sql, [...ids])) as LocationRow[]).map(locationFromRow);
+}
+
+/** The posts' locations; a post without one has no row. */
+export function selectPostLocations(database: SqlRunner, postIds: readonly string[]): Promise<PostLocation[]> {
+  return selectLocations(database, 'post_ip_locations', 'post_id', postIds);
+}
+
+/** The accounts' latest locations (the row of their most recent post); an account without one has no row. */
+export function selectUserLocations(database: SqlRunner, userIds: readonly string[]): Promise<PostLocation[]> {
+  return selectLocations(database, 'user_ip_locations', 'user_id', userIds);
+}
+
+/** Later post first; for two posts of the same millisecond, the greater post id, so any order of arrival agrees. */
+function isLater(a: PostLocation, b: PostLocation): boolean {
+  const difference = a.recordedAt.getTime() - b.recordedAt.getTime();
+  return difference > 0 || (difference === 0 && a.postId > b.postId);
+}
+
+/** Each account's latest of these locations. */
+function latestByUser(locations: readonly PostLocation[]): PostLocation[] {
+  const latest = new Map<string, PostLocation>();
+  for (const location of locations) {
+    const current = latest.get(location.userId);
+    if (current === undefined || isLater(location, current)) latest.set(location.userId, location);
+  }
+  return [...latest.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+}
+
+/** Inserts the posts that have no location yet; a post that has one keeps it (a repeat changes nothing). */
+async function insertNewPostLocations(manager: EntityManager, locations: readonly PostLocation[]): Promise<void> {
+  // One order for every writer: two batches never wait for each other's rows in opposite orders.
+  const sorted = [...locations].sort((a, b) => (a.postId < b.postId ? -1 : a.postId > b.postId ? 1 : 0));
+  const keepExisting = isMysql(manager.connection.options)
+    ? 'ON DUPLICATE KEY UPDATE post_id = post_id'
+    : 'ON CONFLICT (post_id) DO NOTHING';
+  await manager.query(
+    `INSERT INTO post_ip_locations (${COLUMNS.join(', ')}) VALUES ${valuesList(sorted.length)} ${keepExisting}`,
+    sorted.flatMap(rowParameters),
+  );
+}
+
+/**
+ * Moves each account's latest location forward to these posts where they are later than the one it has.
+ * MySQL applies the assignments left to right, each seeing the ones before: post_id is set before
+ * recorded_at, so the comparison of the last one still holds (equal times: the post id decided already).
+ */
+async function advanceUserLocations(manager: EntityManager, locations: readonly PostLocation[]): Promise<void> {
+  const latest = latestByUser(locations);
+  if (latest.length === 0) return;
+  const columns = ['user_id', 'post_id', 'country_code', 'region_code', 'recorded_at'];
+  const parameters = latest.flatMap((location) => {
+    const [postId, userId, ...rest] = rowParameters(location);
+    return [userId, postId, ...rest];
+  });
+  const insert = `INSERT INTO user_ip_locations (${columns.join(', ')}) VALUES ${valuesList(latest.length)}`;
+  if (isMysql(manager.connection.options)) {
+    const later = '(VALUES(recorded_at), VALUES(post_id)) > (recorded_at, post_id)';
+    const update = ['country_code', 'region_code', 'post_id', 'recorded_at']
+      .map((column) => `${column} = IF(${later}, VALUES(${column}), ${column})`)
+      .join(', ');
+    await manager.query(`${insert} ON DUPLICATE KEY UPDATE ${update}`, parameters);
+    return;
+  }
+  const update = ['country_code', 'region_code', 'post_id', 'recorded_at']
+    .map((column) => `${column} = excluded.${column}`)
+    .join(', ');
+  await manager.query(
+    `${insert} ON CONFLICT (user_id) DO UPDATE SET ${update} WHERE (excluded.recorded_at, excluded.post_id) > (user_ip_locations.recorded_at, user_ip_locations.post_id)`,
+    parameters,
+  );
+}
+
+/**
+ * Stores the posts' locations, each post once (the first record of a post wins, then and forever), and
+ * advances their accounts' latest, in one transaction. Returns what is stored for these posts now: for a
+ * post that already had a location, that location, not the one given.
+ */
+export async function storePostLocations(
+  dataSource: DataSource,
+  locations: readonly PostLocation[],
+): Promise<PostLocation[]> {
+  if (locations.length === 0) return [];
+  return dataSource.transaction(async (manager) => {
+    await insertNewPostLocations(manager, locations);
+    const stored = await selectPostLocations(manager, [...new Set(locations.map((location) => location.postId))]);
+    await advanceUserLocations(manager, stored);
+    return stored;
+  });
+}

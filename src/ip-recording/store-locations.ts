@@ -1,0 +1,91 @@
+// Records where posts were made from: each checked record's address is looked up in the IP database, and
+// only the place's codes and the time are stored (db/ip-location-rows.ts). The endpoint and the backfill
+// import both come through here, so they answer a record the same way.
+import type { DataSource } from 'typeorm';
+import { LookupTimeoutError } from '../db/bounded-read';
+import { storePostLocations } from '../db/ip-location-rows';
+import { errorForLog } from '../errors';
+import type { IpDatabase } from '../ip-location/ip-database';
+import type { LocationRecord } from '../ip-location/location-record';
+import type { PostLocation } from '../ip-location/place';
+import { withTimeout } from '../timeout';
+
+/** What became of each record, by its position (an index in a request, a line in a file). */
+export interface StoreOutcome {
+  /** Its post's location is stored as it says (now, or by an identical record before). */
+  stored: number;
+  /** Its post already had another location; the first one stays. */
+  unchanged: number;
+  rejected: { position: number; reason: string }[];
+}
+
+/** Deadlocks between two writers of overlapping batches are rare (one lock order) but possible: try again. */
+const ATTEMPTS = 3;
+
+function isLockConflict(error: unknown): boolean {
+  const code = errorForLog(error).code ?? errorForLog((error as { driverError?: unknown }).driverError).code;
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
+async function storeWithRetry(dataSource: DataSource, locations: PostLocation[]): Promise<PostLocation[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await storePostLocations(dataSource, locations);
+    } catch (error) {
+      // The transaction rolled back whole: repeating it is safe.
+      if (attempt >= ATTEMPTS || !isLockConflict(error)) throw error;
+    }
+  }
+}
+
+function samePlaceAndTime(a: PostLocation, b: PostLocation): boolean {
+  return (
+    a.countryCode === b.countryCode &&
+    a.regionCode === b.regionCode &&
+    a.recordedAt.getTime() === b.recordedAt.getTime()
+  );
+}
+
+/**
+ * Stores the records' locations in one transaction; a database failure throws and stores none of them.
+ * With `timeoutMs`, it gives up waiting after that long: a statement that timed out on a stalled connection
+ * is followed by a ROLLBACK that TypeORM sends without a bound. The transaction commits whole or not at
+ * all, so a caller that retries after the timeout gets the same answer either way.
+ */
+export async function storeLocationRecords(
+  dataSource: DataSource,
+  database: IpDatabase,
+  records: readonly { position: number; record: LocationRecord }[],
+  timeoutMs?: number,
+): Promise<StoreOutcome> {
+  const located = records.map(({ position, record }) => ({
+    position,
+    location: {
+      postId: record.postId,
+      userId: record.userId,
+      ...database.locate(record.ip),
+      recordedAt: record.at,
+    } satisfies PostLocation,
+  }));
+  const storing = storeWithRetry(
+    dataSource,
+    located.map(({ location }) => location),
+  );
+  const rows =
+    timeoutMs === undefined
+      ? await storing
+      : await withTimeout(storing, timeoutMs, () => {
+          throw new LookupTimeoutError(`storing ip locations took over ${timeoutMs} ms`);
+        });
+  const stored = new Map(rows.map((row) => [row.postId, row]));
+  const outcome: StoreOutcome = { stored: 0, unchanged: 0, rejected: [] };
+  for (const { position, location } of located) {
+    const row = stored.get(location.postId);
+    if (row === undefined) throw new Error('a stored post location was not read back');
+    if (row.userId !== location.userId) {
+      outcome.rejected.push({ position, reason: 'postId is already recorded for another userId' });
+    } else if (samePlaceAndTime(row, location)) outcome.stored += 1;
+    else outcome.unchanged += 1;
+  }
+  return outcome;
+}
