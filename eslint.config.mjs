@@ -12,6 +12,11 @@ const LAYERS = [
     message: 'policy/ is pure: it imports nothing outside itself (no I/O, no configuration, no GraphQL).',
   },
   {
+    target: './src/crypto',
+    from: ['./src/!(crypto)/**', './src/*.ts'],
+    message: 'crypto/ is self-contained: keys and ciphers, no configuration, no database.',
+  },
+  {
     target: './src/ip-location',
     from: ['./src/!(policy|ip-location)/**', './src/!(user-id).ts'],
     message: 'ip-location/ is the rules and the lookup: it imports only the policy types and the id rule.',

@@ -8,6 +8,7 @@ import { AddStageRetirement1795590000010 } from './1795590000010-add-stage-retir
 import { AddAuditStage1795590000011 } from './1795590000011-add-audit-stage';
 import { CreatePolicyChanges1795590000012 } from './1795590000012-create-policy-changes';
 import { CreateIpLocations1795590000020 } from './1795590000020-create-ip-locations';
+import { AddEncryptedRealName1795590000030 } from './1795590000030-add-encrypted-real-name';
 
 export const migrations = [
   CreateAccounts1795590000000,
@@ -19,4 +20,5 @@ export const migrations = [
   AddAuditStage1795590000011,
   CreatePolicyChanges1795590000012,
   CreateIpLocations1795590000020,
+  AddEncryptedRealName1795590000030,
 ];

@@ -1,16 +1,19 @@
 // `npm run bench`: the read path against the raw MySQL limit, in one run on this machine (see
 // docs/performance.md). Fills a database through the import command, measures raw batched lookups on it, then the
-// subgraph in production mode with the account cache off and on, and writes bench-results/<time>.json.
+// subgraph in production mode with the account cache off and on, and writes bench-results/<time>.json. With
+// --encryption both, all of it twice: real names stored plain, then encrypted at rest (as in production).
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
+import { newRealNameKey } from '../src/crypto/real-name-keys';
 import { countAccounts, describeDatabase, fillDatabase } from './bench/dataset';
 import { driveEntities, entitiesBodies } from './bench/entities-load';
 import { distinctIds, randomIdSets } from './bench/id-sets';
-import { measureWrites, postEntitiesBodies, type WriteResult } from './bench/ip-locations-load';
-import { parseBenchOptions } from './bench/options';
+import { measureWrites, postEntitiesBodies } from './bench/ip-locations-load';
+import { parseBenchOptions, type BenchOptions, type Encryption } from './bench/options';
+import { measureRealNameCipher } from './bench/real-name-cipher';
 import { measureRawLookups } from './bench/raw-lookups';
 import { formatResults, type BenchResults, type SubgraphRun } from './bench/report';
 import { startSubgraph } from './bench/subgraph-process';
@@ -33,61 +36,84 @@ async function mysqlVersion(databaseUrl: string): Promise<string> {
   }
 }
 
-async function main(): Promise<void> {
-  const options = parseBenchOptions(process.argv, process.env);
-  const startedAt = new Date();
+/** One pass for one encryption mode: fill (or reuse) the database, raw lookups, the subgraph cache off and on. */
+async function measure(
+  options: BenchOptions,
+  encryption: Encryption,
+  keys: string,
+): Promise<Pick<BenchResults, 'datasets' | 'raw' | 'subgraph' | 'ipLocationWrites'>> {
+  // Off: the names are imported as plain text (no key), and the server, which production refuses to start
+  // without a key, reads them as they are, decrypting nothing.
+  const env: Record<string, string> = encryption === 'on' ? { REAL_NAME_KEYS: keys } : {};
   const load = { connections: options.connections, warmupSeconds: options.warmup, durationSeconds: options.duration };
-
-  let dataset: BenchResults['dataset'];
-  if (options.reuseDatabase && (await countAccounts(options.databaseUrl)) === options.accounts) {
+  let dataset: BenchResults['datasets'][number];
+  // Reused only for one mode: the stored form of the names differs between the two.
+  const reuse = options.reuseDatabase && options.encryption.length === 1;
+  if (reuse && (await countAccounts(options.databaseUrl)) === options.accounts) {
     log('reusing the benchmark database');
     dataset = {
+      encryption,
       accounts: options.accounts,
       reused: true,
       statuses: await describeDatabase(options.databaseUrl, options.accounts),
     };
   } else {
-    dataset = await fillDatabase(options.databaseUrl, options.accounts, log);
+    log(`encryption ${encryption}`);
+    dataset = { encryption, ...(await fillDatabase(options.databaseUrl, options.accounts, log, env)) };
   }
 
   const idSets = new Map(
     options.sizes.map((size) => [size, randomIdSets(options.accounts, size, options.bodies, size)]),
   );
-  const raw = [];
+  const raw: BenchResults['raw'] = [];
   for (const [size, sets] of idSets) {
     log(`raw mysql2 lookups, IN(${size})`);
-    raw.push(
-      await measureRawLookups(options.databaseUrl, sets, {
+    raw.push({
+      encryption,
+      ...(await measureRawLookups(options.databaseUrl, sets, {
         concurrency: options.connections,
         poolSize: POOL_SIZE,
         warmupSeconds: options.warmup,
         durationSeconds: options.duration,
-      }),
-    );
+      })),
+    });
   }
 
   const subgraph: SubgraphRun[] = [];
-  let ipLocationWrite: WriteResult | undefined;
+  const ipLocationWrites: BenchResults['ipLocationWrites'] = [];
   const postBodies = postEntitiesBodies(options.posts, options.accounts, POSTS_PER_REQUEST, options.bodies, 100);
   const profileDir = join(RESULTS_DIR, 'profiles');
   for (const cache of ['off', 'on'] as const) {
     const nodeArgs = options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
     const server = await startSubgraph(
       options.databaseUrl,
-      { ACCOUNT_CACHE_TTL_MS: cache === 'on' ? String(options.cacheTtlMs) : '0', DB_POOL_SIZE: String(POOL_SIZE) },
+      {
+        REAL_NAME_KEYS: keys,
+        ACCOUNT_CACHE_TTL_MS: cache === 'on' ? String(options.cacheTtlMs) : '0',
+        DB_POOL_SIZE: String(POOL_SIZE),
+      },
       nodeArgs,
     );
     try {
-      if (ipLocationWrite === undefined) {
+      if (ipLocationWrites.length === 0) {
         log(`POST /ip-locations, ${options.posts.toLocaleString('en')} post locations`);
-        ipLocationWrite = await measureWrites(server.url, options.databaseUrl, options.posts, options.accounts);
+        const write = await measureWrites(server.url, options.databaseUrl, options.posts, options.accounts);
+        ipLocationWrites.push({ encryption, ...write });
       }
       for (const [size, sets] of idSets) {
-        log(`subgraph, ${size} User references, cache ${cache}`);
-        const result = await driveEntities(server.url, options.databaseUrl, entitiesBodies(sets), size, load);
+        log(`subgraph, ${size} User references, cache ${cache}, encryption ${encryption}`);
+        const result = await driveEntities(
+          server.url,
+          options.databaseUrl,
+          entitiesBodies(sets),
+          size,
+          load,
+          server.cpuSeconds,
+        );
         const memory = server.memory();
         subgraph.push({
           ...result,
+          encryption,
           asks: 'User labels',
           cache,
           serverRssBytes: memory.rssBytes,
@@ -96,10 +122,18 @@ async function main(): Promise<void> {
         });
       }
       log(`subgraph, ${POSTS_PER_REQUEST} Post references with displayName and ipLocation, cache ${cache}`);
-      const posts = await driveEntities(server.url, options.databaseUrl, postBodies, POSTS_PER_REQUEST, load);
+      const posts = await driveEntities(
+        server.url,
+        options.databaseUrl,
+        postBodies,
+        POSTS_PER_REQUEST,
+        load,
+        server.cpuSeconds,
+      );
       const memory = server.memory();
       subgraph.push({
         ...posts,
+        encryption,
         asks: 'Post displayName+ipLocation',
         cache,
         serverRssBytes: memory.rssBytes,
@@ -110,16 +144,30 @@ async function main(): Promise<void> {
       await server.stop();
     }
   }
+  return { datasets: [dataset], raw, subgraph, ipLocationWrites };
+}
 
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv, process.env);
+  const startedAt = new Date();
+  const keys = newRealNameKey('bench'); // production refuses to start without one; a fresh one per run
   const results: BenchResults = {
     startedAt: startedAt.toISOString(),
     machine: { cpus: cpus().length, node: process.version, mysql: await mysqlVersion(options.databaseUrl) },
     options: { ...options, databaseUrl: undefined },
-    dataset,
-    raw,
-    subgraph,
-    ipLocationWrite: ipLocationWrite!,
+    realNameCipher: measureRealNameCipher(),
+    datasets: [],
+    raw: [],
+    subgraph: [],
+    ipLocationWrites: [],
   };
+  for (const encryption of options.encryption) {
+    const pass = await measure(options, encryption, keys);
+    results.datasets.push(...pass.datasets);
+    results.raw.push(...pass.raw);
+    results.subgraph.push(...pass.subgraph);
+    results.ipLocationWrites.push(...pass.ipLocationWrites);
+  }
   process.stdout.write(`${formatResults(results)}\n`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);

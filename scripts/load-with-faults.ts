@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { startTcpProxy } from '../test/support/tcp-proxy';
+import { newRealNameKey } from '../src/crypto/real-name-keys';
 import { errorMessage } from '../src/errors';
 
 const { values: args } = parseArgs({
@@ -25,6 +26,7 @@ const ACCOUNTS = Number(args.accounts);
 const SERVER_URL = process.env.LOAD_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const DATABASE = 'identity_labels_load';
 const SECRET = 'load-test-router-secret';
+const REAL_NAME_KEYS = newRealNameKey('load'); // names encrypted at rest, as production requires
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const ENTRY = join(ROOT, 'dist', 'src', 'index.js');
@@ -53,7 +55,7 @@ async function prepareDatabase(databaseUrl: string): Promise<void> {
   }
   out.end();
   await once(out, 'finish');
-  const env = { ...process.env, DATABASE_URL: databaseUrl };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REAL_NAME_KEYS };
   execFileSync(process.execPath, [CLI, 'migrate'], { env, stdio: 'ignore' });
   execFileSync(process.execPath, [CLI, 'import', file], { env, stdio: 'ignore' });
   rmSync(folder, { recursive: true, force: true });
@@ -77,6 +79,7 @@ async function startServer(databaseUrl: string): Promise<{ child: ChildProcess; 
       ...process.env,
       NODE_ENV: 'production',
       ROUTER_SECRET: SECRET,
+      REAL_NAME_KEYS,
       DATABASE_URL: databaseUrl,
       PORT: '0',
       HOST: '127.0.0.1',

@@ -7,6 +7,7 @@ import { databaseAnswers, migrateDatabase, openDatabase } from './db/data-source
 import { IpLocationReader } from './db/ip-location-reader';
 import { seedDemoData } from './db/demo-data';
 import { PolicyStageCache } from './db/policy-stages';
+import { RealNames } from './db/real-names';
 import type { QueryObserver } from './db/sql-logger';
 import { startGraphQLServer } from './graphql/apollo-server';
 import { createRequestContext, type GraphQLServices } from './graphql/context';
@@ -16,6 +17,7 @@ import { IpDatabase } from './ip-location/ip-database';
 import { recordIpLocations } from './ip-recording/record-ip-locations';
 import { scheduleNotify, type NotifySchedule } from './notify/notify-schedule';
 import { Metrics } from './observability/metrics';
+import { realNameEvents } from './observability/real-name-events';
 import { withTimeout } from './timeout';
 
 /** How long a shutdown waits for in-flight requests, and then for a notify run, before cutting them. */
@@ -44,19 +46,23 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
   const { log } = options;
   const clock = options.clock ?? (() => new Date());
   const embedded = config.databaseUrl === undefined;
+  if (config.realNameKeys === undefined) {
+    log.warn('REAL_NAME_KEYS is not set: real names are stored as plain text (development only)');
+  }
   if (!embedded && config.runMigrations) {
     log.info({ applied: await migrateDatabase(config, log) }, 'migrations up to date');
   }
   const dataSource = await openDatabase(config, log, options.observeQuery);
   try {
+    const metrics = new Metrics(dataSource);
+    const realNames = new RealNames(config.realNameKeys, realNameEvents(metrics, log));
     if (embedded) {
       await dataSource.runMigrations();
-      const count = await seedDemoData(dataSource, clock());
+      const count = await seedDemoData(dataSource, clock(), realNames);
       log.info({ accounts: count }, 'embedded database: no DATABASE_URL set, serving demo data from memory');
     }
     const stageCache = new PolicyStageCache(dataSource, log);
     await stageCache.start(config.policyRefreshSeconds);
-    const metrics = new Metrics(dataSource);
     const accounts = new AccountReader(
       dataSource,
       { timeoutMs: config.dbQueryTimeoutMs, cache: config.accountCache },
@@ -69,6 +75,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       accounts,
       stages: stageCache,
       clock,
+      openRealName: realNames.open,
       settings: { hysteresisRatio: config.hysteresisRatio, realNameViewers: config.realNameViewers },
       displayNameFormat: config.displayNameFormat,
       maxInList: config.maxInList,

@@ -1,6 +1,7 @@
 // Reads and validates every setting once, at start-up; the rest of the code gets a typed Config.
 import { join } from 'node:path';
 import { z } from 'zod';
+import { RealNameKeys, realNameKeysProblem } from './crypto/real-name-keys';
 import type { IpDatabasePaths } from './ip-location/ip-database';
 import { IP_LOCATION_LANGUAGES, type IpLocationLanguage } from './ip-location/label';
 import { IP_LOCATION_VIEWER_SETTINGS, type IpLocationViewers } from './ip-location/visibility';
@@ -36,6 +37,13 @@ const environmentSchema = z.object({
   RUN_MIGRATIONS: booleanFromEnv.default(true),
   DB_POOL_SIZE: integerFromEnv(1, 1000).default(10),
   REAL_NAME_VIEWERS: z.enum(REAL_NAME_VIEWER_SETTINGS).default('verified'),
+  REAL_NAME_KEYS: z
+    .string()
+    .superRefine((keys, context) => {
+      const problem = realNameKeysProblem(keys);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   DISPLAY_NAME_FORMAT: z
     .string()
     .min(1)
@@ -96,6 +104,11 @@ export interface Config {
   runMigrations: boolean;
   dbPoolSize: number;
   realNameViewers: RealNameViewers;
+  /**
+   * The keys real names are encrypted with at rest; the embedded demo makes one per run. undefined (development
+   * on MySQL without REAL_NAME_KEYS only): names are stored as plain text.
+   */
+  realNameKeys: RealNameKeys | undefined;
   displayNameFormat: string;
   /** A notified account stays subject until its followers fall below this share of the stage minimum. */
   hysteresisRatio: number;
@@ -127,6 +140,12 @@ function inDirectory(directory: string | undefined, file: string): string | unde
   return directory === undefined ? undefined : join(directory, file);
 }
 
+/** The configured keys; the embedded demo database, gone when the process stops, gets a fresh key per run. */
+function realNameKeys(text: string | undefined, databaseUrl: string | undefined): RealNameKeys | undefined {
+  if (text !== undefined) return RealNameKeys.parse(text);
+  return databaseUrl === undefined ? RealNameKeys.generate('demo') : undefined;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -138,7 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const variable = String(issue.path[0]);
-      // Never echo a value back: DATABASE_URL may hold a password.
+      // Never echo a value back: DATABASE_URL may hold a password, REAL_NAME_KEYS holds keys.
       return `${variable}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -155,6 +174,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && parsed.DATABASE_URL === undefined) {
     // Without it the service would serve the embedded demo data: invented people, and no real account.
     problems.push('DATABASE_URL: required when NODE_ENV=production (the embedded demo database is for trying it out)');
+  }
+  if (production && parsed.REAL_NAME_KEYS === undefined) {
+    problems.push(
+      'REAL_NAME_KEYS: required when NODE_ENV=production, so that no real name is stored readable: ' +
+        'keyId:base64-of-32-bytes, kept in a secret store (`identity-labels keys generate` makes one)',
+    );
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return {
@@ -175,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runMigrations: parsed.RUN_MIGRATIONS,
     dbPoolSize: parsed.DB_POOL_SIZE,
     realNameViewers: parsed.REAL_NAME_VIEWERS,
+    realNameKeys: realNameKeys(parsed.REAL_NAME_KEYS, parsed.DATABASE_URL),
     displayNameFormat: parsed.DISPLAY_NAME_FORMAT,
     hysteresisRatio: parsed.HYSTERESIS_RATIO,
     policyRefreshSeconds: parsed.POLICY_REFRESH_SECONDS,

@@ -86,13 +86,18 @@ async function writeAccountsFile(path: string, accounts: number): Promise<void> 
 }
 
 /** Runs the built `identity-labels` command in its own process; its wall time and peak RSS are the result. */
-async function runCommand(args: string[], databaseUrl: string, workDir: string): Promise<CommandRun> {
+async function runCommand(
+  args: string[],
+  databaseUrl: string,
+  workDir: string,
+  env: Record<string, string>,
+): Promise<CommandRun> {
   const rssFile = join(workDir, `max-rss-${args[0]}`);
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
     (resolve, reject) => {
       const child = spawn(process.execPath, ['--require', MAX_RSS_PRELOAD, CLI, ...args], {
-        env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', BENCH_MAX_RSS_FILE: rssFile },
+        env: { ...process.env, ...env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', BENCH_MAX_RSS_FILE: rssFile },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -204,10 +209,12 @@ async function countStatuses(
   return statuses;
 }
 
+/** Fills the database through the command; `env` is the command's extra environment (REAL_NAME_KEYS). */
 export async function fillDatabase(
   databaseUrl: string,
   accounts: number,
   log: (line: string) => void,
+  env: Record<string, string>,
 ): Promise<Dataset> {
   const workDir = mkdtempSync(join(tmpdir(), 'identity-labels-bench-'));
   try {
@@ -215,11 +222,11 @@ export async function fillDatabase(
     log(`writing ${accounts.toLocaleString('en')} account records to ${file}`);
     await writeAccountsFile(file, accounts);
     await recreateDatabase(databaseUrl);
-    await runCommand(['migrate'], databaseUrl, workDir);
+    await runCommand(['migrate'], databaseUrl, workDir, env);
     log('identity-labels import (its own process: wall time and peak RSS are measured)');
-    const imported = await runCommand(['import', '--no-notify', file], databaseUrl, workDir);
+    const imported = await runCommand(['import', '--no-notify', file], databaseUrl, workDir, env);
     log('identity-labels notify');
-    const notify = await runCommand(['notify'], databaseUrl, workDir);
+    const notify = await runCommand(['notify'], databaseUrl, workDir, env);
     const connection = await mysql.createConnection({ uri: databaseUrl, timezone: 'Z' });
     try {
       await mixAnswers(connection);

@@ -29,6 +29,8 @@ export interface LoadResult {
   errors: number;
   non2xx: number;
   sqlQueriesPerRequest: number;
+  /** The server's CPU time over the measured window, per entity answered, in microseconds. */
+  serverCpuMicrosPerEntity: number;
 }
 
 export interface Load {
@@ -86,13 +88,16 @@ export async function driveEntities(
   bodies: string[],
   references: number,
   load: Load,
+  serverCpuSeconds: () => number,
 ): Promise<LoadResult> {
   await checkAnswer(url, bodies[0] ?? '', references);
   await run(url, bodies, load.connections, load.warmupSeconds);
   const status = await mysql.createConnection(databaseUrl);
   try {
     const selectsBefore = await selectsSoFar(status);
+    const cpuBefore = serverCpuSeconds();
     const result = await run(url, bodies, load.connections, load.durationSeconds);
+    const cpu = serverCpuSeconds() - cpuBefore;
     const selects = (await selectsSoFar(status)) - selectsBefore;
     return {
       references,
@@ -103,6 +108,7 @@ export async function driveEntities(
       errors: result.errors + result.timeouts,
       non2xx: result.non2xx,
       sqlQueriesPerRequest: result.requests.total > 0 ? selects / result.requests.total : NaN,
+      serverCpuMicrosPerEntity: result.requests.total > 0 ? (cpu * 1e6) / (result.requests.total * references) : NaN,
     };
   } finally {
     await status.end();

@@ -1,5 +1,5 @@
 // The benchmark's command line. Defaults fit a full run in under ten minutes on two shared cores.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
 export interface BenchOptions {
   databaseUrl: string;
@@ -20,8 +20,12 @@ export interface BenchOptions {
   reuseDatabase: boolean;
   /** Start the subgraph with `node --cpu-prof`, profiles written to bench-results/profiles/. */
   profile: boolean;
+  /** Real names encrypted at rest (REAL_NAME_KEYS set, as production requires), stored plain, or both in turn. */
+  encryption: Encryption[];
   quick: boolean;
 }
+
+export type Encryption = 'on' | 'off';
 
 const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/identity_labels_bench';
 
@@ -58,6 +62,11 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     .option('--cache-ttl-ms <ms>', 'ACCOUNT_CACHE_TTL_MS for the cache-on runs', positive('--cache-ttl-ms'), 5000)
     .option('--reuse-database', 'keep the benchmark database if it already holds --accounts accounts')
     .option('--profile', 'run the subgraph with --cpu-prof (profiles in bench-results/profiles/)')
+    .addOption(
+      new Option('--encryption <mode>', 'real names encrypted at rest (as in production), plain, or both in turn')
+        .choices(['on', 'off', 'both'])
+        .default('on'),
+    )
     .addHelpText(
       'after',
       `\nThe database is BENCH_DATABASE_URL (default ${DEFAULT_DATABASE_URL}); it is dropped and recreated.`,
@@ -75,6 +84,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     cacheTtlMs: number;
     reuseDatabase?: boolean;
     profile?: boolean;
+    encryption: 'on' | 'off' | 'both';
   }>();
   const quick = given.quick === true;
   return {
@@ -89,6 +99,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     cacheTtlMs: given.cacheTtlMs,
     reuseDatabase: given.reuseDatabase === true,
     profile: given.profile === true,
+    encryption: given.encryption === 'both' ? ['off', 'on'] : [given.encryption],
     quick,
   };
 }

@@ -3,9 +3,12 @@
 import type { Dataset } from './dataset';
 import type { LoadResult } from './entities-load';
 import type { WriteResult } from './ip-locations-load';
+import type { Encryption } from './options';
 import type { RawResult } from './raw-lookups';
+import type { CipherCost } from './real-name-cipher';
 
 export interface SubgraphRun extends LoadResult {
+  encryption: Encryption;
   cache: 'off' | 'on';
   /** What each reference asks: the User labels, or a Post's displayName and ipLocation. */
   asks: 'User labels' | 'Post displayName+ipLocation';
@@ -18,11 +21,14 @@ export interface BenchResults {
   startedAt: string;
   machine: { cpus: number; node: string; mysql: string };
   options: Record<string, unknown>;
-  dataset: Dataset | { accounts: number; reused: true; statuses: Record<string, number> };
-  raw: RawResult[];
+  realNameCipher: CipherCost;
+  datasets: ({ encryption: Encryption } & (
+    Dataset | { accounts: number; reused: true; statuses: Record<string, number> }
+  ))[];
+  raw: (RawResult & { encryption: Encryption })[];
   subgraph: SubgraphRun[];
-  /** POST /ip-locations, before the read runs (cache off). */
-  ipLocationWrite: WriteResult;
+  /** POST /ip-locations, before the read runs (cache off): one per encryption pass, each on a fresh database. */
+  ipLocationWrites: (WriteResult & { encryption: Encryption })[];
 }
 
 const MB = 1024 * 1024;
@@ -38,31 +44,40 @@ function table(header: string[], rows: string[][]): string {
 
 export function formatResults(results: BenchResults): string {
   const lines: string[] = [];
-  const { dataset } = results;
+  const accounts = results.datasets[0]?.accounts ?? 0;
   lines.push(
     `machine: ${results.machine.cpus} cpus, node ${results.machine.node}, ${results.machine.mysql}; ` +
-      `${whole(dataset.accounts)} accounts`,
+      `${whole(accounts)} accounts`,
   );
-  if ('import' in dataset) {
-    lines.push(
-      `import: ${whole(dataset.accounts)} records in ${fixed(dataset.import.seconds)} s = ` +
-        `${whole(dataset.import.recordsPerSecond)} records/s, peak RSS ${whole(dataset.import.peakRssBytes / MB)} MB ` +
-        `(identity-labels import --no-notify, own process); notify ${fixed(dataset.notify.seconds)} s`,
-    );
-  } else {
-    lines.push('import: skipped (--reuse-database)');
-  }
+  const cipher = results.realNameCipher;
   lines.push(
-    `statuses: ${Object.entries(dataset.statuses)
-      .map(([status, count]) => `${status} ${whole(count)}`)
-      .join(', ')}`,
+    `real name cipher (AES-256-GCM, this process): encrypt ${fixed(cipher.encryptMicros, 2)} us, ` +
+      `decrypt ${fixed(cipher.decryptMicros, 2)} us per name`,
   );
+  for (const dataset of results.datasets) {
+    const mode = `encryption ${dataset.encryption}`;
+    if ('import' in dataset) {
+      lines.push(
+        `${mode}: import ${whole(dataset.accounts)} records in ${fixed(dataset.import.seconds)} s = ` +
+          `${whole(dataset.import.recordsPerSecond)} records/s, peak RSS ${whole(dataset.import.peakRssBytes / MB)} MB ` +
+          `(identity-labels import --no-notify, own process); notify ${fixed(dataset.notify.seconds)} s`,
+      );
+    } else {
+      lines.push(`${mode}: import skipped (--reuse-database)`);
+    }
+    lines.push(
+      `${mode}: statuses ${Object.entries(dataset.statuses)
+        .map(([status, count]) => `${status} ${whole(count)}`)
+        .join(', ')}`,
+    );
+  }
   lines.push('');
   lines.push(
     table(
-      ['raw mysql2 IN(n)', 'lookups/s', 'p50 ms', 'p99 ms'],
+      ['raw mysql2 IN(n)', 'encryption', 'lookups/s', 'p50 ms', 'p99 ms'],
       results.raw.map((raw) => [
         String(raw.idsPerLookup),
+        raw.encryption,
         whole(raw.lookupsPerSecond),
         fixed(raw.p50Ms, 2),
         fixed(raw.p99Ms, 2),
@@ -70,36 +85,55 @@ export function formatResults(results: BenchResults): string {
     ),
   );
   lines.push('');
-  const rawFor = (size: number) => results.raw.find((raw) => raw.idsPerLookup === size)?.lookupsPerSecond ?? NaN;
+  const rawFor = (size: number, encryption: Encryption) =>
+    results.raw.find((raw) => raw.idsPerLookup === size && raw.encryption === encryption)?.lookupsPerSecond ?? NaN;
   lines.push(
     table(
-      ['refs', 'asks', 'cache', 'req/s', 'p50 ms', 'p99 ms', 'SQL/req', 'RSS MB', 'peak MB', 'vs raw', 'errors'],
+      [
+        'refs',
+        'asks',
+        'encryption',
+        'cache',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'CPU us/entity',
+        'SQL/req',
+        'RSS MB',
+        'peak MB',
+        'vs raw',
+        'errors',
+      ],
       results.subgraph.map((run) => [
         String(run.references),
         run.asks,
+        run.encryption,
         run.cache,
         whole(run.requestsPerSecond),
         fixed(run.p50Ms, 0),
         fixed(run.p99Ms, 0),
+        fixed(run.serverCpuMicrosPerEntity, 1),
         fixed(run.sqlQueriesPerRequest, 2),
         whole(run.serverRssBytes / MB),
         whole(run.serverPeakRssBytes / MB),
-        fixed(run.requestsPerSecond / rawFor(run.references), 2),
+        fixed(run.requestsPerSecond / rawFor(run.references, run.encryption), 2),
         String(run.errors + run.non2xx),
       ]),
     ),
   );
   lines.push('');
-  const write = results.ipLocationWrite;
-  lines.push(
-    `POST /ip-locations: ${whole(write.records)} records in ${whole(write.requests)} requests of up to 1,000, ` +
-      `${write.writers} at a time: ${fixed(write.seconds)} s = ${whole(write.recordsPerSecond)} records/s ` +
-      `(request p50 ${fixed(write.p50Ms, 0)} ms, p99 ${fixed(write.p99Ms, 0)} ms)`,
-  );
+  for (const write of results.ipLocationWrites) {
+    lines.push(
+      `POST /ip-locations (encryption ${write.encryption}): ${whole(write.records)} records in ${whole(write.requests)} ` +
+        `requests of up to 1,000, ${write.writers} at a time: ${fixed(write.seconds)} s = ` +
+        `${whole(write.recordsPerSecond)} records/s (request p50 ${fixed(write.p50Ms, 0)} ms, p99 ${fixed(write.p99Ms, 0)} ms)`,
+    );
+  }
   lines.push('');
   lines.push(
     '"vs raw": subgraph req/s over raw lookups/s of the same size, same run. SQL/req: Com_select delta / requests ' +
-      '(approximate). RSS: the server process after the run; peak: its high-water mark.',
+      "(approximate). CPU us/entity: the server process's user + system time over the measured window, per " +
+      'reference answered. RSS: the server process after the run; peak: its high-water mark.',
   );
   return lines.join('\n');
 }

@@ -13,6 +13,8 @@ export interface SubgraphProcess {
   pid: number;
   /** Resident set size now and its peak so far, in bytes. */
   memory(): { rssBytes: number; peakRssBytes: number };
+  /** CPU time (user + system) the process has used so far, in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,16 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime: USER_HZ, 100 on Linux. */
+const TICKS_PER_SECOND = 100;
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, inside parentheses): utime is the 14th, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -80,6 +92,7 @@ export async function startSubgraph(
     url,
     pid,
     memory: () => ({ rssBytes: statusBytes(pid, 'VmRSS'), peakRssBytes: statusBytes(pid, 'VmHWM') }),
+    cpuSeconds: () => cpuSeconds(pid),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

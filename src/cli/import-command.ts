@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { loadPolicyStages } from '../db/policy-stages';
+import { RealNames } from '../db/real-names';
 import { errorForLog } from '../errors';
 import { emptyCounts, importAccounts, ImportStopped, type ImportCounts } from '../import/import-accounts';
 import { formatOf, readRecords, RecordSourceError, type RecordFormat } from '../import/records';
@@ -80,6 +81,7 @@ export async function runImport(
   const sources = paths.map((path) => ({ path, format: formatOf(path, options.format) }));
   const sizes = await Promise.all(paths.map(checkReadable));
   const stages = await loadPolicyStages(dataSource);
+  const realNames = new RealNames(config.realNameKeys);
   const total = emptyCounts();
   const perSource: ImportCommandResult['perSource'] = [];
   for (const [index, { path, format }] of sources.entries()) {
@@ -94,6 +96,7 @@ export async function runImport(
         rules: { hysteresisRatio: config.hysteresisRatio },
         clock: () => new Date(),
         batchSize: options.batchSize,
+        realNames,
         onRejected: ({ line, reason }) => io.stderr.write(`${source}:${line}: ${reason}\n`),
         onProgress: (running) =>
           progress.update(running.inserted + running.updated + running.unchanged + running.rejected, bytesRead()),

@@ -26,6 +26,7 @@ import { runImport } from './import-command';
 import { runIpLocationImport } from './ip-locations-command';
 import { categoryList, confirmed, describeImpact, describeStage, previewPolicyChange } from './policy-command';
 import { notifyProgress } from './progress';
+import { printKeyStatus, printNewKey, runReencrypt } from './keys-command';
 
 /** The version in the nearest package.json above this file (it runs from src/cli/ and dist/src/cli/). */
 function packageVersion(): string {
@@ -319,6 +320,38 @@ export function buildProgram(): Command {
     .command('notify')
     .description('notify accounts that became subject, withdraw notices from those that fell out of scope')
     .action(() => withDatabase((dataSource, config) => runNotify(dataSource, config, 'command notify')));
+
+  const keys = program
+    .command('keys')
+    .description('the keys real names are encrypted with at rest (REAL_NAME_KEYS): generate, status, encrypt, rotate');
+  keys
+    .command('generate')
+    .description('print a new REAL_NAME_KEYS entry, keyId:base64 (keep it in a secret store)')
+    .option('--id <keyId>', 'its key id: 1-32 letters, digits, "_" or "-"', 'k1')
+    .action((options: { id: string }) => printNewKey(options.id));
+  keys
+    .command('status')
+    .description('how many stored names are plain text, and how many are under each key')
+    .action(() => withDatabase(printKeyStatus));
+  keys
+    .command('encrypt')
+    .description('encrypt the names still stored as plain text, under the current (first) key; resumable')
+    .option('--batch-size <n>', 'names per transaction', wholeNumber('--batch-size'), 500)
+    .action((options: { batchSize: number }) =>
+      withDatabase((dataSource, config) => runReencrypt(dataSource, config, 'plain', options.batchSize)),
+    );
+  keys
+    .command('rotate')
+    .description('re-encrypt every name not under the current (first) key, plain ones included; resumable')
+    .option('--batch-size <n>', 'names per transaction', wholeNumber('--batch-size'), 500)
+    .addHelpText(
+      'after',
+      '\nPut the new key first in REAL_NAME_KEYS, keep the old ones after it, restart the servers, then run this.\n' +
+        'Once `keys status` shows no name under an old key, remove that key from REAL_NAME_KEYS.',
+    )
+    .action((options: { batchSize: number }) =>
+      withDatabase((dataSource, config) => runReencrypt(dataSource, config, 'not-current', options.batchSize)),
+    );
 
   program
     .command('audit')

@@ -56,3 +56,35 @@ export function notifyProgress(stream: NodeJS.WritableStream): (result: NotifyRe
         `notified, ${result.withdrawn.toLocaleString('en')} notices withdrawn (${rate.toLocaleString('en')}/s)`,
     );
 }
+
+export interface CountProgress {
+  update(done: number): void;
+  stop(): void;
+}
+
+/** Progress through a known number of items (`keys encrypt`, `keys rotate`): a bar on a terminal, else lines. */
+export function startCountProgress(
+  label: string,
+  total: number,
+  items: string,
+  stream: NodeJS.WriteStream,
+): CountProgress {
+  const startedAt = Date.now();
+  if (stream.isTTY && total > 0) {
+    const bar = new SingleBar(
+      { format: `${label} [{bar}] {percentage}% | {value}/{total} ${items}`, stream, hideCursor: true },
+      Presets.shades_classic,
+    );
+    bar.start(total, 0);
+    return { update: (done) => bar.update(done), stop: () => bar.stop() };
+  }
+  let lastLine = startedAt;
+  return {
+    update(done) {
+      if (Date.now() - lastLine < LINE_INTERVAL_MS) return;
+      lastLine = Date.now();
+      stream.write(`${label}: ${done.toLocaleString('en')} of ${total.toLocaleString('en')} ${items}\n`);
+    },
+    stop() {},
+  };
+}

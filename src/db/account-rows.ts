@@ -4,10 +4,12 @@
 import type { EntityManager } from 'typeorm';
 import type { AccountFacts } from '../policy/types';
 import { isMysql } from './dialect';
+import { StoredRealName } from './real-names';
 
 const COLUMNS = [
   'user_id',
   'real_name',
+  'real_name_encrypted',
   'subject_kind',
   'verification',
   'follower_count',
@@ -18,10 +20,11 @@ const COLUMNS = [
   'consent_at',
 ] as const;
 
-/** A row as the drivers return it: mysql2 gives DATETIME as a Date, sql.js as text. */
+/** A row as the drivers return it: mysql2 gives DATETIME as a Date, sql.js as text; binary as a Buffer / Uint8Array. */
 interface AccountRow {
   user_id: string;
   real_name: string | null;
+  real_name_encrypted: Uint8Array | null;
   subject_kind: AccountFacts['subjectKind'];
   verification: AccountFacts['verification'];
   follower_count: number | string;
@@ -50,11 +53,11 @@ export function datetimeParameter(date: Date | null): string | null {
   return date === null ? null : date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-/** The enumerated columns hold only what the migrations' CHECK constraints allow. */
+/** The enumerated columns hold only what the migrations' CHECK constraints allow. The name stays sealed. */
 export function accountFromRow(row: AccountRow): AccountFacts {
   return {
     userId: row.user_id,
-    realName: row.real_name,
+    realName: StoredRealName.fromColumns(row.user_id, row.real_name, row.real_name_encrypted),
     subjectKind: row.subject_kind,
     verification: row.verification,
     followerCount: Number(row.follower_count),
@@ -66,10 +69,19 @@ export function accountFromRow(row: AccountRow): AccountFacts {
   };
 }
 
+/** A name read from the table goes back as it came; a new one was sealed by RealNames. */
+function realNameParameters(account: AccountFacts): [string | null, Uint8Array | null] {
+  if (account.realName === null) return [null, null];
+  if (!(account.realName instanceof StoredRealName) || account.realName.userId !== account.userId) {
+    throw new TypeError(`account ${account.userId}: a real name is stored only as sealed for its own account`);
+  }
+  return [account.realName.plainText, account.realName.encrypted];
+}
+
 function rowParameters(account: AccountFacts): unknown[] {
   return [
     account.userId,
-    account.realName,
+    ...realNameParameters(account),
     account.subjectKind,
     account.verification,
     account.followerCount,

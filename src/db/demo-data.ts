@@ -1,11 +1,14 @@
 // The demo people: one account in every status under the default policy, so a new user sees every label
 // without importing anything. The embedded database is seeded with them, and the tests use the same people.
-// Dates are relative to `now`.
+// Dates are relative to `now`. Their names are plain text here, as the platform hands them over; seeding
+// encrypts them.
 import type { DataSource } from 'typeorm';
 import type { AccountFacts } from '../policy/types';
 import { daysAfter } from '../policy/time';
 import { newAccount } from './account-writes';
-import { AccountsTable, PolicyStagesTable } from './tables';
+import { upsertAccounts } from './account-rows';
+import { StoredRealName, type RealNames } from './real-names';
+import { PolicyStagesTable } from './tables';
 
 /** The seeded stages' ids by name: each notified demo account was told under one of them. */
 export type StageIds = Record<'initial' | 'expanded', number>;
@@ -16,11 +19,15 @@ export type DemoPerson =
 /** Every demo account by person; each one's user id is `demo-<person>`. */
 export function demoAccounts(now: Date, stageIds: StageIds): Record<DemoPerson, AccountFacts> {
   const daysAgo = (days: number) => daysAfter(now, -days);
-  const account = (person: DemoPerson, fields: Partial<AccountFacts>): AccountFacts => ({
+  const account = (
+    person: DemoPerson,
+    { realName, ...fields }: Partial<Omit<AccountFacts, 'realName'>> & { realName: string },
+  ): AccountFacts => ({
     ...newAccount(`demo-${person}`),
     subjectKind: 'INDIVIDUAL',
     verification: 'VERIFIED',
     ...fields,
+    realName: StoredRealName.fromPlainText(`demo-${person}`, realName),
   });
   return {
     // Above 1,000,000 followers, verified, consented: the name is shown.
@@ -92,8 +99,8 @@ export function demoAccounts(now: Date, stageIds: StageIds): Record<DemoPerson, 
   };
 }
 
-/** Seeds a freshly migrated database with the demo accounts; returns how many. */
-export async function seedDemoData(dataSource: DataSource, now: Date): Promise<number> {
+/** Seeds a freshly migrated database with the demo accounts, their names encrypted; returns how many. */
+export async function seedDemoData(dataSource: DataSource, now: Date, realNames: RealNames): Promise<number> {
   const stages = await dataSource.getRepository(PolicyStagesTable).find();
   const idOf = (name: string): number => {
     const stage = stages.find((candidate) => candidate.name === name);
@@ -101,6 +108,9 @@ export async function seedDemoData(dataSource: DataSource, now: Date): Promise<n
     return stage.id;
   };
   const accounts = Object.values(demoAccounts(now, { initial: idOf('initial'), expanded: idOf('expanded') }));
-  await dataSource.createQueryBuilder().insert().into(AccountsTable).values(accounts).updateEntity(false).execute();
+  await upsertAccounts(
+    dataSource.manager,
+    accounts.map((account) => ({ ...account, realName: account.realName && realNames.reseal(account.realName) })),
+  );
   return accounts.length;
 }

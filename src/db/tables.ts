@@ -37,12 +37,15 @@ export interface OutboxNotification {
 const userId = { name: 'user_id', type: 'varchar', length: 64 } as const;
 const id = { type: 'integer', primary: true, generated: 'increment' } as const;
 
+/**
+ * The real name is not mapped: its two columns (real_name, real_name_encrypted) are read and written only by
+ * the plain SQL of account-rows.ts, which keeps the name sealed. A repository never sees one.
+ */
 export const AccountsTable = new EntitySchema<AccountFacts>({
   name: 'Account',
   tableName: 'accounts',
   columns: {
     userId: { ...userId, primary: true },
-    realName: { name: 'real_name', type: 'varchar', length: 255, nullable: true },
     subjectKind: { name: 'subject_kind', type: 'varchar', length: 16, nullable: true },
     verification: { type: 'varchar', length: 16, default: 'UNVERIFIED' },
     followerCount: { name: 'follower_count', type: 'int', default: 0 },

@@ -9,7 +9,7 @@ import { viewerMaySeeIpLocation, type IpLocationViewers } from '../ip-location/v
 import { createIdentityLoader, type IdentityLoader } from '../loaders/identity-loader';
 import { createIpLocationLoader, type IpLocationLoader } from '../loaders/ip-location-loader';
 import type { LabelSettings } from '../policy/label';
-import type { Viewer } from '../policy/types';
+import type { RealNameOpener, Viewer } from '../policy/types';
 import { viewerFromHeaders } from './viewer';
 
 export interface GraphQLServices {
@@ -19,6 +19,8 @@ export interface GraphQLServices {
   stages: PolicyStageCache;
   /** The policy's notion of now; tests move it. */
   clock: () => Date;
+  /** Decrypts a real name; the viewer gate calls it for the names it reveals, and for no other. */
+  openRealName: RealNameOpener;
   settings: LabelSettings;
   displayNameFormat: string;
   /** Largest IN list a read may send; bigger batches are split. */
@@ -49,6 +51,7 @@ export function createRequestContext(services: GraphQLServices, rawHeaders: read
       accounts: services.accounts,
       stages: () => services.stages.current(),
       clock: services.clock,
+      openRealName: services.openRealName,
       viewer,
       settings: services.settings,
       maxBatchSize: services.maxInList,

@@ -3,6 +3,7 @@
 // import that stopped partway is finished by running it again.
 import type { DataSource } from 'typeorm';
 import { lockAccounts, newAccount, sameAccount, saveAccountChanges, type AccountChange } from '../db/account-writes';
+import type { RealNames } from '../db/real-names';
 import { inWriteTransaction } from '../db/write-transaction';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 import type { AccountRecord, ParsedLine } from './records';
@@ -26,6 +27,8 @@ export interface ImportOptions {
   /** The time each batch is stamped with (audit entries, decisions). */
   clock: () => Date;
   batchSize: number;
+  /** Seals new names; an unchanged one keeps its stored value. */
+  realNames: RealNames;
   onRejected: (rejected: RejectedRecord) => void;
   /** Called after every stored batch with the running totals. */
   onProgress?: (counts: ImportCounts) => void;
@@ -56,11 +59,21 @@ export function emptyCounts(): ImportCounts {
   return { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
 }
 
-/** The account after applying a partial record: fields the record does not carry stay as they were. */
-export function mergeRecord(before: AccountFacts | undefined, record: AccountRecord): AccountFacts {
+/**
+ * The account after applying a partial record: fields the record does not carry stay as they were. A name is
+ * compared as text (decrypting the stored one only when the record carries a name): an unchanged name keeps
+ * its stored value, a new one is sealed.
+ */
+export function mergeRecord(
+  before: AccountFacts | undefined,
+  record: AccountRecord,
+  realNames: RealNames,
+): AccountFacts {
   const merged = { ...(before ?? newAccount(record.userId)) };
   if (record.followerCount !== undefined) merged.followerCount = record.followerCount;
-  if (record.realName !== undefined) merged.realName = record.realName;
+  if (record.realName !== undefined) {
+    merged.realName = realNames.keepOrSeal(merged.realName, record.userId, record.realName);
+  }
   if (record.verification !== undefined) merged.verification = record.verification;
   if (record.subjectKind !== undefined) merged.subjectKind = record.subjectKind;
   if (record.category !== undefined) merged.category = record.category;
@@ -82,7 +95,7 @@ async function storeBatch(
     const lastLine = new Map<string, number>();
     for (const { line, record } of batch) {
       const before = current.get(record.userId);
-      const after = mergeRecord(before, record);
+      const after = mergeRecord(before, record, options.realNames);
       if (before === undefined) attempt.inserted += 1;
       else if (sameAccount(before, after)) attempt.unchanged += 1;
       else attempt.updated += 1;

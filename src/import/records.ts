@@ -9,9 +9,9 @@ import { readLines, unknownNames, type LineSchema, type ParsedLine as Line, type
 
 export { formatOf, RecordSourceError, type RecordFormat } from './record-lines';
 
-/** A partial update of one account: an absent field is left as it is. */
+/** A partial update of one account: an absent field is left as it is. The real name is the text, not yet sealed. */
 export type AccountRecord = Pick<AccountFacts, 'userId'> &
-  Partial<Pick<AccountFacts, 'followerCount' | 'realName' | 'verification' | 'subjectKind' | 'category'>>;
+  Partial<Pick<AccountFacts, 'followerCount' | 'verification' | 'subjectKind' | 'category'>> & { realName?: string };
 
 export type ParsedLine = Line<AccountRecord>;
 

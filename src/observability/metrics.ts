@@ -51,6 +51,19 @@ export class Metrics implements LookupTimer {
     registers: [this.registry],
   });
 
+  readonly realNameDecryptions = new Counter({
+    name: 'identity_real_name_decryptions_total',
+    help: 'Real names decrypted on the read path (only names revealed to the viewer are)',
+    registers: [this.registry],
+  });
+
+  readonly unreadableRealNames = new Counter({
+    name: 'identity_real_name_unreadable_total',
+    help: 'Real names due to a viewer that could not be decrypted (the nickname stands in), by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly ipLocationRecords = new Counter({
     name: 'identity_ip_location_records_total',
     help: 'Records sent to POST /ip-locations, by outcome: stored, unchanged (post already located), rejected',

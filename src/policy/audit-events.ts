@@ -39,7 +39,7 @@ function fieldEvents(before: AccountFacts | undefined, after: AccountFacts): Aud
   if (before.consent === 'NONE' && after.consent === 'NO') events.push('REFUSED');
   if (before.consent === 'NO' && after.consent === 'NONE') events.push('REFUSAL_CLEARED');
   if (before.verification !== 'REVOKED' && after.verification === 'REVOKED') events.push('REAL_NAME_REVOKED');
-  else if (before.realName !== after.realName) events.push('REAL_NAME_CHANGED');
+  else if (before.realName !== after.realName) events.push('REAL_NAME_CHANGED'); // a kept name keeps its value
   return events;
 }
 

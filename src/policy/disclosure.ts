@@ -93,7 +93,7 @@ export function noticeDeadline(notifiedAt: Date | null, stage: PolicyStage): Dat
 
 /** True only for a verified real name that is actually on file: REVOKED or a missing name counts as none. */
 export function hasVerifiedRealName(account: AccountFacts): boolean {
-  return account.verification === 'VERIFIED' && account.realName !== null && account.realName.length > 0;
+  return account.verification === 'VERIFIED' && account.realName !== null;
 }
 
 /** Decides the account's status; `undefined` (an id this service has never seen) is NOT_SUBJECT. */

@@ -1,6 +1,14 @@
 // An account's identity label as one viewer may see it: the disclosure decision with the viewer gate applied.
 import { decideDisclosure, type Disclosure } from './disclosure';
-import type { AccountFacts, PolicyRules, PolicyStage, RealNameViewers, SubjectKind, Viewer } from './types';
+import type {
+  AccountFacts,
+  PolicyRules,
+  PolicyStage,
+  RealNameOpener,
+  RealNameViewers,
+  SubjectKind,
+  Viewer,
+} from './types';
 import { revealedRealName } from './viewer-gate';
 
 export interface IdentityLabel extends Disclosure {
@@ -13,17 +21,19 @@ export interface LabelSettings extends PolicyRules {
   realNameViewers: RealNameViewers;
 }
 
+/** The label; throws the opener's error when the name is due to this viewer but cannot be opened. */
 export function decideIdentityLabel(
   account: AccountFacts | undefined,
   stages: readonly PolicyStage[],
   now: Date,
   viewer: Viewer,
   settings: LabelSettings,
+  openRealName: RealNameOpener,
 ): IdentityLabel {
   const disclosure = decideDisclosure(account, stages, now, settings);
   return {
     ...disclosure,
-    realName: revealedRealName(account, disclosure, viewer, settings.realNameViewers),
+    realName: revealedRealName(account, disclosure, viewer, settings.realNameViewers, openRealName),
     subjectKind: account?.subjectKind ?? null,
   };
 }

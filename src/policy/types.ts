@@ -23,11 +23,25 @@ export type DisclosureReason = (typeof DISCLOSURE_REASONS)[number];
 export const REAL_NAME_VIEWER_SETTINGS = ['anyone', 'signed-in', 'verified'] as const;
 export type RealNameViewers = (typeof REAL_NAME_VIEWER_SETTINGS)[number];
 
+/**
+ * A verified real name as the database holds it: encrypted at rest (or plain text, in a row that
+ * `identity-labels keys encrypt` has not reached yet). The policy decides without reading it: whether one is on
+ * file is all it asks. Only the viewer gate opens one, through the RealNameOpener the read path hands it, and
+ * only a name it reveals. Two accounts hold the same name when they hold the same value: a write that keeps a
+ * name keeps its value (the import compares the texts before it seals a new one).
+ */
+export interface SealedRealName {
+  readonly sealed: true;
+}
+
+/** Opens a sealed name; throws when it cannot be read (a key that is not configured, a tampered value). */
+export type RealNameOpener = (name: SealedRealName) => string;
+
 /** One platform account as this service knows it. */
 export interface AccountFacts {
   userId: string;
   /** The verified legal name; for an organization, its registered organization name. */
-  realName: string | null;
+  realName: SealedRealName | null;
   subjectKind: SubjectKind | null;
   verification: Verification;
   followerCount: number;

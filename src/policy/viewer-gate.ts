@@ -1,6 +1,7 @@
-// Who may read a disclosed real name. This is the one place that lets a real name out of the service.
+// Who may read a disclosed real name. This is the one place that lets a real name out of the service, and
+// the one place that opens (decrypts) one: only for a name it reveals, so a batch never decrypts the others.
 import type { Disclosure } from './disclosure';
-import type { AccountFacts, RealNameViewers, Viewer } from './types';
+import type { AccountFacts, RealNameOpener, RealNameViewers, Viewer } from './types';
 
 export function viewerMaySeeRealName(viewer: Viewer, accountUserId: string, allowed: RealNameViewers): boolean {
   if (viewer.id !== null && viewer.id === accountUserId) return true; // an owner always sees its own label
@@ -21,15 +22,17 @@ export function viewerPasses(viewer: Viewer, allowed: RealNameViewers): boolean 
 
 /**
  * The real name this viewer may be shown, or null. Only a DISCLOSED account's name ever leaves the service,
- * and only to a viewer the gate lets through: not even the owner sees a name that is not disclosed.
+ * and only to a viewer the gate lets through: not even the owner sees a name that is not disclosed. A name
+ * that cannot be opened throws (the opener's error): the caller fails that account alone.
  */
 export function revealedRealName(
   account: AccountFacts | undefined,
   disclosure: Disclosure,
   viewer: Viewer,
   allowed: RealNameViewers,
+  open: RealNameOpener,
 ): string | null {
-  if (account === undefined || disclosure.status !== 'DISCLOSED') return null;
+  if (account === undefined || account.realName === null || disclosure.status !== 'DISCLOSED') return null;
   if (!viewerMaySeeRealName(viewer, account.userId, allowed)) return null;
-  return account.realName;
+  return open(account.realName);
 }

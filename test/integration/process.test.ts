@@ -66,6 +66,19 @@ it('in production, refuses to start without DATABASE_URL instead of serving the 
   expect(stdout).not.toMatch(/embedded database/);
 });
 
+it('refuses to start in production on MySQL without REAL_NAME_KEYS, naming it, with exit code 2', async () => {
+  const child = startProcess({
+    NODE_ENV: 'production',
+    ROUTER_SECRET: 'a-long-shared-secret',
+    DATABASE_URL: 'mysql://root@127.0.0.1:3306/never_opened',
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = await once(child, 'exit');
+  expect(code).toBe(2);
+  expect(stderr).toMatch(/REAL_NAME_KEYS: required when NODE_ENV=production/);
+});
+
 it('refuses to start when the database cannot be reached, saying so', async () => {
   const child = startProcess({ DATABASE_URL: 'mysql://root@127.0.0.1:1/none' });
   let stderr = '';

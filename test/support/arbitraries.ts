@@ -1,6 +1,7 @@
 // fast-check generators for the policy's inputs. Real names carry a marker that no nickname can contain,
 // so "does this response contain a real name" is a plain substring search.
 import fc from 'fast-check';
+import { StoredRealName } from '../../src/db/real-names';
 import type { AccountFacts, PolicyStage, RealNameViewers, Viewer } from '../../src/policy/types';
 
 export const REAL_NAME_MARKER = '§RN';
@@ -22,7 +23,7 @@ export function accountArbitrary(userId: string): fc.Arbitrary<AccountFacts> {
     realName: fc.option(
       fc
         .string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), minLength: 4, maxLength: 12 })
-        .map((hex) => `${REAL_NAME_MARKER}${userId}-${hex}`),
+        .map((hex) => StoredRealName.fromPlainText(userId, `${REAL_NAME_MARKER}${userId}-${hex}`)),
       {
         freq: 8,
       },

@@ -1,17 +1,23 @@
 // Small builders for test data: a valid default, overridden by what the test is about.
 import type { DataSource } from 'typeorm';
-import { AccountsTable, PolicyStagesTable } from '../../src/db/tables';
+import { upsertAccounts } from '../../src/db/account-rows';
+import { StoredRealName, type RealNames } from '../../src/db/real-names';
+import { PolicyStagesTable } from '../../src/db/tables';
 import type { AccountFacts, PolicyStage } from '../../src/policy/types';
+import { testRealNames } from './real-names';
 
 export { DAY_MS, daysAfter } from '../../src/policy/time';
 
 let sequence = 0;
 
-export function anAccount(fields: Partial<AccountFacts> = {}): AccountFacts {
+/** An account's fields as a test states them: the real name as text. */
+export type AccountFields = Partial<Omit<AccountFacts, 'realName'>> & { realName?: string | null };
+
+/** An account whose name is plain text until insertAccounts stores it (encrypted under the test key). */
+export function anAccount({ realName = `Real Name ${sequence + 1}`, ...fields }: AccountFields = {}): AccountFacts {
   sequence += 1;
-  return {
+  const account: Omit<AccountFacts, 'realName'> = {
     userId: `user-${sequence}`,
-    realName: `Real Name ${sequence}`,
     subjectKind: 'INDIVIDUAL',
     verification: 'VERIFIED',
     followerCount: 0,
@@ -22,6 +28,7 @@ export function anAccount(fields: Partial<AccountFacts> = {}): AccountFacts {
     consentAt: null,
     ...fields,
   };
+  return { ...account, realName: realName === null ? null : StoredRealName.fromPlainText(account.userId, realName) };
 }
 
 export function aStage(fields: Partial<PolicyStage> = {}): PolicyStage {
@@ -39,12 +46,18 @@ export function aStage(fields: Partial<PolicyStage> = {}): PolicyStage {
   };
 }
 
-export async function insertAccounts(dataSource: DataSource, accounts: AccountFacts[]): Promise<void> {
-  for (let start = 0; start < accounts.length; start += 500) {
-    // updateEntity(false): TypeORM would otherwise re-read the rows and write them back into these objects,
-    // matched by position, not by key.
-    const batch = accounts.slice(start, start + 500);
-    await dataSource.createQueryBuilder().insert().into(AccountsTable).values(batch).updateEntity(false).execute();
+/** Stores the accounts as the service would: names encrypted under the test key (plain with plainRealNames). */
+export async function insertAccounts(
+  dataSource: DataSource,
+  accounts: AccountFacts[],
+  realNames: RealNames = testRealNames,
+): Promise<void> {
+  const sealed = accounts.map((account) => ({
+    ...account,
+    realName: account.realName && realNames.reseal(account.realName),
+  }));
+  for (let start = 0; start < sealed.length; start += 500) {
+    await upsertAccounts(dataSource.manager, sealed.slice(start, start + 500));
   }
 }
 

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config';
 import type { AccountFacts } from '../../src/policy/types';
 import { createTestDatabase, type TestDatabase } from './database';
 import { insertAccounts } from './factories';
+import { TEST_REAL_NAME_KEYS } from './real-names';
 import { onTeardown } from './teardown';
 
 export interface TestServer {
@@ -73,7 +74,13 @@ function unstartedTestServer(now: Date, options: TestServerOptions) {
     close: () => server.app.close(),
   };
   const start = async (env: Record<string, string | undefined>) => {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      REAL_NAME_KEYS: TEST_REAL_NAME_KEYS,
+      ...env,
+    });
     server.databaseUrl = config.databaseUrl;
     server.app = await startApp(config, { log, observeQuery: (sql) => queries.push(sql), clock: () => server.now });
   };

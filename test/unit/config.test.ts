@@ -1,8 +1,15 @@
+import { inspect } from 'node:util';
 import { ConfigError, loadConfig } from '../../src/config';
+import { RealNameKeys } from '../../src/crypto/real-name-keys';
+
+const KEY_1 = Buffer.alloc(32, 1).toString('base64');
+const KEY_2 = Buffer.alloc(32, 2).toString('base64');
+const MYSQL = 'mysql://u:p@db:3306/identity';
 
 describe('configuration', () => {
   it('has sensible defaults for everything', () => {
     expect(loadConfig({})).toEqual({
+      realNameKeys: expect.any(RealNameKeys), // the embedded demo's, made per run
       production: false,
       routerSecret: undefined,
       maxBodyBytes: 1048576,
@@ -103,7 +110,10 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
-  const DATABASE = { DATABASE_URL: 'mysql://u@db:3306/identity' };
+  const DATABASE = {
+    DATABASE_URL: 'mysql://u@db:3306/identity',
+    REAL_NAME_KEYS: 'k1:aWRlbnRpdHktbGFiZWxzLXRlc3Qta2V5LTMyYnl0ZXM=',
+  };
 
   it('refuses production without ROUTER_SECRET unless unauthenticated access is allowed on purpose', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', ...DATABASE })).toThrow(
@@ -139,5 +149,59 @@ describe('configuration', () => {
     expect(message).toMatch(/PORT/);
     expect(message).toMatch(/DATABASE_URL/);
     expect(message).not.toContain('secret');
+  });
+
+  it('has no real name keys by default on MySQL outside production: names are then stored as plain text', () => {
+    expect(loadConfig({ DATABASE_URL: MYSQL }).realNameKeys).toBeUndefined();
+  });
+
+  it('makes a fresh key per run for the embedded demo database', () => {
+    const first = loadConfig({}).realNameKeys!;
+    const second = loadConfig({}).realNameKeys!;
+    expect(first.ids).toEqual(['demo']);
+    expect(first.key('demo')!.equals(second.key('demo')!)).toBe(false);
+  });
+
+  it('reads REAL_NAME_KEYS: the first key encrypts, every key decrypts', () => {
+    const keys = loadConfig({ REAL_NAME_KEYS: ` k2:${KEY_2} , k1:${KEY_1}`, DATABASE_URL: MYSQL }).realNameKeys!;
+    expect(keys.currentId).toBe('k2');
+    expect(keys.ids).toEqual(['k2', 'k1']);
+    expect(keys.key('k1')!.export()).toEqual(Buffer.alloc(32, 1));
+  });
+
+  it.each([
+    ['no key id', KEY_1, /entry 1 is not keyId:base64-of-32-bytes/],
+    ['a key id with a space', `my key:${KEY_1}`, /entry 1 is not/],
+    ['a key of 16 bytes', `k1:${Buffer.alloc(16, 7).toString('base64')}`, /entry 1 is not/],
+    ['a key in base64url', `k1:${Buffer.alloc(32, 0xfb).toString('base64url')}`, /entry 1 is not/],
+    ['an empty entry', `k1:${KEY_1},`, /entry 2 is not/],
+    ['a key id twice', `k1:${KEY_1},k1:${KEY_2}`, /entries 1 and 2 have the same key id/],
+  ])('refuses REAL_NAME_KEYS with %s, naming the variable and never echoing a key', (_case, value, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ REAL_NAME_KEYS: value });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/REAL_NAME_KEYS: /);
+    expect((error as Error).message).toMatch(message);
+    for (const key of [KEY_1, KEY_2, value]) expect((error as Error).message).not.toContain(key);
+  });
+
+  it('refuses production on MySQL without REAL_NAME_KEYS, with how to make one', () => {
+    const production = { NODE_ENV: 'production', ROUTER_SECRET: 'a-long-shared-secret', DATABASE_URL: MYSQL };
+    expect(() => loadConfig(production)).toThrow(/REAL_NAME_KEYS: required when NODE_ENV=production.*keys generate/s);
+    expect(loadConfig({ ...production, REAL_NAME_KEYS: `k1:${KEY_1}` }).realNameKeys?.currentId).toBe('k1');
+  });
+
+  it('never shows a key when the configuration is logged, printed or serialized', () => {
+    const config = loadConfig({ REAL_NAME_KEYS: `k1:${KEY_1}` });
+    const hex = Buffer.alloc(32, 1).toString('hex');
+    for (const shown of [JSON.stringify(config), inspect(config, { depth: 10, showHidden: true })]) {
+      expect(shown).toContain('k1');
+      expect(shown).not.toContain(KEY_1);
+      expect(shown).not.toContain(hex);
+    }
   });
 });

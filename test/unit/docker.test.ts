@@ -73,6 +73,12 @@ describe('docker/compose.yaml', () => {
     expect(services.router.environment.ROUTER_SECRET).toBe(services['identity-labels'].environment.ROUTER_SECRET);
   });
 
+  it('gives identity-labels REAL_NAME_KEYS from the environment, never a literal, and no other service', () => {
+    expect(services['identity-labels'].environment.REAL_NAME_KEYS).toMatch(/^\$\{REAL_NAME_KEYS:\?/);
+    expect(services.router.environment.REAL_NAME_KEYS).toBeUndefined();
+    expect(services.mysql.environment.REAL_NAME_KEYS).toBeUndefined();
+  });
+
   it('mounts the router configuration and the supergraph schema, and points the router at them', () => {
     const mounts = Object.fromEntries(
       services.router.volumes.map((volume: string) => volume.split(':').slice(0, 2).reverse()),

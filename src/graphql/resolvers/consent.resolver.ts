@@ -1,7 +1,8 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { setRealNameConsent } from '../../consent/set-consent';
 import { unauthenticated } from '../../errors';
-import { decideIdentityLabel, type IdentityLabel as Label } from '../../policy/label';
+import { labelOrUnavailable } from '../../loaders/identity-loader';
+import type { IdentityLabel as Label } from '../../policy/label';
 import type { RequestContext } from '../context';
 import { IdentityLabel } from '../types/identity-label';
 
@@ -26,6 +27,8 @@ export class ConsentResolver {
       rules: services.settings,
       now,
     }).finally(() => services.accounts.forget([userId])); // committed (or not): the next read is from the database
-    return decideIdentityLabel(account, stages, now, viewer, services.settings);
+    const label = labelOrUnavailable(account, stages, now, viewer, services.settings, services.openRealName);
+    if (label instanceof Error) throw label; // stored, but its own name cannot be shown back to the owner
+    return label;
   }
 }

@@ -1,5 +1,8 @@
 // The migrations are the only way the schema reaches MySQL: they must apply, stay put, and undo cleanly.
 import type { DataSource } from 'typeorm';
+import { migrations } from '../../../migrations';
+import { decryptRealName, encryptRealName } from '../../../src/crypto/real-name-cipher';
+import { newRealNameKey, RealNameKeys } from '../../../src/crypto/real-name-keys';
 import { connectTo, useTestDatabase } from '../../support/database';
 import { onTeardown } from '../../support/teardown';
 
@@ -24,6 +27,7 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'AddAuditStage1795590000011',
     'CreatePolicyChanges1795590000012',
     'CreateIpLocations1795590000020',
+    'AddEncryptedRealName1795590000030',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
 });
@@ -82,8 +86,24 @@ it.each([
   await expect(dataSource.query(sql)).rejects.toThrow(/constraint/i);
 });
 
+it('keep an encrypted real name in a column of its own, up to the longest a name encrypts to', async () => {
+  const keys = RealNameKeys.parse(newRealNameKey('k'.repeat(32)));
+  const longest = encryptRealName(keys, 'x', '张'.repeat(255));
+  await dataSource.query('INSERT INTO accounts (user_id, real_name_encrypted) VALUES (?, ?)', ['x', longest]);
+  const [row] = await dataSource.query('SELECT real_name, real_name_encrypted FROM accounts');
+  expect(row.real_name).toBeNull();
+  expect(decryptRealName(keys, 'x', row.real_name_encrypted)).toBe('张'.repeat(255));
+});
+
+it('refuse to drop the encrypted names while the table holds some (they would be lost)', async () => {
+  await expect(dataSource.undoLastMigration()).rejects.toThrow(
+    /1 real names are encrypted: dropping real_name_encrypted would lose them/,
+  );
+  await dataSource.query('DELETE FROM accounts');
+});
+
 it('undo completely, newest first', async () => {
-  for (let step = 0; step < 9; step += 1) await dataSource.undoLastMigration();
+  for (let step = 0; step < migrations.length; step += 1) await dataSource.undoLastMigration();
   const tables = await dataSource.query(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations'",
   );

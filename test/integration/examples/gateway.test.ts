@@ -10,11 +10,12 @@ import type { RunningServer } from '../../../examples/serve';
 import { startUsersSubgraph } from '../../../examples/users-subgraph';
 import { accountsInEveryStatus, NOW } from '../../support/every-status';
 import { WRITER_SECRET } from '../../support/ip-locations';
+import { plainRealNames, textOf } from '../../support/real-names';
 import { useTestServer, type GraphQLResponse } from '../../support/server';
 import { onTeardown } from '../../support/teardown';
 
 const accounts = accountsInEveryStatus;
-const REAL_NAMES = Object.values(accounts).map((account) => account.realName as string);
+const REAL_NAMES = Object.values(accounts).map((account) => textOf(account.realName, plainRealNames)!);
 
 /** The demo people as the users subgraph knows them (ids demo-<person>, nicknames). */
 const users = DEMO_USERS;

@@ -1,6 +1,7 @@
 // The subgraph as the router sees it: _entities over HTTP, against a real MySQL database.
 import { accountsInEveryStatus, daysAgo, EXPANDED_STAGE_ID, NOW } from '../../support/every-status';
 import { anAccount, daysAfter } from '../../support/factories';
+import { plainRealNames, textOf } from '../../support/real-names';
 import { USER_FIELDS, userRef, VERIFIED_VIEWER, useTestServer } from '../../support/server';
 
 const accounts = {
@@ -13,7 +14,7 @@ const accounts = {
     notifiedStageId: EXPANDED_STAGE_ID,
   }),
 };
-const REAL_NAMES = Object.values(accounts).map((account) => account.realName as string);
+const REAL_NAMES = Object.values(accounts).map((account) => textOf(account.realName, plainRealNames)!);
 
 const server = useTestServer({ now: NOW, accounts: Object.values(accounts) });
 

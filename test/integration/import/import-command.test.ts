@@ -4,9 +4,11 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { In, type DataSource } from 'typeorm';
+import { keyIdOf } from '../../../src/crypto/real-name-cipher';
 import { AccountsTable, AuditLogTable } from '../../../src/db/tables';
 import { runCli } from '../../support/cli';
 import { connectTo, useTestDatabase } from '../../support/database';
+import { storedAccounts, TEST_REAL_NAME_KEYS } from '../../support/real-names';
 import { onTeardown } from '../../support/teardown';
 
 const database = useTestDatabase();
@@ -15,7 +17,7 @@ let folder: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  env = { DATABASE_URL: database.url };
+  env = { DATABASE_URL: database.url, REAL_NAME_KEYS: TEST_REAL_NAME_KEYS };
   folder = mkdtempSync(join(tmpdir(), 'identity-import-'));
   expect((await runCli(['migrate'], env)).code).toBe(0);
   dataSource = await connectTo(database, 2);
@@ -31,7 +33,17 @@ function file(name: string, text: string): string {
   return path;
 }
 
-const accounts = () => dataSource.getRepository(AccountsTable).find({ order: { userId: 'ASC' } });
+const accounts = () => storedAccounts(dataSource);
+
+/** The name columns as stored, by user id. */
+async function nameColumns(): Promise<Map<string, { plain: string | null; encrypted: Buffer | null }>> {
+  const rows = (await dataSource.query('SELECT user_id, real_name, real_name_encrypted FROM accounts')) as {
+    user_id: string;
+    real_name: string | null;
+    real_name_encrypted: Buffer | null;
+  }[];
+  return new Map(rows.map((row) => [row.user_id, { plain: row.real_name, encrypted: row.real_name_encrypted }]));
+}
 
 it('a good CSV file is stored and summarized, and importing it again changes nothing', async () => {
   const path = file(
@@ -52,16 +64,29 @@ it('a good CSV file is stored and summarized, and importing it again changes not
     verification: 'VERIFIED',
   });
 
+  const columns = await nameColumns();
+
   const second = await runCli(['import', '--no-notify', path], env);
   expect(second.stdout).toContain(`${path}: 0 inserted, 0 updated, 3 unchanged, 0 rejected`);
   expect(await accounts()).toEqual(stored);
+  expect(await nameColumns()).toEqual(columns); // an unchanged name keeps its ciphertext: nothing is rewritten
+});
+
+it('stores every name encrypted under the current key, none in plain text', async () => {
+  const columns = await nameColumns();
+  for (const userId of ['csv-a', 'csv-org']) {
+    expect(columns.get(userId)?.plain).toBeNull();
+    expect(keyIdOf(columns.get(userId)!.encrypted!)).toBe('test');
+    expect(columns.get(userId)!.encrypted!.toString('latin1')).not.toMatch(/Wang Lei|Daily News/);
+  }
+  expect(columns.get('csv-b')).toEqual({ plain: null, encrypted: null });
 });
 
 it('a partial record updates only the fields it carries', async () => {
   const path = file('partial.ndjson', '{"userId":"csv-a","followerCount":1300000}\n');
   const result = await runCli(['import', '--no-notify', path], env);
   expect(result.stdout).toContain('0 inserted, 1 updated, 0 unchanged, 0 rejected');
-  const account = await dataSource.getRepository(AccountsTable).findOneByOrFail({ userId: 'csv-a' });
+  const account = (await accounts()).find((stored) => stored.userId === 'csv-a');
   expect(account).toMatchObject({
     followerCount: 1_300_000,
     realName: 'Wang Lei',
@@ -126,7 +151,7 @@ it('a CSV line with more fields than the header is that line’s error, never tr
   expect(result.code).toBe(1);
   expect(result.stderr).toBe(`${path}:2: malformed CSV: expected 3 fields, got 4 (quote a value that holds a comma)\n`);
   expect(result.stdout).toContain('1 inserted, 0 updated, 0 unchanged, 1 rejected');
-  const stored = await dataSource.getRepository(AccountsTable).findBy({ userId: In(['u-6001', 'u-6002']) });
+  const stored = (await storedAccounts(dataSource)).filter(({ userId }) => ['u-6001', 'u-6002'].includes(userId));
   expect(stored.map(({ userId, realName }) => [userId, realName])).toEqual([['u-6002', 'Morning News Co., Ltd.']]);
 });
 
@@ -176,10 +201,8 @@ it('stores no altered text: malformed UTF-8, lone surrogates, blanks, controls a
     `${path}:6: realName contains a control, replacement or bidirectional formatting character`,
     `${path}:7: category is not well-formed Unicode text`,
   ]);
-  const stored = await dataSource.query(
-    "SELECT user_id, real_name FROM accounts WHERE user_id LIKE 't-%' OR user_id LIKE 'm-%'",
-  );
-  expect(stored).toEqual([{ user_id: 't-7', real_name: 'Zhāng Wěi' }]);
+  const stored = (await storedAccounts(dataSource)).filter(({ userId }) => /^[tm]-/.test(userId));
+  expect(stored.map(({ userId, realName }) => [userId, realName])).toEqual([['t-7', 'Zhāng Wěi']]);
 });
 
 it('reads NDJSON with a byte order mark', async () => {
@@ -211,6 +234,17 @@ it('reports an unclosed quote at the line where it opened', async () => {
   expect(result.stderr).toBe(
     `${path}:3: malformed CSV: a quoted field in the record that starts here is never closed, so lines 3-5 were not imported\n`,
   );
+});
+
+it('compares names as text, not ciphertext: the same name is unchanged, another is REAL_NAME_CHANGED', async () => {
+  const first = file('rename-1.ndjson', '{"userId":"rename","realName":"Old Name","verification":"VERIFIED"}\n');
+  expect((await runCli(['import', '--no-notify', first], env)).stdout).toContain('1 inserted');
+  expect((await runCli(['import', '--no-notify', first], env)).stdout).toContain('0 updated, 1 unchanged');
+  const second = file('rename-2.ndjson', '{"userId":"rename","realName":"New Name"}\n');
+  expect((await runCli(['import', '--no-notify', second], env)).stdout).toContain('1 updated, 0 unchanged');
+  const events = await dataSource.getRepository(AuditLogTable).find({ where: { userId: 'rename' } });
+  expect(events.map((entry) => entry.event)).toEqual(['REAL_NAME_CHANGED']);
+  expect((await accounts()).find((account) => account.userId === 'rename')?.realName).toBe('New Name');
 });
 
 it('audits what an import changes, never the real name', async () => {

@@ -7,6 +7,7 @@ import { Post } from '../../../src/graphql/types/post';
 import { User } from '../../../src/graphql/types/user';
 import { decideIdentityLabel } from '../../../src/policy/label';
 import { anAccount, aStage } from '../../support/factories';
+import { plainRealNames } from '../../support/real-names';
 
 const FORMAT = '{nickname} ({realName})';
 const label = decideIdentityLabel(
@@ -15,6 +16,7 @@ const label = decideIdentityLabel(
   new Date('2026-11-25T00:00:00Z'),
   { id: 'viewer', verified: true },
   { hysteresisRatio: 0.9, realNameViewers: 'verified' },
+  plainRealNames.open,
 );
 const unavailable = identityUnavailable(new Error('lost connection'));
 

@@ -2,9 +2,12 @@
 // use, and a clear error for each misuse. The account source here is an in-memory stand-in that records
 // every read: the point is the batching and the ordering, not the database (integration tests count SQL).
 import { GraphQLError } from 'graphql';
+import { RealNameKeys } from '../../../src/crypto/real-name-keys';
+import { RealNames } from '../../../src/db/real-names';
 import { createIdentityLoader, type AccountSource } from '../../../src/loaders/identity-loader';
-import type { AccountFacts, Viewer } from '../../../src/policy/types';
+import type { AccountFacts, RealNameOpener, Viewer } from '../../../src/policy/types';
 import { anAccount, aStage } from '../../support/factories';
+import { testRealNames } from '../../support/real-names';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
 const stages = [aStage({ minFollowers: 1_000_000 })];
@@ -12,8 +15,16 @@ const settings = { hysteresisRatio: 0.9, realNameViewers: 'verified' as const };
 const VERIFIED: Viewer = { id: 'viewer', verified: true };
 const ANONYMOUS: Viewer = { id: null, verified: false };
 
-const disclosed = anAccount({ userId: 'disclosed', realName: 'Zhang Wei', followerCount: 2_000_000, consent: 'YES' });
-const small = anAccount({ userId: 'small', realName: 'Zhao Lei', followerCount: 10 });
+/** As the database holds it: the name encrypted under the test key. */
+const encrypted = (account: AccountFacts): AccountFacts => ({
+  ...account,
+  realName: account.realName && testRealNames.reseal(account.realName),
+});
+
+const disclosed = encrypted(
+  anAccount({ userId: 'disclosed', realName: 'Zhang Wei', followerCount: 2_000_000, consent: 'YES' }),
+);
+const small = encrypted(anAccount({ userId: 'small', realName: 'Zhao Lei', followerCount: 10 }));
 
 /** Rows by id; `reads` lists the ids of every read, in order. */
 function accountSource(rows: AccountFacts[], fail?: Error): AccountSource & { reads: string[][] } {
@@ -30,8 +41,34 @@ function accountSource(rows: AccountFacts[], fail?: Error): AccountSource & { re
   };
 }
 
-function loader(accounts: AccountSource, viewer: Viewer = VERIFIED, maxBatchSize = 1000) {
-  return createIdentityLoader({ accounts, stages: () => stages, clock: () => NOW, viewer, settings, maxBatchSize });
+function loader(
+  accounts: AccountSource,
+  viewer: Viewer = VERIFIED,
+  maxBatchSize = 1000,
+  openRealName: RealNameOpener = testRealNames.open,
+) {
+  return createIdentityLoader({
+    accounts,
+    stages: () => stages,
+    clock: () => NOW,
+    openRealName,
+    viewer,
+    settings,
+    maxBatchSize,
+  });
+}
+
+/** The test key's opener, counting the names it decrypts. */
+function countingOpener(): { open: RealNameOpener; decrypted: string[] } {
+  const decrypted: string[] = [];
+  return {
+    decrypted,
+    open: (name) => {
+      const text = testRealNames.open(name);
+      decrypted.push(text);
+      return text;
+    },
+  };
 }
 
 describe('use', () => {
@@ -100,6 +137,43 @@ describe('when the accounts cannot be read', () => {
     const labels = await loader(flaky, VERIFIED, 1).loadMany(['first', 'second']);
     expect(labels[0]).toBeInstanceOf(GraphQLError);
     expect(labels[1]).toMatchObject({ status: 'NOT_SUBJECT' });
+  });
+});
+
+describe('real names, encrypted at rest', () => {
+  const batch = Array.from({ length: 100 }, (_, index) =>
+    encrypted(
+      anAccount({
+        userId: `u-${index}`,
+        realName: `Name ${index}`,
+        followerCount: index % 10 === 0 ? 2_000_000 : 10,
+        consent: index % 30 === 0 ? 'YES' : 'NONE',
+      }),
+    ),
+  );
+  const ids = batch.map((account) => account.userId);
+
+  it('decrypts only the names it reveals to this viewer, never the rest of the batch', async () => {
+    const verified = countingOpener();
+    const labels = await loader(accountSource(batch), VERIFIED, 1000, verified.open).loadMany(ids);
+    expect(verified.decrypted).toEqual(['Name 0', 'Name 30', 'Name 60', 'Name 90']); // the DISCLOSED ones
+    expect(labels.filter((label) => !(label instanceof Error) && label.realName !== null)).toHaveLength(4);
+
+    const anonymous = countingOpener();
+    await loader(accountSource(batch), ANONYMOUS, 1000, anonymous.open).loadMany(ids);
+    expect(anonymous.decrypted).toEqual([]);
+  });
+
+  it('fails only the account whose name is due and cannot be read, with IDENTITY_UNAVAILABLE', async () => {
+    const otherKey = new RealNames(RealNameKeys.generate('other'));
+    const lost = { ...disclosed, userId: 'lost', realName: otherKey.seal('lost', 'Lost Name') };
+    const hidden = { ...small, userId: 'hidden', realName: otherKey.seal('hidden', 'Hidden Name') };
+    const labels = await loader(accountSource([disclosed, lost, hidden])).loadMany(['disclosed', 'lost', 'hidden']);
+    expect(labels[0]).toMatchObject({ status: 'DISCLOSED', realName: 'Zhang Wei' });
+    expect(labels[1]).toBeInstanceOf(GraphQLError);
+    expect((labels[1] as GraphQLError).extensions.code).toBe('IDENTITY_UNAVAILABLE');
+    expect((labels[1] as GraphQLError).message).not.toContain('Lost Name');
+    expect(labels[2]).toMatchObject({ status: 'NOT_SUBJECT', realName: null }); // not due: never opened
   });
 });
 

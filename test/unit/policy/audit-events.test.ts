@@ -1,5 +1,6 @@
 // What a change means for the audit log: one event per thing the account's owner or an auditor cares about,
 // with the status before and after, and nothing for a change that moves nothing.
+import { StoredRealName } from '../../../src/db/real-names';
 import { auditEvents } from '../../../src/policy/audit-events';
 import { anAccount, aStage } from '../../support/factories';
 
@@ -76,7 +77,7 @@ it('a revoked verification is REAL_NAME_REVOKED, not a name change', () => {
 });
 
 it('a new real name is REAL_NAME_CHANGED, and the event never carries the name', () => {
-  const audited = events(subject, { ...subject, realName: 'Another Name' });
+  const audited = events(subject, { ...subject, realName: StoredRealName.fromPlainText('u', 'Another Name') });
   expect(audited).toEqual([
     { event: 'REAL_NAME_CHANGED', oldStatus: 'NOTICE', newStatus: 'NOTICE', stageName: stage.name },
   ]);

@@ -1,13 +1,16 @@
 import { displayName } from '../../../src/policy/display-name';
 import { decideIdentityLabel } from '../../../src/policy/label';
+import type { SealedRealName } from '../../../src/policy/types';
 import { viewerMaySeeRealName } from '../../../src/policy/viewer-gate';
 import { anAccount, aStage } from '../../support/factories';
+import { plainRealNames } from '../../support/real-names';
 
 const now = new Date('2026-11-25T00:00:00Z');
 const stages = [aStage({ minFollowers: 1_000_000 })];
 const anonymous = { id: null, verified: false };
 const signedIn = { id: 'someone', verified: false };
 const verified = { id: 'someone', verified: true };
+const open = plainRealNames.open;
 
 describe('the viewer gate', () => {
   it.each([
@@ -30,16 +33,20 @@ describe('the label a viewer gets', () => {
 
   it('carries the real name of a disclosed account to an allowed viewer', () => {
     expect(
-      decideIdentityLabel(disclosed, stages, now, verified, { hysteresisRatio: 0.9, realNameViewers: 'verified' })
+      decideIdentityLabel(disclosed, stages, now, verified, { hysteresisRatio: 0.9, realNameViewers: 'verified' }, open)
         .realName,
     ).toBe('Zhang San');
   });
 
   it('hides the real name from a viewer the gate stops, without changing the status', () => {
-    const label = decideIdentityLabel(disclosed, stages, now, signedIn, {
-      hysteresisRatio: 0.9,
-      realNameViewers: 'verified',
-    });
+    const label = decideIdentityLabel(
+      disclosed,
+      stages,
+      now,
+      signedIn,
+      { hysteresisRatio: 0.9, realNameViewers: 'verified' },
+      open,
+    );
     expect(label).toMatchObject({ status: 'DISCLOSED', realName: null });
   });
 
@@ -51,6 +58,7 @@ describe('the label a viewer gets', () => {
       now,
       { id: 'owner', verified: true },
       { hysteresisRatio: 0.9, realNameViewers: 'anyone' },
+      open,
     );
     expect(label).toMatchObject({ status: 'NOTICE', realName: null });
   });
@@ -63,10 +71,56 @@ describe('the label a viewer gets', () => {
       consent: 'YES',
     });
     expect(
-      decideIdentityLabel(organization, stages, now, verified, { hysteresisRatio: 0.9, realNameViewers: 'verified' }),
+      decideIdentityLabel(
+        organization,
+        stages,
+        now,
+        verified,
+        { hysteresisRatio: 0.9, realNameViewers: 'verified' },
+        open,
+      ),
     ).toMatchObject({
       subjectKind: 'ORGANIZATION',
       realName: 'Example Media Co., Ltd.',
+    });
+  });
+});
+
+describe('opening the sealed name', () => {
+  const settings = { hysteresisRatio: 0.9, realNameViewers: 'verified' as const };
+  const disclosed = anAccount({ userId: 'owner', followerCount: 2_000_000, consent: 'YES', realName: 'Zhang San' });
+
+  function countingOpener() {
+    const opened: string[] = [];
+    return {
+      opened,
+      open: (name: SealedRealName) => {
+        const text = open(name);
+        opened.push(text);
+        return text;
+      },
+    };
+  }
+
+  it('opens the name only when it reveals it', () => {
+    const counter = countingOpener();
+    decideIdentityLabel(disclosed, stages, now, signedIn, settings, counter.open); // the gate stops this viewer
+    decideIdentityLabel(anAccount({ followerCount: 2_000_000 }), stages, now, verified, settings, counter.open); // NOTICE
+    decideIdentityLabel(anAccount({ followerCount: 10 }), stages, now, verified, settings, counter.open); // NOT_SUBJECT
+    expect(counter.opened).toEqual([]);
+    decideIdentityLabel(disclosed, stages, now, verified, settings, counter.open);
+    expect(counter.opened).toEqual(['Zhang San']);
+  });
+
+  it("passes the opener's failure on, for the caller to fail that account alone", () => {
+    const unreadable = new Error('cannot be read');
+    const failing = () => {
+      throw unreadable;
+    };
+    expect(() => decideIdentityLabel(disclosed, stages, now, verified, settings, failing)).toThrow(unreadable);
+    expect(decideIdentityLabel(disclosed, stages, now, signedIn, settings, failing)).toMatchObject({
+      status: 'DISCLOSED',
+      realName: null,
     });
   });
 });
