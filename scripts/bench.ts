@@ -12,7 +12,7 @@ import { distinctIds, randomIdSets } from './bench/id-sets';
 import { parseBenchOptions } from './bench/options';
 import { measureRawLookups } from './bench/raw-lookups';
 import { formatResults, type BenchResults, type SubgraphRun } from './bench/report';
-import { startSubgraph } from './bench/subgraph-process';
+import { startSubgraph, THIS_CHECKOUT } from './bench/subgraph-process';
 
 const RESULTS_DIR = join(__dirname, '..', '..', 'bench-results'); // run from dist/scripts/
 const POOL_SIZE = 10; // DB_POOL_SIZE's default: the raw pool is the service's pool
@@ -66,28 +66,47 @@ async function main(): Promise<void> {
 
   const subgraph: SubgraphRun[] = [];
   const profileDir = join(RESULTS_DIR, 'profiles');
-  for (const cache of ['off', 'on'] as const) {
-    const nodeArgs = options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    const server = await startSubgraph(
-      options.databaseUrl,
-      { ACCOUNT_CACHE_TTL_MS: cache === 'on' ? String(options.cacheTtlMs) : '0', DB_POOL_SIZE: String(POOL_SIZE) },
-      nodeArgs,
-    );
-    try {
-      for (const [size, sets] of idSets) {
-        log(`subgraph, ${size} User references, cache ${cache}`);
-        const result = await driveEntities(server.url, options.databaseUrl, entitiesBodies(sets), size, load);
-        const memory = server.memory();
-        subgraph.push({
-          ...result,
-          cache,
-          serverRssBytes: memory.rssBytes,
-          serverPeakRssBytes: memory.peakRssBytes,
-          distinctIds: distinctIds(sets),
-        });
+  // Every variant once a round, alternating: the machine's drift falls on all of them alike.
+  const checkouts =
+    options.against === undefined
+      ? [['this', THIS_CHECKOUT]]
+      : [
+          ['before', options.against],
+          ['this', THIS_CHECKOUT],
+        ];
+  const variants = checkouts.flatMap(([name, checkout]) =>
+    options.executors.map((executor) => ({ name: `${name} ${executor}`, checkout: checkout!, executor })),
+  );
+  for (let round = 1; round <= options.rounds; round += 1) {
+    for (const variant of variants) {
+      for (const cache of ['off', 'on'] as const) {
+        const nodeArgs = options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+        const env = {
+          ACCOUNT_CACHE_TTL_MS: cache === 'on' ? String(options.cacheTtlMs) : '0',
+          DB_POOL_SIZE: String(POOL_SIZE),
+          GRAPHQL_EXECUTOR: variant.executor,
+        };
+        const server = await startSubgraph(options.databaseUrl, env, nodeArgs, variant.checkout);
+        try {
+          for (const [size, sets] of idSets) {
+            log(`round ${round}, ${variant.name}, ${size} User references, cache ${cache}`);
+            const bodies = entitiesBodies(sets);
+            const result = await driveEntities(server.url, options.databaseUrl, bodies, size, load, server.cpuMicros);
+            const memory = server.memory();
+            subgraph.push({
+              ...result,
+              variant: variant.name,
+              round,
+              cache,
+              serverRssBytes: memory.rssBytes,
+              serverPeakRssBytes: memory.peakRssBytes,
+              distinctIds: distinctIds(sets),
+            });
+          }
+        } finally {
+          await server.stop();
+        }
       }
-    } finally {
-      await server.stop();
     }
   }
 

@@ -1,5 +1,6 @@
 // Reads and validates every setting once, at start-up; the rest of the code gets a typed Config.
 import { z } from 'zod';
+import { EXECUTORS, type ExecutorKind } from './graphql/executor';
 import { REAL_NAME_VIEWER_SETTINGS, type RealNameViewers } from './policy/types';
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -55,6 +56,8 @@ const environmentSchema = z.object({
   MAX_IN_LIST: integerFromEnv(1, 10000).default(1000),
   NOTIFY_INTERVAL_SECONDS: integerFromEnv(0, 86400).default(300),
   INLINE_TRACING: booleanFromEnv.default(false),
+  GRAPHQL_EXECUTOR: z.enum(EXECUTORS).default('graphql-jit'),
+  COMPILED_OPERATIONS_MAX: integerFromEnv(1, 100_000).default(1000),
   ACCOUNT_CACHE_TTL_MS: integerFromEnv(0, 3_600_000).default(0),
   ACCOUNT_CACHE_MAX_ENTRIES: integerFromEnv(1, 10_000_000).default(100_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -92,6 +95,10 @@ export interface Config {
   notifyIntervalSeconds: number;
   /** Federated traces (ftv1) for a router that asks for them; off: they cost on every field. */
   inlineTracing: boolean;
+  /** How operations run: compiled by graphql-jit (default), or graphql-js (for debugging). */
+  graphqlExecutor: ExecutorKind;
+  /** Most compiled operations kept in memory. */
+  maxCompiledOperations: number;
   /** Account rows shared across requests (facts only; the label is decided per request): 0 ms is off. */
   accountCache: { ttlMs: number; maxEntries: number };
   logLevel: string;
@@ -145,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxInList: parsed.MAX_IN_LIST,
     notifyIntervalSeconds: parsed.NOTIFY_INTERVAL_SECONDS,
     inlineTracing: parsed.INLINE_TRACING,
+    graphqlExecutor: parsed.GRAPHQL_EXECUTOR,
+    maxCompiledOperations: parsed.COMPILED_OPERATIONS_MAX,
     accountCache: { ttlMs: parsed.ACCOUNT_CACHE_TTL_MS, maxEntries: parsed.ACCOUNT_CACHE_MAX_ENTRIES },
     logLevel: parsed.LOG_LEVEL,
   };

@@ -29,6 +29,8 @@ export interface LoadResult {
   errors: number;
   non2xx: number;
   sqlQueriesPerRequest: number;
+  /** The server's CPU time over the measured window divided by the entities it served, in µs. */
+  serverCpuMicrosPerEntity: number;
 }
 
 export interface Load {
@@ -86,13 +88,16 @@ export async function driveEntities(
   bodies: string[],
   references: number,
   load: Load,
+  serverCpuMicros: () => number,
 ): Promise<LoadResult> {
   await checkAnswer(url, bodies[0] ?? '', references);
   await run(url, bodies, load.connections, load.warmupSeconds);
   const status = await mysql.createConnection(databaseUrl);
   try {
     const selectsBefore = await selectsSoFar(status);
+    const cpuBefore = serverCpuMicros();
     const result = await run(url, bodies, load.connections, load.durationSeconds);
+    const cpu = serverCpuMicros() - cpuBefore;
     const selects = (await selectsSoFar(status)) - selectsBefore;
     return {
       references,
@@ -103,6 +108,7 @@ export async function driveEntities(
       errors: result.errors + result.timeouts,
       non2xx: result.non2xx,
       sqlQueriesPerRequest: result.requests.total > 0 ? selects / result.requests.total : NaN,
+      serverCpuMicrosPerEntity: cpu / (result.requests.total * references),
     };
   } finally {
     await status.end();

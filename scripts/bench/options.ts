@@ -19,6 +19,12 @@ export interface BenchOptions {
   /** Start the subgraph with `node --cpu-prof`, profiles written to bench-results/profiles/. */
   profile: boolean;
   quick: boolean;
+  /** GRAPHQL_EXECUTOR values to run, each as a variant of its own. */
+  executors: string[];
+  /** Another built checkout (its root) to run as the "before" variant, alternating with this one. */
+  against: string | undefined;
+  /** Rounds of every variant, alternating, so that the machine's drift falls on all of them alike. */
+  rounds: number;
 }
 
 const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/identity_labels_bench';
@@ -28,6 +34,14 @@ function positive(name: string) {
     if (!/^\d+$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
     return Number(value);
   };
+}
+
+function executorList(value: string): string[] {
+  const executors = value.split(',').map((executor) => executor.trim());
+  if (executors.some((executor) => executor !== 'graphql-jit' && executor !== 'graphql-js')) {
+    throw new InvalidArgumentError('--executors must list graphql-jit and/or graphql-js');
+  }
+  return executors;
 }
 
 function sizeList(value: string): number[] {
@@ -54,6 +68,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     .option('--cache-ttl-ms <ms>', 'ACCOUNT_CACHE_TTL_MS for the cache-on runs', positive('--cache-ttl-ms'), 5000)
     .option('--reuse-database', 'keep the benchmark database if it already holds --accounts accounts')
     .option('--profile', 'run the subgraph with --cpu-prof (profiles in bench-results/profiles/)')
+    .option('--executors <list>', 'GRAPHQL_EXECUTOR variants to run', executorList, ['graphql-jit'])
+    .option('--against <dir>', 'another built checkout to run as "before", alternating with this one (its dist/)')
+    .option('--rounds <n>', 'alternating rounds of every variant', positive('--rounds'), 1)
     .addHelpText(
       'after',
       `\nThe database is BENCH_DATABASE_URL (default ${DEFAULT_DATABASE_URL}); it is dropped and recreated.`,
@@ -70,6 +87,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     cacheTtlMs: number;
     reuseDatabase?: boolean;
     profile?: boolean;
+    executors: string[];
+    against?: string;
+    rounds: number;
   }>();
   const quick = given.quick === true;
   return {
@@ -84,5 +104,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     reuseDatabase: given.reuseDatabase === true,
     profile: given.profile === true,
     quick,
+    executors: given.executors,
+    against: given.against,
+    rounds: given.rounds,
   };
 }

@@ -5,6 +5,9 @@ import type { LoadResult } from './entities-load';
 import type { RawResult } from './raw-lookups';
 
 export interface SubgraphRun extends LoadResult {
+  /** Which code and executor: "this graphql-jit", "before graphql-js"... */
+  variant: string;
+  round: number;
   cache: 'off' | 'on';
   serverRssBytes: number;
   serverPeakRssBytes: number;
@@ -68,14 +71,31 @@ export function formatResults(results: BenchResults): string {
   const rawFor = (size: number) => results.raw.find((raw) => raw.idsPerLookup === size)?.lookupsPerSecond ?? NaN;
   lines.push(
     table(
-      ['refs', 'cache', 'req/s', 'p50 ms', 'p99 ms', 'SQL/req', 'RSS MB', 'peak MB', 'vs raw', 'errors'],
+      [
+        'variant',
+        'round',
+        'refs',
+        'cache',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'SQL/req',
+        'CPU µs/entity',
+        'RSS MB',
+        'peak MB',
+        'vs raw',
+        'errors',
+      ],
       results.subgraph.map((run) => [
+        run.variant,
+        String(run.round),
         String(run.references),
         run.cache,
         whole(run.requestsPerSecond),
         fixed(run.p50Ms, 0),
         fixed(run.p99Ms, 0),
         fixed(run.sqlQueriesPerRequest, 2),
+        fixed(run.serverCpuMicrosPerEntity, 1),
         whole(run.serverRssBytes / MB),
         whole(run.serverPeakRssBytes / MB),
         fixed(run.requestsPerSecond / rawFor(run.references), 2),
@@ -86,7 +106,9 @@ export function formatResults(results: BenchResults): string {
   lines.push('');
   lines.push(
     '"vs raw": subgraph req/s over raw lookups/s of the same size, same run. SQL/req: Com_select delta / requests ' +
-      '(approximate). RSS: the server process after the run; peak: its high-water mark.',
+      "(approximate). CPU µs/entity: the server process's user + system CPU time over the measured window " +
+      '(/proc/<pid>/stat, as process.cpuUsage() counts it) over the entities it served: comparable across ' +
+      'machines of one kind. RSS: the server process after the run; peak: its high-water mark.',
   );
   return lines.join('\n');
 }

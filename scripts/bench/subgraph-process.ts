@@ -5,13 +5,16 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-const ENTRY = join(__dirname, '..', '..', 'src', 'index.js'); // dist/src/index.js
+/** This checkout's built service (dist/src/index.js); another checkout's with --against. */
+export const THIS_CHECKOUT = join(__dirname, '..', '..', '..');
 
 export interface SubgraphProcess {
   url: string;
   pid: number;
   /** Resident set size now and its peak so far, in bytes. */
   memory(): { rssBytes: number; peakRssBytes: number };
+  /** CPU time the process has used so far (user + system), in microseconds, as process.cpuUsage() counts. */
+  cpuMicros(): number;
   stop(): Promise<void>;
 }
 
@@ -29,6 +32,14 @@ function freePort(): Promise<number> {
 function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) * 1024 : NaN;
+}
+
+/** utime + stime from /proc/<pid>/stat, in clock ticks (100 a second on Linux), as microseconds. */
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) "
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime and stime: fields 14 and 15 of the line
+  return (ticks * 1_000_000) / 100;
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
@@ -52,9 +63,10 @@ export async function startSubgraph(
   databaseUrl: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
+  checkout = THIS_CHECKOUT,
 ): Promise<SubgraphProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, ENTRY], {
+  const child = spawn(process.execPath, [...nodeArgs, join(checkout, 'dist', 'src', 'index.js')], {
     env: {
       ...process.env,
       ...env,
@@ -78,6 +90,7 @@ export async function startSubgraph(
     url,
     pid,
     memory: () => ({ rssBytes: statusBytes(pid, 'VmRSS'), peakRssBytes: statusBytes(pid, 'VmHWM') }),
+    cpuMicros: () => cpuMicros(pid),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

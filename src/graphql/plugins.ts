@@ -38,6 +38,19 @@ export function countErrors(count: (code: string) => void): ApolloServerPlugin {
   };
 }
 
+/** Counts the operations graphql-js executes when it is the executor (the compiled executor counts its own). */
+export function countExecutions(count: () => void): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart() {
+          count();
+        },
+      };
+    },
+  };
+}
+
 export interface PluginSettings {
   inlineTracing: boolean;
   production: boolean;

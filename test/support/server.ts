@@ -73,7 +73,13 @@ function unstartedTestServer(now: Date, options: TestServerOptions) {
     close: () => server.app.close(),
   };
   const start = async (env: Record<string, string | undefined>) => {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      GRAPHQL_EXECUTOR: process.env.TEST_GRAPHQL_EXECUTOR, // the graphql-js Jest project sets it
+      ...env,
+    });
     server.databaseUrl = config.databaseUrl;
     server.app = await startApp(config, { log, observeQuery: (sql) => queries.push(sql), clock: () => server.now });
   };

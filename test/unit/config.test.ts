@@ -26,6 +26,8 @@ describe('configuration', () => {
       maxInList: 1000,
       notifyIntervalSeconds: 300,
       inlineTracing: false,
+      graphqlExecutor: 'graphql-jit',
+      maxCompiledOperations: 1000,
       accountCache: { ttlMs: 0, maxEntries: 100_000 },
       logLevel: 'info',
     });
