@@ -16,7 +16,7 @@ import { parseBenchOptions, type BenchOptions, type Encryption } from './bench/o
 import { measureRealNameCipher } from './bench/real-name-cipher';
 import { measureRawLookups } from './bench/raw-lookups';
 import { formatResults, type BenchResults, type SubgraphRun } from './bench/report';
-import { startSubgraph } from './bench/subgraph-process';
+import { startSubgraph, THIS_CHECKOUT } from './bench/subgraph-process';
 
 const RESULTS_DIR = join(__dirname, '..', '..', 'bench-results'); // run from dist/scripts/
 const POOL_SIZE = 10; // DB_POOL_SIZE's default: the raw pool is the service's pool
@@ -83,65 +83,75 @@ async function measure(
   const ipLocationWrites: BenchResults['ipLocationWrites'] = [];
   const postBodies = postEntitiesBodies(options.posts, options.accounts, POSTS_PER_REQUEST, options.bodies, 100);
   const profileDir = join(RESULTS_DIR, 'profiles');
-  for (const cache of ['off', 'on'] as const) {
-    const nodeArgs = options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    const server = await startSubgraph(
-      options.databaseUrl,
-      {
-        REAL_NAME_KEYS: keys,
-        ACCOUNT_CACHE_TTL_MS: cache === 'on' ? String(options.cacheTtlMs) : '0',
-        DB_POOL_SIZE: String(POOL_SIZE),
-      },
-      nodeArgs,
-    );
-    try {
-      if (ipLocationWrites.length === 0) {
-        log(`POST /ip-locations, ${options.posts.toLocaleString('en')} post locations`);
-        const write = await measureWrites(server.url, options.databaseUrl, options.posts, options.accounts);
-        ipLocationWrites.push({ encryption, ...write });
-      }
-      for (const [size, sets] of idSets) {
-        log(`subgraph, ${size} User references, cache ${cache}, encryption ${encryption}`);
-        const result = await driveEntities(
-          server.url,
+  // Every variant once a round, alternating: the machine's drift falls on all of them alike.
+  const checkouts: [string, string][] =
+    options.against === undefined
+      ? [['this', THIS_CHECKOUT]]
+      : [
+          ['before', options.against],
+          ['this', THIS_CHECKOUT],
+        ];
+  const variants = checkouts.flatMap(([name, checkout]) =>
+    options.executors.map((executor) => ({ name: `${name} ${executor}`, checkout, executor })),
+  );
+  for (let round = 1; round <= options.rounds; round += 1) {
+    for (const variant of variants) {
+      for (const cache of ['off', 'on'] as const) {
+        const nodeArgs = options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+        const server = await startSubgraph(
           options.databaseUrl,
-          entitiesBodies(sets),
-          size,
-          load,
-          server.cpuSeconds,
+          {
+            REAL_NAME_KEYS: keys,
+            ACCOUNT_CACHE_TTL_MS: cache === 'on' ? String(options.cacheTtlMs) : '0',
+            DB_POOL_SIZE: String(POOL_SIZE),
+            GRAPHQL_EXECUTOR: variant.executor,
+          },
+          nodeArgs,
+          variant.checkout,
         );
-        const memory = server.memory();
-        subgraph.push({
-          ...result,
-          encryption,
-          asks: 'User labels',
-          cache,
-          serverRssBytes: memory.rssBytes,
-          serverPeakRssBytes: memory.peakRssBytes,
-          distinctIds: distinctIds(sets),
-        });
+        const measured = { encryption, variant: variant.name, round, cache };
+        try {
+          if (ipLocationWrites.length === 0) {
+            log(`POST /ip-locations, ${options.posts.toLocaleString('en')} post locations`);
+            const write = await measureWrites(server.url, options.databaseUrl, options.posts, options.accounts);
+            ipLocationWrites.push({ encryption, ...write });
+          }
+          for (const [size, sets] of idSets) {
+            log(`round ${round}, ${variant.name}, ${size} User references, cache ${cache}, encryption ${encryption}`);
+            const bodies = entitiesBodies(sets);
+            const result = await driveEntities(server.url, options.databaseUrl, bodies, size, load, server.cpuSeconds);
+            const memory = server.memory();
+            subgraph.push({
+              ...result,
+              ...measured,
+              asks: 'User labels',
+              serverRssBytes: memory.rssBytes,
+              serverPeakRssBytes: memory.peakRssBytes,
+              distinctIds: distinctIds(sets),
+            });
+          }
+          log(`round ${round}, ${variant.name}, ${POSTS_PER_REQUEST} Post references with displayName and ipLocation`);
+          const posts = await driveEntities(
+            server.url,
+            options.databaseUrl,
+            postBodies,
+            POSTS_PER_REQUEST,
+            load,
+            server.cpuSeconds,
+          );
+          const memory = server.memory();
+          subgraph.push({
+            ...posts,
+            ...measured,
+            asks: 'Post displayName+ipLocation',
+            serverRssBytes: memory.rssBytes,
+            serverPeakRssBytes: memory.peakRssBytes,
+            distinctIds: NaN,
+          });
+        } finally {
+          await server.stop();
+        }
       }
-      log(`subgraph, ${POSTS_PER_REQUEST} Post references with displayName and ipLocation, cache ${cache}`);
-      const posts = await driveEntities(
-        server.url,
-        options.databaseUrl,
-        postBodies,
-        POSTS_PER_REQUEST,
-        load,
-        server.cpuSeconds,
-      );
-      const memory = server.memory();
-      subgraph.push({
-        ...posts,
-        encryption,
-        asks: 'Post displayName+ipLocation',
-        cache,
-        serverRssBytes: memory.rssBytes,
-        serverPeakRssBytes: memory.peakRssBytes,
-        distinctIds: NaN,
-      });
-    } finally {
-      await server.stop();
     }
   }
   return { datasets: [dataset], raw, subgraph, ipLocationWrites };

@@ -95,8 +95,11 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       limits: config,
       production: config.production,
       inlineTracing: config.inlineTracing,
+      executor: config.graphqlExecutor,
+      maxCompiledOperations: config.maxCompiledOperations,
       log,
       countError: (code) => metrics.graphqlErrors.inc({ code }),
+      countExecution: (executor) => metrics.executions.inc({ executor }),
     });
     const http = await startHttpServer({
       settings: config,

@@ -5,6 +5,7 @@ import { RealNameKeys, realNameKeysProblem } from './crypto/real-name-keys';
 import type { IpDatabasePaths } from './ip-location/ip-database';
 import { IP_LOCATION_LANGUAGES, type IpLocationLanguage } from './ip-location/label';
 import { IP_LOCATION_VIEWER_SETTINGS, type IpLocationViewers } from './ip-location/visibility';
+import { EXECUTORS, type ExecutorKind } from './graphql/executor';
 import { REAL_NAME_VIEWER_SETTINGS, type RealNameViewers } from './policy/types';
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -68,6 +69,8 @@ const environmentSchema = z.object({
   NOTIFY_INTERVAL_SECONDS: integerFromEnv(0, 86400).default(300),
   MIN_MANDATORY_NOTICE_DAYS: integerFromEnv(0, 365).default(7),
   INLINE_TRACING: booleanFromEnv.default(false),
+  GRAPHQL_EXECUTOR: z.enum(EXECUTORS).default('graphql-jit'),
+  COMPILED_OPERATIONS_MAX: integerFromEnv(1, 100_000).default(1000),
   ACCOUNT_CACHE_TTL_MS: integerFromEnv(0, 3_600_000).default(0),
   ACCOUNT_CACHE_MAX_ENTRIES: integerFromEnv(1, 10_000_000).default(100_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -121,6 +124,10 @@ export interface Config {
   minMandatoryNoticeDays: number;
   /** Federated traces (ftv1) for a router that asks for them; off: they cost on every field. */
   inlineTracing: boolean;
+  /** How operations run: compiled by graphql-jit (default), or graphql-js (for debugging). */
+  graphqlExecutor: ExecutorKind;
+  /** Most compiled operations kept in memory. */
+  maxCompiledOperations: number;
   /** Account rows shared across requests (facts only; the label is decided per request): 0 ms is off. */
   accountCache: { ttlMs: number; maxEntries: number };
   logLevel: string;
@@ -208,6 +215,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifyIntervalSeconds: parsed.NOTIFY_INTERVAL_SECONDS,
     minMandatoryNoticeDays: parsed.MIN_MANDATORY_NOTICE_DAYS,
     inlineTracing: parsed.INLINE_TRACING,
+    graphqlExecutor: parsed.GRAPHQL_EXECUTOR,
+    maxCompiledOperations: parsed.COMPILED_OPERATIONS_MAX,
     accountCache: { ttlMs: parsed.ACCOUNT_CACHE_TTL_MS, maxEntries: parsed.ACCOUNT_CACHE_MAX_ENTRIES },
     logLevel: parsed.LOG_LEVEL,
     ipLocation: {

@@ -23,6 +23,12 @@ export interface BenchOptions {
   /** Real names encrypted at rest (REAL_NAME_KEYS set, as production requires), stored plain, or both in turn. */
   encryption: Encryption[];
   quick: boolean;
+  /** GRAPHQL_EXECUTOR values to run, each as a variant of its own. */
+  executors: string[];
+  /** Another built checkout (its root) to run as the "before" variant, alternating with this one. */
+  against: string | undefined;
+  /** Rounds of every variant, alternating, so that the machine's drift falls on all of them alike. */
+  rounds: number;
 }
 
 export type Encryption = 'on' | 'off';
@@ -34,6 +40,14 @@ function positive(name: string) {
     if (!/^\d+$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
     return Number(value);
   };
+}
+
+function executorList(value: string): string[] {
+  const executors = value.split(',').map((executor) => executor.trim());
+  if (executors.some((executor) => executor !== 'graphql-jit' && executor !== 'graphql-js')) {
+    throw new InvalidArgumentError('--executors must list graphql-jit and/or graphql-js');
+  }
+  return executors;
 }
 
 function sizeList(value: string): number[] {
@@ -67,6 +81,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
         .choices(['on', 'off', 'both'])
         .default('on'),
     )
+    .option('--executors <list>', 'GRAPHQL_EXECUTOR variants to run', executorList, ['graphql-jit'])
+    .option('--against <dir>', 'another built checkout to run as "before", alternating with this one (its dist/)')
+    .option('--rounds <n>', 'alternating rounds of every variant', positive('--rounds'), 1)
     .addHelpText(
       'after',
       `\nThe database is BENCH_DATABASE_URL (default ${DEFAULT_DATABASE_URL}); it is dropped and recreated.`,
@@ -85,6 +102,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     reuseDatabase?: boolean;
     profile?: boolean;
     encryption: 'on' | 'off' | 'both';
+    executors: string[];
+    against?: string;
+    rounds: number;
   }>();
   const quick = given.quick === true;
   return {
@@ -101,5 +121,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     profile: given.profile === true,
     encryption: given.encryption === 'both' ? ['off', 'on'] : [given.encryption],
     quick,
+    executors: given.executors,
+    against: given.against,
+    rounds: given.rounds,
   };
 }

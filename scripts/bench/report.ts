@@ -9,6 +9,9 @@ import type { CipherCost } from './real-name-cipher';
 
 export interface SubgraphRun extends LoadResult {
   encryption: Encryption;
+  /** Which code and executor: "this graphql-jit", "before graphql-js"... */
+  variant: string;
+  round: number;
   cache: 'off' | 'on';
   /** What each reference asks: the User labels, or a Post's displayName and ipLocation. */
   asks: 'User labels' | 'Post displayName+ipLocation';
@@ -90,6 +93,8 @@ export function formatResults(results: BenchResults): string {
   lines.push(
     table(
       [
+        'variant',
+        'round',
         'refs',
         'asks',
         'encryption',
@@ -105,6 +110,8 @@ export function formatResults(results: BenchResults): string {
         'errors',
       ],
       results.subgraph.map((run) => [
+        run.variant,
+        String(run.round),
         String(run.references),
         run.asks,
         run.encryption,
@@ -132,8 +139,9 @@ export function formatResults(results: BenchResults): string {
   lines.push('');
   lines.push(
     '"vs raw": subgraph req/s over raw lookups/s of the same size, same run. SQL/req: Com_select delta / requests ' +
-      "(approximate). CPU us/entity: the server process's user + system time over the measured window, per " +
-      'reference answered. RSS: the server process after the run; peak: its high-water mark.',
+      "(approximate). CPU µs/entity: the server process's user + system CPU time over the measured window " +
+      '(/proc/<pid>/stat, as process.cpuUsage() counts it) over the entities it served: comparable across ' +
+      'machines of one kind. RSS: the server process after the run; peak: its high-water mark.',
   );
   return lines.join('\n');
 }

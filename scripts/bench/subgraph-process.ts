@@ -6,7 +6,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { BENCH_WRITER_SECRET } from './ip-locations-load';
 
-const ENTRY = join(__dirname, '..', '..', 'src', 'index.js'); // dist/src/index.js
+/** This checkout's built service (dist/src/index.js); another checkout's with --against. */
+export const THIS_CHECKOUT = join(__dirname, '..', '..', '..');
 
 export interface SubgraphProcess {
   url: string;
@@ -65,9 +66,10 @@ export async function startSubgraph(
   databaseUrl: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
+  checkout = THIS_CHECKOUT,
 ): Promise<SubgraphProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, ENTRY], {
+  const child = spawn(process.execPath, [...nodeArgs, join(checkout, 'dist', 'src', 'index.js')], {
     env: {
       ...process.env,
       ...env,

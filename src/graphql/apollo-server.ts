@@ -5,17 +5,23 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors';
 import type { RequestContext } from './context';
+import { compiledExecutor, servingGateway, type ExecutorKind } from './executor';
 import { parseLimits, queryLimits, representationLimit, supportedOperationTypes, type RequestLimits } from './limits';
-import { clientErrorsAre4xx, countErrors, subgraphPlugins } from './plugins';
+import { clientErrorsAre4xx, countErrors, countExecutions, subgraphPlugins } from './plugins';
 
 export interface GraphQLServerOptions {
   schema: GraphQLSchema;
   limits: RequestLimits;
   production: boolean;
   inlineTracing: boolean;
+  /** graphql-jit (compiled, the default) or graphql-js. Inline tracing needs graphql-js's per-field hooks. */
+  executor: ExecutorKind;
+  maxCompiledOperations: number;
   log: Logger;
   /** Called once for every error returned, with its code. */
   countError: (code: string) => void;
+  /** Called once for every operation executed, with the executor that answered it. */
+  countExecution: (executor: ExecutorKind) => void;
 }
 
 /**
@@ -35,8 +41,22 @@ function formatError(formatted: GraphQLFormattedError, log: Logger, error: unkno
 export async function startGraphQLServer(options: GraphQLServerOptions): Promise<ApolloServer<RequestContext>> {
   const { log, production } = options;
   const limits = queryLimits(options.limits);
+  // Inline tracing times every field through graphql-js's resolvers: with it, graphql-js executes.
+  const compiled = options.executor === 'graphql-jit' && !options.inlineTracing;
+  const execution = compiled
+    ? {
+        gateway: servingGateway(
+          options.schema,
+          compiledExecutor(options.schema, {
+            maxCompiledOperations: options.maxCompiledOperations,
+            onExecuted: options.countExecution,
+          }),
+        ),
+      }
+    : { schema: options.schema };
+  const countedByGraphqlJs = compiled ? [] : [countExecutions(() => options.countExecution('graphql-js'))];
   const apollo = new ApolloServer<RequestContext>({
-    schema: options.schema,
+    ...execution,
     logger: log,
     stopOnTerminationSignals: false, // index.ts owns SIGTERM: drain HTTP, then stop this, then the pool
     includeStacktraceInErrorResponses: false,
@@ -49,6 +69,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     validationRules: [...limits.validationRules, supportedOperationTypes],
     formatError: (formatted, error) => formatError(formatted, log, error),
     plugins: [
+      ...countedByGraphqlJs,
       ...limits.plugins,
       representationLimit(options.limits.maxRepresentations),
       countErrors(options.countError),

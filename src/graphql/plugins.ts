@@ -72,6 +72,18 @@ export const clientErrorsAre4xx: ApolloServerPlugin = {
     };
   },
 };
+/** Counts the operations graphql-js executes when it is the executor (the compiled executor counts its own). */
+export function countExecutions(count: () => void): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart() {
+          count();
+        },
+      };
+    },
+  };
+}
 
 export interface PluginSettings {
   inlineTracing: boolean;

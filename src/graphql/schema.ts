@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { isEnumType, isScalarType, parse, type GraphQLSchema } from 'graphql';
+import { isEnumType, isScalarType, parse, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { resolveEntities } from './entities';
 import { ConsentResolver } from './resolvers/consent.resolver';
@@ -31,6 +31,15 @@ export async function printIdentitySdl(): Promise<string> {
   return printSdl(await buildTypeGraphqlSchema());
 }
 
+/**
+ * A field that is a method of its class (it needs the request's context, for a batch of its own) is
+ * called as graphql-js's default resolver would call it: graphql-jit reads a field without a resolver as
+ * a plain property, and would hand out the method itself.
+ */
+type FieldMethod = (args: unknown, context: unknown, info: unknown) => unknown;
+const callMethod: GraphQLFieldResolver<Record<string, FieldMethod>, unknown> = (source, args, context, info) =>
+  source[info.fieldName]?.call(source, args, context, info);
+
 /** The executable subgraph schema the service serves, with `_entities` and `_service`. */
 export async function buildIdentitySchema(): Promise<GraphQLSchema> {
   const typeGraphqlSchema = await buildTypeGraphqlSchema();
@@ -46,5 +55,7 @@ export async function buildIdentitySchema(): Promise<GraphQLSchema> {
   }
   resolvers.Query = { ...generated.Query, _entities: resolveEntities() };
   if (generated.Mutation !== undefined) resolvers.Mutation = generated.Mutation;
+  resolvers.User = { ipLocation: callMethod };
+  resolvers.Post = { ipLocation: callMethod };
   return buildSubgraphSchema([{ typeDefs: parse(printSdl(typeGraphqlSchema)), resolvers: resolvers as never }]);
 }

@@ -44,6 +44,13 @@ export class Metrics implements LookupTimer {
     registers: [this.registry],
   });
 
+  readonly executions = new Counter({
+    name: 'identity_graphql_executions_total',
+    help: 'GraphQL operations executed, by the executor that answered (graphql-jit, or graphql-js for mutations, errors and fallbacks)',
+    labelNames: ['executor'] as const,
+    registers: [this.registry],
+  });
+
   readonly graphqlErrors = new Counter({
     name: 'identity_graphql_errors_total',
     help: 'GraphQL errors returned, by code',

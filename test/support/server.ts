@@ -79,6 +79,7 @@ function unstartedTestServer(now: Date, options: TestServerOptions) {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       REAL_NAME_KEYS: TEST_REAL_NAME_KEYS,
+      GRAPHQL_EXECUTOR: process.env.TEST_GRAPHQL_EXECUTOR, // the graphql-js Jest project sets it
       ...env,
     });
     server.databaseUrl = config.databaseUrl;

@@ -34,6 +34,8 @@ describe('configuration', () => {
       notifyIntervalSeconds: 300,
       minMandatoryNoticeDays: 7,
       inlineTracing: false,
+      graphqlExecutor: 'graphql-jit',
+      maxCompiledOperations: 1000,
       accountCache: { ttlMs: 0, maxEntries: 100_000 },
       logLevel: 'info',
       ipLocation: {

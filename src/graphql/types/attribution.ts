@@ -1,5 +1,7 @@
 // How an account is attributed in a feed: the nickname the router sent (@requires) and the label decided
 // for this viewer. User and Post both render through it, so the two can never disagree.
+// A field that cannot be answered returns its error as its value (both graphql-js and graphql-jit report an
+// Error value as that field's error): fields are read as plain properties, where a throw would escape.
 import { GraphQLError } from 'graphql';
 import { badUserInput } from '../../errors';
 import { displayName } from '../../policy/display-name';
@@ -19,21 +21,20 @@ export class Attribution {
   ) {}
 
   /** The nickname, with the real name when it is disclosed to this viewer; without account data, the nickname. */
-  displayName(): string {
+  displayName(): string | GraphQLError {
     if (typeof this.nickname !== 'string') {
-      throw badUserInput(`${this.where} has no nickname: it is required by @requires`);
+      return badUserInput(`${this.where} has no nickname: it is required by @requires`);
     }
     const realName = this.label instanceof GraphQLError ? null : this.label.realName;
     return displayName(this.displayNameFormat, this.nickname, realName);
   }
 
-  verifiedRealName(): string | null {
-    return this.identityLabel().realName;
+  verifiedRealName(): string | null | GraphQLError {
+    return this.label instanceof GraphQLError ? this.label : this.label.realName;
   }
 
   /** The label, or the IDENTITY_UNAVAILABLE error as this field's error. */
-  identityLabel(): IdentityLabel {
-    if (this.label instanceof GraphQLError) throw this.label;
+  identityLabel(): IdentityLabel | GraphQLError {
     return this.label;
   }
 }

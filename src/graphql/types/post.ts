@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { badUserInput } from '../../errors';
 import type { IpLocation as Location } from '../../ip-location/label';
@@ -33,17 +34,17 @@ export class Post {
 
   @Directive('@requires(fields: "author { id nickname }")')
   @Field(() => String, { description: "The author's display name, as User.displayName." })
-  get displayName(): string {
-    return this.attributionOfAuthor().displayName();
+  get displayName(): string | GraphQLError {
+    return this.authorAttribution === null ? this.missingAuthor() : this.authorAttribution.displayName();
   }
 
   @Directive('@requires(fields: "author { id }")')
   @Field(() => String, { nullable: true, description: "The author's disclosed real name, as User.verifiedRealName." })
-  get verifiedRealName(): string | null {
-    return this.attributionOfAuthor().verifiedRealName();
+  get verifiedRealName(): string | null | GraphQLError {
+    return this.authorAttribution === null ? this.missingAuthor() : this.authorAttribution.verifiedRealName();
   }
 
-  /** Needs only the post's key; a method so that graphql-js hands it the request's loader (one batch). */
+  /** Needs only the post's key; a method so that the executor hands it the request's loader (one batch). */
   @Field(() => IpLocation, {
     nullable: true,
     description: 'Where the post was made from; null if none was recorded.',
@@ -52,10 +53,7 @@ export class Post {
     return context.ipLocations.ofPost(this.id);
   }
 
-  private attributionOfAuthor(): Attribution {
-    if (this.authorAttribution === null) {
-      throw badUserInput(`Post ${this.id} representation has no author { id }: it is required by @requires`);
-    }
-    return this.authorAttribution;
+  private missingAuthor(): GraphQLError {
+    return badUserInput(`Post ${this.id} representation has no author { id }: it is required by @requires`);
   }
 }

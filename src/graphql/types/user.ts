@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { IpLocation as Location } from '../../ip-location/label';
 import type { IdentityLabel as Label } from '../../policy/label';
@@ -36,17 +37,17 @@ export class User {
   @Field(() => String, {
     description: 'The name to render: the nickname, with the real name when it is disclosed to this viewer.',
   })
-  get displayName(): string {
+  get displayName(): string | GraphQLError {
     return this.attribution.displayName();
   }
 
   @Field(() => String, { nullable: true, description: 'The disclosed real name, or null for this viewer.' })
-  get verifiedRealName(): string | null {
+  get verifiedRealName(): string | null | GraphQLError {
     return this.attribution.verifiedRealName();
   }
 
   @Field(() => IdentityLabel)
-  get identityLabel(): Label {
+  get identityLabel(): Label | GraphQLError {
     return this.attribution.identityLabel();
   }
 
