@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { newRealNameKey } from '../src/crypto/real-name-keys';
+import { createHash } from 'node:crypto';
 import { countAccounts, describeDatabase, fillDatabase } from './bench/dataset';
 import { driveEntities, entitiesBodies } from './bench/entities-load';
 import { distinctIds, randomIdSets } from './bench/id-sets';
@@ -21,6 +21,11 @@ import { startSubgraph, THIS_CHECKOUT } from './bench/subgraph-process';
 const RESULTS_DIR = join(__dirname, '..', '..', 'bench-results'); // run from dist/scripts/
 const POOL_SIZE = 10; // DB_POOL_SIZE's default: the raw pool is the service's pool
 const POSTS_PER_REQUEST = 100; // a feed page
+/**
+ * Production refuses to start without a key. A fixed one, derived from a public phrase (benchmark data only),
+ * so that --reuse-database finds the names it encrypted readable.
+ */
+const BENCH_REAL_NAME_KEYS = `bench:${createHash('sha256').update('identity-labels benchmark key').digest('base64')}`;
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -160,7 +165,7 @@ async function measure(
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv, process.env);
   const startedAt = new Date();
-  const keys = newRealNameKey('bench'); // production refuses to start without one; a fresh one per run
+  const keys = BENCH_REAL_NAME_KEYS;
   const results: BenchResults = {
     startedAt: startedAt.toISOString(),
     machine: { cpus: cpus().length, node: process.version, mysql: await mysqlVersion(options.databaseUrl) },
