@@ -81,6 +81,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       maxInList: config.maxInList,
       ipLocations: new IpLocationReader(dataSource, config.dbQueryTimeoutMs, log),
       ipLocationSettings: { language: config.ipLocation.language, viewers: config.ipLocation.viewers },
+      writeTimeoutMs: config.dbQueryTimeoutMs * WRITE_STATEMENTS,
+      log,
     };
     // POST /ip-locations exists with its secret, or open in the embedded demo (its stand-in posts service).
     const writerSecret = config.ipLocation.writerSecret;

@@ -1,15 +1,23 @@
 // An account's own answer to disclosure: consent (yes) or refusal / withdrawal (no), stored and audited.
 import type { DataSource } from 'typeorm';
 import { lockAccounts, newAccount, saveAccountChanges } from '../db/account-writes';
+import { LookupTimeoutError } from '../db/database-errors';
 import { inWriteTransaction } from '../db/write-transaction';
 import { forbidden } from '../errors';
 import { governingStage, hasVerifiedRealName } from '../policy/disclosure';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
+import { withTimeout } from '../timeout';
 
 export interface ConsentOptions {
   stages: readonly PolicyStage[];
   rules: PolicyRules;
   now: Date;
+  /**
+   * Longest wait for the write, retries included: a statement that timed out on a stalled connection is
+   * followed by a ROLLBACK that TypeORM sends without a bound. The transaction commits whole or not at all,
+   * and giving the same answer again changes nothing, so a caller that tries again gets the same result.
+   */
+  timeoutMs: number;
 }
 
 /**
@@ -25,7 +33,7 @@ export async function setRealNameConsent(
   consent: boolean,
   options: ConsentOptions,
 ): Promise<AccountFacts> {
-  return inWriteTransaction(dataSource, async (manager) => {
+  const writing = inWriteTransaction(dataSource, async (manager) => {
     const before = (await lockAccounts(manager, [userId])).get(userId);
     const current = before ?? newAccount(userId);
     const subject = governingStage(current, options.stages, options.now, options.rules) !== null;
@@ -45,5 +53,8 @@ export async function setRealNameConsent(
       options.rules,
     );
     return after;
+  });
+  return withTimeout(writing, options.timeoutMs, () => {
+    throw new LookupTimeoutError(`storing a consent answer took over ${options.timeoutMs} ms`);
   });
 }

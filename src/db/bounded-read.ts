@@ -1,11 +1,9 @@
 // A read of the read path, made safe to wait for: bounded in time (queueing for a pooled connection
 // included) and tried once more when its pooled connection turns out to be dead.
 import { withTimeout } from '../timeout';
-import { isDeadConnection } from './database-errors';
+import { isDeadConnection, LookupTimeoutError } from './database-errors';
 
-export class LookupTimeoutError extends Error {
-  override name = 'LookupTimeoutError';
-}
+export { LookupTimeoutError } from './database-errors';
 
 /** `read`, tried once more on a dead connection (a read is safe to repeat), failing with a LookupTimeoutError after `timeoutMs`. */
 export function boundedRead<T>(read: () => Promise<T>, timeoutMs: number, what: string): Promise<T> {

@@ -1,5 +1,6 @@
 // What every resolver of one request can reach: the viewer, the request's own loaders, and the
 // services the app hands the GraphQL layer once, at start-up.
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { AccountReader } from '../db/account-reader';
 import type { IpLocationReader } from '../db/ip-location-reader';
@@ -27,6 +28,9 @@ export interface GraphQLServices {
   maxInList: number;
   ipLocations: IpLocationReader;
   ipLocationSettings: { language: IpLocationLanguage; viewers: IpLocationViewers };
+  /** Longest a write (the consent mutation) may take, retries included. */
+  writeTimeoutMs: number;
+  log: Logger;
 }
 
 export interface RequestContext {

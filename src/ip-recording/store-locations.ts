@@ -2,9 +2,8 @@
 // only the place's codes and the time are stored (db/ip-location-rows.ts). The endpoint and the backfill
 // import both come through here, so they answer a record the same way.
 import type { DataSource } from 'typeorm';
-import { LookupTimeoutError } from '../db/bounded-read';
+import { isLockConflict, LookupTimeoutError } from '../db/database-errors';
 import { storePostLocations } from '../db/ip-location-rows';
-import { errorForLog } from '../errors';
 import type { IpDatabase } from '../ip-location/ip-database';
 import type { LocationRecord } from '../ip-location/location-record';
 import type { PostLocation } from '../ip-location/place';
@@ -21,11 +20,6 @@ export interface StoreOutcome {
 
 /** Deadlocks between two writers of overlapping batches are rare (one lock order) but possible: try again. */
 const ATTEMPTS = 3;
-
-function isLockConflict(error: unknown): boolean {
-  const code = errorForLog(error).code ?? errorForLog((error as { driverError?: unknown }).driverError).code;
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
-}
 
 async function storeWithRetry(dataSource: DataSource, locations: PostLocation[]): Promise<PostLocation[]> {
   for (let attempt = 1; ; attempt++) {

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { setRealNameConsent } from '../../consent/set-consent';
-import { unauthenticated } from '../../errors';
+import { isDatabaseFailure } from '../../db/database-errors';
+import { errorForLog, identityUnavailable, unauthenticated } from '../../errors';
 import { labelOrUnavailable } from '../../loaders/identity-loader';
 import type { IdentityLabel as Label } from '../../policy/label';
 import type { RequestContext } from '../context';
@@ -26,7 +27,15 @@ export class ConsentResolver {
       stages,
       rules: services.settings,
       now,
-    }).finally(() => services.accounts.forget([userId])); // committed (or not): the next read is from the database
+      timeoutMs: services.writeTimeoutMs,
+    })
+      .catch((error: unknown) => {
+        // An outage, not the caller's fault: "try again later", and a warning for the operator, with its cause.
+        if (!isDatabaseFailure(error)) throw error;
+        services.log.warn({ err: errorForLog(error) }, 'consent could not be stored');
+        throw identityUnavailable(error);
+      })
+      .finally(() => services.accounts.forget([userId])); // committed (or not): the next read is from the database
     const label = labelOrUnavailable(account, stages, now, viewer, services.settings, services.openRealName);
     if (label instanceof Error) throw label; // stored, but its own name cannot be shown back to the owner
     return label;

@@ -7,8 +7,10 @@ import { USER_FIELDS, userRef, useTestServer, type TestServer } from '../../supp
 
 const QUERY_TIMEOUT_MS = 500;
 
+const logLines: string[] = [];
 const proxy = useDatabaseProxy();
 const server = useTestServer({
+  logLines,
   databaseUrl: (url) => proxy.urlFor(url),
   env: {
     DB_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
@@ -120,4 +122,47 @@ describe('IP locations', () => {
     expect(rows.filter((row) => String(row.post_id).startsWith(`p-${_case}-`))).toEqual([]);
     expect((await postIpLocations(server, { records })).body).toEqual({ stored: 50, unchanged: 0, rejected: [] });
   });
+});
+
+describe('the consent mutation', () => {
+  const SET_CONSENT = 'mutation($consent: Boolean!) { setRealNameConsent(consent: $consent) { status } }';
+
+  it.each([
+    ['dropped', () => proxy.drop()],
+    ['stalled', () => proxy.stall()],
+  ])(
+    'with the database %s: IDENTITY_UNAVAILABLE within its bound, never a 500; the retry stores it',
+    async (_case, breakIt) => {
+      const logLinesBefore = logLines.length;
+      breakIt();
+      const started = Date.now();
+      const failed = await server.post(
+        { query: SET_CONSENT, variables: { consent: false } },
+        { 'x-viewer-id': 'star' },
+      );
+      expect(Date.now() - started).toBeLessThan(30_000); // not a timing check: a hang would never answer at all
+      expect(failed.status).toBe(200);
+      expect(failed.body).toEqual({
+        data: null,
+        errors: [
+          {
+            message: 'identity data is unavailable, try again later',
+            path: ['setRealNameConsent'],
+            locations: [{ line: 1, column: 32 }],
+            extensions: { code: 'IDENTITY_UNAVAILABLE' },
+          },
+        ],
+      });
+      const logged = logLines.slice(logLinesBefore).map((line) => JSON.parse(line) as { level: number; msg: string });
+      expect(logged.filter((entry) => entry.level >= 50)).toEqual([]); // nothing at error level: it is an outage
+      expect(logged.map((entry) => entry.msg)).toContain('consent could not be stored');
+      proxy.restore();
+      const stored = await server.post(
+        { query: SET_CONSENT, variables: { consent: false } },
+        { 'x-viewer-id': 'star' },
+      );
+      expect(stored.body).toEqual({ data: { setRealNameConsent: { status: 'REFUSED' } } });
+      await server.post({ query: SET_CONSENT, variables: { consent: true } }, { 'x-viewer-id': 'star' }); // as before
+    },
+  );
 });
