@@ -80,7 +80,17 @@ export function countryAtStart(text: string): { countryCode: string; rest: strin
   return { countryCode: CODES_BY_CHINESE_NAME.get(name)!, rest: text.slice(name.length) };
 }
 
+/** Names already asked of ICU, by language and code: a feed asks the same few countries over and over. */
+const NAMES_ASKED: Record<IpLocationLanguage, Map<string, string>> = { zh: new Map(), en: new Map() };
+
 /** The country's name in the language, from ICU; the code itself if ICU has none. */
 export function countryName(countryCode: string, language: IpLocationLanguage): string {
-  return DISPLAY_NAMES[language].of(countryCode) ?? countryCode;
+  const asked = NAMES_ASKED[language];
+  let name = asked.get(countryCode);
+  if (name === undefined) {
+    name = DISPLAY_NAMES[language].of(countryCode) ?? countryCode;
+    // Stored codes are assigned ISO codes (checked when written): a few hundred at most.
+    if (isAssignedCountryCode(countryCode)) asked.set(countryCode, name);
+  }
+  return name;
 }
