@@ -29,6 +29,11 @@ const LAYERS = [
     from: ['./src/graphql', './src/http', './src/cli'],
     message: 'the write side is used by GraphQL, HTTP and the command, never the other way round.',
   },
+  {
+    target: './src/changes',
+    from: ['./src/!(changes)/**', './src/!(errors).ts'],
+    message: 'changes/ is the change feed alone: the server and the command plug it into their caches.',
+  },
 ];
 
 export default tseslint.config(

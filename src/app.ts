@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { AccountReader } from './db/account-reader';
-import { databaseAnswers, migrateDatabase, openDatabase } from './db/data-source';
+import { ChangeFeed } from './changes/change-feed';
+import { databaseAnswers, migrateDatabase, openDatabase, openReadReplicas } from './db/data-source';
 import { IpLocationReader } from './db/ip-location-reader';
 import { seedDemoData } from './db/demo-data';
 import { PolicyStageCache } from './db/policy-stages';
@@ -19,6 +20,7 @@ import { scheduleNotify, type NotifySchedule } from './notify/notify-schedule';
 import { Metrics } from './observability/metrics';
 import { realNameEvents } from './observability/real-name-events';
 import { withTimeout } from './timeout';
+import { errorForLog } from './errors';
 
 /** How long a shutdown waits for in-flight requests, and then for a notify run, before cutting them. */
 const DRAIN_DEADLINE_MS = 10_000;
@@ -53,6 +55,8 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     log.info({ applied: await migrateDatabase(config, log) }, 'migrations up to date');
   }
   const dataSource = await openDatabase(config, log, options.observeQuery);
+  /** What was started before a failure at start-up, stopped in reverse. */
+  const stopOnFailure: (() => unknown)[] = [];
   try {
     const metrics = new Metrics(dataSource);
     const realNames = new RealNames(config.realNameKeys, realNameEvents(metrics, log));
@@ -63,23 +67,67 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
     }
     const stageCache = new PolicyStageCache(dataSource, log);
     await stageCache.start(config.policyRefreshSeconds);
+    stopOnFailure.push(() => stageCache.stop());
+    const reads = openReadReplicas(dataSource, config, log, {
+      observeQuery: options.observeQuery,
+      replicas: { read: (target, fellBack) => metrics.databaseReads.inc({ target, fell_back: String(fellBack) }) },
+    });
+    await reads.start();
+    stopOnFailure.push(() => reads.stop());
+    metrics.watchReplicas(() => reads.status());
+    const changes = new ChangeFeed({
+      url: config.redisUrl,
+      channel: config.redisChannel,
+      log,
+      observer: {
+        published: (outcome) => metrics.changesPublished.inc({ outcome }),
+        received: () => metrics.changesReceived.inc(),
+        stateChanged: () => undefined,
+      },
+    });
+    stopOnFailure.push(() => changes.close());
+    if (config.redisUrl !== undefined) metrics.watchChangeFeed(() => changes.state());
     const accounts = new AccountReader(
-      dataSource,
-      { timeoutMs: config.dbQueryTimeoutMs, cache: config.accountCache },
+      reads,
+      {
+        timeoutMs: config.dbQueryTimeoutMs,
+        cache: {
+          ...config.accountCache,
+          // A row read on a replica right after a change may predate it: not kept while the replica may lag.
+          settleMs: config.replicaUrls.length > 0 ? config.replicas.maxLagSeconds * 1000 : 0,
+        },
+        cacheTrusted: changes.cacheTrusted,
+      },
       log,
       metrics,
     );
+    changes.subscribe({
+      forget: (userIds) => accounts.forget(userIds),
+      forgetAll: () => accounts.forgetAll(),
+      policyChanged: () => {
+        stageCache.refresh().catch((error: unknown) => {
+          log.warn({ err: errorForLog(error) }, 'policy stage refresh failed');
+        });
+      },
+    });
+    if (config.accountCache.ttlMs > 0 && config.redisUrl === undefined) {
+      log.info(
+        { ttlMs: config.accountCache.ttlMs },
+        'account cache without REDIS_URL: writes made by other processes are seen within ACCOUNT_CACHE_TTL_MS',
+      );
+    }
 
     const services: GraphQLServices = {
       dataSource,
       accounts,
+      changes,
       stages: stageCache,
       clock,
       openRealName: realNames.open,
       settings: { hysteresisRatio: config.hysteresisRatio, realNameViewers: config.realNameViewers },
       displayNameFormat: config.displayNameFormat,
       maxInList: config.maxInList,
-      ipLocations: new IpLocationReader(dataSource, config.dbQueryTimeoutMs, log),
+      ipLocations: new IpLocationReader(reads, config.dbQueryTimeoutMs, log),
       ipLocationSettings: { language: config.ipLocation.language, viewers: config.ipLocation.viewers },
       writeTimeoutMs: config.dbQueryTimeoutMs * WRITE_STATEMENTS,
       log,
@@ -107,10 +155,17 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       settings: config,
       graphql,
       createContext: (rawHeaders) => createRequestContext(services, rawHeaders),
-      readiness: async () =>
-        (await databaseAnswers(dataSource, READY_TIMEOUT_MS))
-          ? { ready: true }
-          : { ready: false, reason: 'database unreachable' },
+      readiness: async () => {
+        // Replicas and the change feed are shown, not required: reads fall back to the primary, and the
+        // cache is bypassed while the feed is down.
+        const details = {
+          ...(config.replicaUrls.length > 0 && { replicas: reads.status() }),
+          ...(config.redisUrl !== undefined && { changeFeed: changes.state() }),
+        };
+        return (await databaseAnswers(dataSource, READY_TIMEOUT_MS))
+          ? { ready: true, details }
+          : { ready: false, reason: 'database unreachable', details };
+      },
       metrics,
       log,
       ipLocations:
@@ -136,7 +191,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
             rules: services.settings,
             clock,
             log,
-            onAccountsChanged: () => accounts.forgetAll(),
+            onAccountsChanged: (userIds) => void changes.announce({ userIds }),
           })
         : undefined;
 
@@ -150,10 +205,13 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
         // A notify run still going is given the same deadline; cut short, its open transaction rolls back.
         if (notifySchedule !== undefined) await withTimeout(notifySchedule.stop(), DRAIN_DEADLINE_MS, () => undefined);
         stageCache.stop();
+        await changes.close();
+        await reads.stop();
         await dataSource.destroy();
       },
     };
   } catch (error) {
+    for (let stop = stopOnFailure.pop(); stop !== undefined; stop = stopOnFailure.pop()) await stop();
     if (dataSource.isInitialized) await dataSource.destroy();
     throw error;
   }

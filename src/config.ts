@@ -11,6 +11,12 @@ import { REAL_NAME_VIEWER_SETTINGS, type RealNameViewers } from './policy/types'
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['nickname', 'realName']);
 
+/**
+ * Rows are kept 2 s: long enough for the later fetches of a feed page (they come within milliseconds), short
+ * enough to bound what an instance without the change feed (REDIS_URL) may miss of another's writes.
+ */
+const DEFAULT_CACHE_TTL_MS = 2000;
+
 const booleanFromEnv = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 const integerFromEnv = (min: number, max: number) =>
@@ -35,6 +41,23 @@ const environmentSchema = z.object({
     .string()
     .refine((url) => /^mysql:\/\//.test(url), 'must start with mysql:// (leave it unset for the embedded database)')
     .optional(),
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url !== ''),
+    )
+    .refine((urls) => urls.every((url) => /^mysql:\/\//.test(url)), 'each URL must start with mysql://')
+    .optional(),
+  REPLICA_MAX_LAG_SECONDS: integerFromEnv(0, 3600).default(2),
+  REPLICA_CHECK_SECONDS: integerFromEnv(1, 3600).default(1),
+  REDIS_URL: z
+    .string()
+    .refine((url) => /^rediss?:\/\//.test(url), 'must start with redis:// or rediss://')
+    .optional(),
+  REDIS_CHANNEL: z.string().min(1).default('identity-labels:account-changes'),
   RUN_MIGRATIONS: booleanFromEnv.default(true),
   DB_POOL_SIZE: integerFromEnv(1, 1000).default(10),
   REAL_NAME_VIEWERS: z.enum(REAL_NAME_VIEWER_SETTINGS).default('verified'),
@@ -71,8 +94,8 @@ const environmentSchema = z.object({
   INLINE_TRACING: booleanFromEnv.default(false),
   GRAPHQL_EXECUTOR: z.enum(EXECUTORS).default('graphql-jit'),
   COMPILED_OPERATIONS_MAX: integerFromEnv(1, 100_000).default(1000),
-  ACCOUNT_CACHE_TTL_MS: integerFromEnv(0, 3_600_000).default(0),
-  ACCOUNT_CACHE_MAX_ENTRIES: integerFromEnv(1, 10_000_000).default(100_000),
+  ACCOUNT_CACHE_TTL_MS: integerFromEnv(0, 3_600_000).default(DEFAULT_CACHE_TTL_MS),
+  ACCOUNT_CACHE_MAX_ENTRIES: integerFromEnv(1, 10_000_000).default(50_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IP_LOCATION_WRITER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   IP_LOCATION_LANGUAGE: z.enum(IP_LOCATION_LANGUAGES).default('zh'),
@@ -106,6 +129,12 @@ export interface Config {
   databaseUrl: string | undefined;
   runMigrations: boolean;
   dbPoolSize: number;
+  /** Read replicas for the read path's lookups; empty: everything reads the primary. */
+  replicaUrls: string[];
+  replicas: { maxLagSeconds: number; checkIntervalMs: number };
+  /** The change feed shared by every instance; undefined: this instance forgets only its own writes. */
+  redisUrl: string | undefined;
+  redisChannel: string;
   realNameViewers: RealNameViewers;
   /**
    * The keys real names are encrypted with at rest; the embedded demo makes one per run. undefined (development
@@ -188,6 +217,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'keyId:base64-of-32-bytes, kept in a secret store (`identity-labels keys generate` makes one)',
     );
   }
+  if (parsed.DATABASE_REPLICA_URLS !== undefined && parsed.DATABASE_URL === undefined) {
+    problems.push('DATABASE_REPLICA_URLS: needs DATABASE_URL (the embedded demo database has no replicas)');
+  }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return {
     production,
@@ -206,6 +238,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: parsed.DATABASE_URL,
     runMigrations: parsed.RUN_MIGRATIONS,
     dbPoolSize: parsed.DB_POOL_SIZE,
+    replicaUrls: parsed.DATABASE_REPLICA_URLS ?? [],
+    replicas: { maxLagSeconds: parsed.REPLICA_MAX_LAG_SECONDS, checkIntervalMs: parsed.REPLICA_CHECK_SECONDS * 1000 },
+    redisUrl: parsed.REDIS_URL,
+    redisChannel: parsed.REDIS_CHANNEL,
     realNameViewers: parsed.REAL_NAME_VIEWERS,
     realNameKeys: realNameKeys(parsed.REAL_NAME_KEYS, parsed.DATABASE_URL),
     displayNameFormat: parsed.DISPLAY_NAME_FORMAT,

@@ -1,5 +1,5 @@
 // The commands work on the service's MySQL database, configured as the server is (DATABASE_URL).
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { openDatabase } from '../db/data-source';
@@ -13,6 +13,11 @@ export class CommandError extends Error {
   }
 }
 
+/** Warnings and errors of the libraries under a command, on stderr (stdout is the command's own output). */
+export function commandLog(): Logger {
+  return pino({ level: 'warn' }, pino.destination(2));
+}
+
 /** Opens MySQL; `requireMigrated` refuses to work on a schema that is behind the code. */
 export async function openCommandDatabase(config: Config, requireMigrated = true): Promise<DataSource> {
   if (config.databaseUrl === undefined) {
@@ -22,7 +27,7 @@ export async function openCommandDatabase(config: Config, requireMigrated = true
       2,
     );
   }
-  const log = pino({ level: 'warn' }, pino.destination(2));
+  const log = commandLog();
   // Commands may run long (a large import, a migration): no per-query timeout.
   const dataSource = await openDatabase({ ...config, dbQueryTimeoutMs: undefined }, log);
   if (requireMigrated && (await dataSource.showMigrations())) {

@@ -18,6 +18,8 @@ export interface ImportCommandOptions {
   batchSize: number;
   /** Aborted (the first Ctrl-C): stop before the next batch and report. */
   signal?: AbortSignal;
+  /** After each committed batch, with the accounts it changed (the running servers are told). */
+  onCommitted?: (userIds: readonly string[]) => void;
 }
 
 export interface ImportCommandResult {
@@ -101,6 +103,7 @@ export async function runImport(
         onProgress: (running) =>
           progress.update(running.inserted + running.updated + running.unchanged + running.rejected, bytesRead()),
         signal: options.signal,
+        onCommitted: options.onCommitted,
       }).finally(() => progress.stop());
       const stoppedAt = outcome.interrupted ? ` (interrupted after line ${outcome.storedThroughLine})` : '';
       io.stdout.write(`${source}: ${describe(outcome.counts)}${stoppedAt}\n`);

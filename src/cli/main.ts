@@ -21,7 +21,8 @@ import { errorMessage } from '../errors';
 import { IpDatabase, IpDatabaseError } from '../ip-location/ip-database';
 import { notifyAccounts } from '../notify/notify-accounts';
 import { MAX_STAGE_NAME_LENGTH, stageProblems } from '../policy/stage-rules';
-import { CommandError, openCommandDatabase } from './database';
+import { ChangeFeed } from '../changes/change-feed';
+import { CommandError, commandLog, openCommandDatabase } from './database';
 import { runImport } from './import-command';
 import { runIpLocationImport } from './ip-locations-command';
 import { categoryList, confirmed, describeImpact, describeStage, previewPolicyChange } from './policy-command';
@@ -63,27 +64,41 @@ function formatOption(): Option {
   ]);
 }
 
-/** Runs one command on the database and closes it, whatever happens. */
+/**
+ * Runs one command on the database and closes it, whatever happens. What it changes, it tells the running
+ * servers through `changes` (REDIS_URL), which waits for those messages to go out before the command exits.
+ */
 async function withDatabase<T>(
-  run: (dataSource: DataSource, config: Config) => Promise<T>,
+  run: (dataSource: DataSource, config: Config, changes: ChangeFeed) => Promise<T>,
   requireMigrated = true,
 ): Promise<T> {
   const config = loadConfig();
   const dataSource = await openCommandDatabase(config, requireMigrated);
+  const changes = new ChangeFeed({ url: config.redisUrl, log: commandLog() });
   try {
-    return await run(dataSource, config);
+    return await run(dataSource, config, changes);
   } finally {
+    await changes.close();
     await dataSource.destroy();
   }
 }
 
-async function runNotify(dataSource: DataSource, config: Config, cause: string): Promise<void> {
+/** A stage added, retired or removed: the servers load the stages again and forget every cached row. */
+const POLICY_CHANGED = { all: true, policy: true } as const;
+
+/** A committed change to these accounts, told to the running servers. */
+function tellServers(changes: ChangeFeed) {
+  return (userIds: readonly string[]) => void changes.announce({ userIds });
+}
+
+async function runNotify(dataSource: DataSource, config: Config, changes: ChangeFeed, cause: string): Promise<void> {
   const result = await notifyAccounts(dataSource, {
     stages: await loadPolicyStages(dataSource),
     rules: { hysteresisRatio: config.hysteresisRatio },
     now: new Date(),
     cause,
     onProgress: notifyProgress(process.stderr),
+    onCommitted: tellServers(changes),
   });
   process.stdout.write(`notify: ${result.notified} notified, ${result.withdrawn} notices withdrawn\n`);
 }
@@ -125,7 +140,7 @@ export function buildProgram(): Command {
         'Example:\n  identity-labels import accounts.csv\n  zcat accounts.ndjson.gz | identity-labels import -',
     )
     .action((files: string[], options: { format?: 'ndjson' | 'csv'; batchSize: number; notify: boolean }) =>
-      withDatabase(async (dataSource, config) => {
+      withDatabase(async (dataSource, config, changes) => {
         // The first Ctrl-C stops the import after the batch it is storing, and reports; a second one kills it
         // (its open transaction then rolls back).
         const interrupt = new AbortController();
@@ -134,12 +149,13 @@ export function buildProgram(): Command {
         const { total, interrupted } = await runImport(dataSource, config, files, {
           ...options,
           signal: interrupt.signal,
+          onCommitted: tellServers(changes),
         }).finally(() => process.off('SIGINT', onInterrupt));
         if (interrupted) {
           process.exitCode = 130;
           return;
         }
-        if (options.notify) await runNotify(dataSource, config, `command import`);
+        if (options.notify) await runNotify(dataSource, config, changes, `command import`);
         if (total.rejected > 0) process.exitCode = 1;
       }),
     );
@@ -219,7 +235,7 @@ export function buildProgram(): Command {
         dryRun?: boolean;
         yes?: boolean;
       }) =>
-        withDatabase(async (dataSource, config) => {
+        withDatabase(async (dataSource, config, changes) => {
           const now = new Date();
           const stage: NewPolicyStage = {
             name: options.name,
@@ -252,6 +268,7 @@ export function buildProgram(): Command {
           process.stdout.write(describeImpact(impact, at, 'add'));
           if (!confirmed(options, 'add')) return;
           const added = await addStage(dataSource, stage, rules, { now, cause: 'command policy add' });
+          await changes.announce(POLICY_CHANGED);
           process.stdout.write(`policy: added stage "${added.name}" from ${added.effectiveFrom.toISOString()}\n`);
         }),
     );
@@ -268,7 +285,7 @@ export function buildProgram(): Command {
         'their names are hidden again unless they consented or disclosed voluntarily, or another stage governs them.',
     )
     .action((name: string, options: { at?: Date; dryRun?: boolean; yes?: boolean }) =>
-      withDatabase(async (dataSource, config) => {
+      withDatabase(async (dataSource, config, changes) => {
         const now = new Date();
         const at = options.at ?? now;
         const stages = await loadPolicyStages(dataSource);
@@ -286,9 +303,10 @@ export function buildProgram(): Command {
         if (!confirmed(options, 'retire')) return;
         const cause = `command policy retire ${name}`;
         await retireStage(dataSource, name, at, { now, cause });
+        await changes.announce(POLICY_CHANGED);
         process.stdout.write(`policy: retired stage "${name}" from ${at.toISOString()}\n`);
         // Retired now: withdraw its notices at once rather than at the next notify run.
-        if (at.getTime() <= Date.now()) await runNotify(dataSource, config, cause);
+        if (at.getTime() <= Date.now()) await runNotify(dataSource, config, changes, cause);
       }),
     );
   policy
@@ -296,8 +314,9 @@ export function buildProgram(): Command {
     .description('remove a stage that has never been in force (one that has stays as history: retire it)')
     .argument('<name>')
     .action((name: string) =>
-      withDatabase(async (dataSource) => {
+      withDatabase(async (dataSource, _config, changes) => {
         await removeStage(dataSource, name, { now: new Date(), cause: 'command policy remove' });
+        await changes.announce(POLICY_CHANGED);
         process.stdout.write(`policy: removed stage "${name}"\n`);
       }),
     );
@@ -319,7 +338,9 @@ export function buildProgram(): Command {
   program
     .command('notify')
     .description('notify accounts that became subject, withdraw notices from those that fell out of scope')
-    .action(() => withDatabase((dataSource, config) => runNotify(dataSource, config, 'command notify')));
+    .action(() =>
+      withDatabase((dataSource, config, changes) => runNotify(dataSource, config, changes, 'command notify')),
+    );
 
   const keys = program
     .command('keys')

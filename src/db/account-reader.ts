@@ -1,13 +1,14 @@
 // The read path's account reads, in one chain: the row cache (when it is on), then one
-// SELECT ... WHERE user_id IN (...) that is timed, bounded in time and retried once on a dead connection.
+// SELECT ... WHERE user_id IN (...) on a replica in rotation (or the primary), timed, bounded in time and retried
+// once on a dead connection.
 // A failure is logged here, with its cause, and thrown on: the caller degrades the labels it was for.
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
 import { errorForLog } from '../errors';
 import type { AccountFacts } from '../policy/types';
-import { AccountCache, type AccountCacheSettings } from './account-cache';
+import { AccountCache, type AccountCacheSettings, type CacheTrust } from './account-cache';
 import { selectAccounts } from './account-rows';
 import { boundedRead } from './bounded-read';
+import type { ReadReplicas } from './read-replicas';
 
 /** Sees every account query of the read path (metrics time them and count their ids). */
 export interface LookupTimer {
@@ -18,18 +19,20 @@ export interface AccountReaderSettings {
   /** Longest wait for one read, queueing for a pooled connection included. */
   timeoutMs: number;
   cache: AccountCacheSettings;
+  /** May the cache serve rows now? (Not while the change feed is down.) */
+  cacheTrusted?: CacheTrust;
 }
 
 export class AccountReader {
   private readonly cache: AccountCache;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reads: ReadReplicas,
     private readonly settings: AccountReaderSettings,
     private readonly log: Logger,
     private readonly timer?: LookupTimer,
   ) {
-    this.cache = new AccountCache((userIds) => this.query(userIds), settings.cache);
+    this.cache = new AccountCache((userIds) => this.query(userIds), settings.cache, settings.cacheTrusted);
   }
 
   /** The rows of these ids, in any order; ids the service has never seen have none. */
@@ -37,19 +40,23 @@ export class AccountReader {
     return this.cache.read(userIds);
   }
 
-  /** After a committed write to these accounts: the next read of them goes to the database. */
+  /** After a committed change to these accounts: the next read of them goes to the database. */
   forget(userIds: readonly string[]): void {
     this.cache.forget(userIds);
   }
 
-  /** After a write whose accounts are not listed one by one (a notify run). */
+  /** After a change whose accounts are not listed one by one (a notify run, a policy change). */
   forgetAll(): void {
     this.cache.forgetAll();
   }
 
   private async query(userIds: readonly string[]): Promise<AccountFacts[]> {
     const bounded = () =>
-      boundedRead(() => selectAccounts(this.dataSource, userIds), this.settings.timeoutMs, 'account lookup');
+      boundedRead(
+        () => this.reads.read((dataSource) => selectAccounts(dataSource, userIds)),
+        this.settings.timeoutMs,
+        'account lookup',
+      );
     try {
       return await (this.timer === undefined ? bounded() : this.timer.timeLookup(userIds.length, bounded));
     } catch (error) {

@@ -3,6 +3,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from 'pino';
 import { migrations } from '../../migrations';
 import { withTimeout } from '../timeout';
+import { ReadReplicas, replicaName, type ReplicaObserver } from './read-replicas';
 import { SqlLogger, type QueryObserver } from './sql-logger';
 import { TABLES } from './tables';
 
@@ -18,13 +19,14 @@ export function dataSourceOptions(
   settings: DatabaseSettings,
   log: Logger,
   observeQuery?: QueryObserver,
+  database?: string,
 ): DataSourceOptions {
   const common = {
     entities: TABLES,
     migrations,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logger: new SqlLogger(log, observeQuery),
+    logger: new SqlLogger(log, observeQuery, database),
   };
   if (settings.databaseUrl === undefined) {
     return { ...common, type: 'sqljs', autoSave: false };
@@ -67,6 +69,31 @@ export async function openDatabase(
   const dataSource = new DataSource(dataSourceOptions(settings, log, observeQuery));
   await dataSource.initialize();
   return dataSource;
+}
+
+/**
+ * The read path's reads: the replicas of DATABASE_REPLICA_URLS (each its own pool, opened by its first
+ * status check, so that a replica down at start-up does not stop the service), or the primary alone.
+ */
+export function openReadReplicas(
+  primary: DataSource,
+  settings: DatabaseSettings & {
+    replicaUrls: readonly string[];
+    replicas: { maxLagSeconds: number; checkIntervalMs: number };
+    dbQueryTimeoutMs: number;
+  },
+  log: Logger,
+  observers: { observeQuery?: QueryObserver; replicas?: ReplicaObserver } = {},
+): ReadReplicas {
+  const replicas = settings.replicaUrls.map((url) => ({
+    url,
+    dataSource: new DataSource(
+      dataSourceOptions({ ...settings, databaseUrl: url }, log, observers.observeQuery, replicaName(url)),
+    ),
+  }));
+  // A replica that fails a read is given half the read's time: the primary gets the rest.
+  const timeoutMs = Math.max(1, Math.floor(settings.dbQueryTimeoutMs / 2));
+  return new ReadReplicas(primary, replicas, { ...settings.replicas, timeoutMs }, log, observers.replicas);
 }
 
 /** Is the database answering, now, within the bound? (GET /ready asks.) */

@@ -17,16 +17,18 @@ function isExpectedConflict(error: unknown): boolean {
   return isLockConflict(error) || errorForLog(error).code === 'ER_DUP_ENTRY';
 }
 
-export type QueryObserver = (sql: string) => void;
+/** Sees each statement, and the database it went to: `primary`, or a replica's host:port. */
+export type QueryObserver = (sql: string, database: string) => void;
 
 export class SqlLogger implements TypeormLogger {
   constructor(
     private readonly serviceLog: Logger,
     private readonly observeQuery: QueryObserver | undefined,
+    private readonly database = 'primary',
   ) {}
 
   logQuery(query: string): void {
-    this.observeQuery?.(query);
+    this.observeQuery?.(query, this.database);
   }
 
   logQueryError(error: string | Error, query: string): void {

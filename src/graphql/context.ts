@@ -2,6 +2,7 @@
 // services the app hands the GraphQL layer once, at start-up.
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import type { ChangeFeed } from '../changes/change-feed';
 import type { AccountReader } from '../db/account-reader';
 import type { IpLocationReader } from '../db/ip-location-reader';
 import type { PolicyStageCache } from '../db/policy-stages';
@@ -17,6 +18,8 @@ export interface GraphQLServices {
   /** Writes (the consent mutation) go through it; reads go through `accounts`. */
   dataSource: DataSource;
   accounts: AccountReader;
+  /** Tells every instance (this one at once) which accounts a write changed. */
+  changes: Pick<ChangeFeed, 'announce'>;
   stages: PolicyStageCache;
   /** The policy's notion of now; tests move it. */
   clock: () => Date;

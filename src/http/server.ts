@@ -29,6 +29,8 @@ export interface Readiness {
   ready: boolean;
   /** Why not, in words an operator can act on. */
   reason?: string;
+  /** What an operator may want to see either way (replicas in use, the change feed); shown as it is. */
+  details?: Record<string, unknown>;
 }
 
 export interface HttpServerOptions<Context extends object> {
@@ -143,9 +145,9 @@ export async function startHttpServer<Context extends object>(
 
   fastify.get('/health', async () => ({ status: 'ok' }));
   fastify.get('/ready', async (_request, reply) => {
-    const { ready, reason } = await options.readiness();
-    if (ready) return { status: 'ready' };
-    return reply.code(503).send({ status: 'not ready', reason });
+    const { ready, reason, details } = await options.readiness();
+    if (ready) return { status: 'ready', ...details };
+    return reply.code(503).send({ status: 'not ready', reason, ...details });
   });
   fastify.get('/metrics', async (_request, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),

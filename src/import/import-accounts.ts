@@ -32,6 +32,8 @@ export interface ImportOptions {
   onRejected: (rejected: RejectedRecord) => void;
   /** Called after every stored batch with the running totals. */
   onProgress?: (counts: ImportCounts) => void;
+  /** Called once a batch has committed, with the accounts it changed (readers' caches forget them). */
+  onCommitted?: (userIds: readonly string[]) => void;
   /** Aborted (Ctrl-C): the import stops before its next batch, and says how far it got. */
   signal?: AbortSignal;
 }
@@ -88,7 +90,7 @@ async function storeBatch(
   options: ImportOptions,
 ): Promise<void> {
   // Counted per attempt: a transaction tried again counts afresh from what it then reads.
-  const batchCounts = await inWriteTransaction(dataSource, async (manager) => {
+  const { batchCounts, changedIds } = await inWriteTransaction(dataSource, async (manager) => {
     const attempt = emptyCounts();
     const stored = await lockAccounts(manager, [...new Set(batch.map(({ record }) => record.userId))]);
     const current = new Map(stored);
@@ -109,8 +111,9 @@ async function storeBatch(
       changes.push({ before, after, cause: `import ${source}:${lastLine.get(userId)}` });
     }
     await saveAccountChanges(manager, changes, options.stages, options.clock(), options.rules);
-    return attempt;
+    return { batchCounts: attempt, changedIds: changes.map((change) => change.after.userId) };
   });
+  if (changedIds.length > 0) options.onCommitted?.(changedIds);
   // Counted only once the batch is committed: a failed batch must not be reported as stored.
   counts.inserted += batchCounts.inserted;
   counts.updated += batchCounts.updated;

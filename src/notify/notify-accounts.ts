@@ -27,6 +27,8 @@ export interface NotifyOptions {
   chunkSize?: number;
   /** Called after every chunk with the running totals (a large run takes a while). */
   onProgress?: (result: NotifyResult) => void;
+  /** Called once a chunk has committed, with the accounts it changed (readers' caches forget them). */
+  onCommitted?: (userIds: readonly string[]) => void;
 }
 
 /** Walks the matching accounts in user-id order, a chunk at a time, without holding locks while reading. */
@@ -68,7 +70,7 @@ async function processChunk(
   options: NotifyOptions,
   decide: (account: AccountFacts) => { after: AccountFacts; stage: PolicyStage | null } | null,
 ): Promise<NotifyResult> {
-  return inWriteTransaction(dataSource, async (manager: EntityManager) => {
+  const { result, changedIds } = await inWriteTransaction(dataSource, async (manager: EntityManager) => {
     const changes: AccountChange[] = [];
     const notices: Omit<OutboxNotification, 'id'>[] = [];
     for (const before of (await lockAccounts(manager, userIds)).values()) {
@@ -88,8 +90,13 @@ async function processChunk(
         .execute();
     }
     const withdrawn = notices.filter((sent) => sent.kind === 'NOTICE_WITHDRAWN').length;
-    return { notified: notices.length - withdrawn, withdrawn, checked: userIds.length };
+    return {
+      result: { notified: notices.length - withdrawn, withdrawn, checked: userIds.length },
+      changedIds: changes.map((change) => change.after.userId),
+    };
   });
+  if (changedIds.length > 0) options.onCommitted?.(changedIds);
+  return result;
 }
 
 export async function notifyAccounts(dataSource: DataSource, options: NotifyOptions): Promise<NotifyResult> {

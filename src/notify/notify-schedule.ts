@@ -16,27 +16,24 @@ export interface NotifyScheduleOptions {
   rules: PolicyRules;
   clock: () => Date;
   log: Logger;
-  /** After a run that changed (or may have changed) accounts: the account cache forgets what it holds. */
-  onAccountsChanged: () => void;
+  /** After each committed chunk that changed accounts: caches forget them. */
+  onAccountsChanged: (userIds: readonly string[]) => void;
 }
 
 export function scheduleNotify(dataSource: DataSource, options: NotifyScheduleOptions): NotifySchedule {
   let running: Promise<void> | undefined;
   const runOnce = async () => {
-    let unchanged = false;
     try {
       const result = await notifyAccounts(dataSource, {
         stages: await loadPolicyStages(dataSource),
         rules: options.rules,
         now: options.clock(),
         cause: 'server notify',
+        onCommitted: options.onAccountsChanged,
       });
-      unchanged = result.notified === 0 && result.withdrawn === 0;
-      if (!unchanged) options.log.info(result, 'notify run');
+      if (result.notified > 0 || result.withdrawn > 0) options.log.info(result, 'notify run');
     } catch (error) {
       options.log.warn({ err: errorForLog(error) }, 'notify run failed, will retry');
-    } finally {
-      if (!unchanged) options.onAccountsChanged(); // a failed run may have committed some chunks
     }
   };
   const timer = setInterval(() => {

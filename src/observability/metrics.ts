@@ -1,7 +1,9 @@
 // Prometheus metrics. Labels are routes, statuses and error codes only: never an id, a name or a query text.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import type { FeedState } from '../changes/change-feed';
 import type { LookupTimer } from '../db/account-reader';
+import type { ReplicaStatus } from '../db/read-replicas';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -78,6 +80,26 @@ export class Metrics implements LookupTimer {
     registers: [this.registry],
   });
 
+  readonly databaseReads = new Counter({
+    name: 'identity_db_reads_total',
+    help: 'Read-path reads by where they were answered (replica or primary); fell_back: a replica failed it first',
+    labelNames: ['target', 'fell_back'] as const,
+    registers: [this.registry],
+  });
+
+  readonly changesPublished = new Counter({
+    name: 'identity_change_feed_published_total',
+    help: 'Changes told to the other instances over Redis, by outcome (sent, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly changesReceived = new Counter({
+    name: 'identity_change_feed_received_total',
+    help: 'Change messages received from the other instances (and this one)',
+    registers: [this.registry],
+  });
+
   constructor(dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'identity_' });
     new Gauge({
@@ -92,6 +114,43 @@ export class Metrics implements LookupTimer {
         this.set({ state: 'all' }, pool._allConnections?.length ?? 0);
         this.set({ state: 'free' }, pool._freeConnections?.length ?? 0);
         this.set({ state: 'queued' }, pool._connectionQueue?.length ?? 0);
+      },
+    });
+  }
+
+  /** Each replica: in rotation or not, and its lag at the last check (absent while unknown). */
+  watchReplicas(status: () => readonly ReplicaStatus[]): void {
+    new Gauge({
+      name: 'identity_db_replica_in_rotation',
+      help: 'Read replicas: 1 while in rotation, 0 while out (down, lagging, replication stopped)',
+      labelNames: ['replica'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const replica of status()) this.set({ replica: replica.replica }, replica.inRotation ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'identity_db_replica_lag_seconds',
+      help: 'Read replicas: seconds behind the primary at the last check',
+      labelNames: ['replica'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const replica of status()) {
+          if (replica.lagSeconds !== null) this.set({ replica: replica.replica }, replica.lagSeconds);
+        }
+      },
+    });
+  }
+
+  /** The change feed: 1 while subscribed, 0 while down (the row cache is then bypassed); absent when off. */
+  watchChangeFeed(state: () => FeedState): void {
+    new Gauge({
+      name: 'identity_change_feed_up',
+      help: 'The change feed over Redis: 1 while subscribed, 0 while down (the account cache is then bypassed)',
+      registers: [this.registry],
+      collect() {
+        this.set(state() === 'subscribed' ? 1 : 0);
       },
     });
   }

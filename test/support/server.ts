@@ -80,6 +80,9 @@ function unstartedTestServer(now: Date, options: TestServerOptions) {
       LOG_LEVEL: 'silent',
       REAL_NAME_KEYS: TEST_REAL_NAME_KEYS,
       GRAPHQL_EXECUTOR: process.env.TEST_GRAPHQL_EXECUTOR, // the graphql-js Jest project sets it
+      // Off unless a test turns it on: most tests change rows between requests and count every query; the
+      // cache and the change feed that keeps it true have tests of their own.
+      ACCOUNT_CACHE_TTL_MS: '0',
       ...env,
     });
     server.databaseUrl = config.databaseUrl;

@@ -36,7 +36,11 @@ describe('configuration', () => {
       inlineTracing: false,
       graphqlExecutor: 'graphql-jit',
       maxCompiledOperations: 1000,
-      accountCache: { ttlMs: 0, maxEntries: 100_000 },
+      replicaUrls: [],
+      replicas: { maxLagSeconds: 2, checkIntervalMs: 1000 },
+      redisUrl: undefined,
+      redisChannel: 'identity-labels:account-changes',
+      accountCache: { ttlMs: 2000, maxEntries: 50_000 },
       logLevel: 'info',
       ipLocation: {
         writerSecret: undefined,
@@ -134,6 +138,43 @@ describe('configuration', () => {
     );
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ROUTER_SECRET: required[^]*DATABASE_URL: required/);
     expect(loadConfig({ ALLOW_UNAUTHENTICATED: 'true' }).databaseUrl).toBeUndefined(); // development: the demo
+  });
+
+  it('reads the read replicas, the lag they may have and the change feed', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'mysql://root@primary:3306/identity',
+      DATABASE_REPLICA_URLS: ' mysql://reader:pw@replica-1:3306/identity, mysql://reader:pw@replica-2/identity ,',
+      REPLICA_MAX_LAG_SECONDS: '5',
+      REPLICA_CHECK_SECONDS: '3',
+      REDIS_URL: 'redis://cache:6379/0',
+      REDIS_CHANNEL: 'staging:account-changes',
+    });
+    expect(config.replicaUrls).toEqual([
+      'mysql://reader:pw@replica-1:3306/identity',
+      'mysql://reader:pw@replica-2/identity',
+    ]);
+    expect(config.replicas).toEqual({ maxLagSeconds: 5, checkIntervalMs: 3000 });
+    expect(config.redisUrl).toBe('redis://cache:6379/0');
+    expect(config.redisChannel).toBe('staging:account-changes');
+  });
+
+  it('refuses replicas without a primary, a replica URL that is not MySQL, and a Redis URL that is not Redis', () => {
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'mysql://replica/identity' })).toThrow(
+      /DATABASE_REPLICA_URLS: needs DATABASE_URL/,
+    );
+    let message = '';
+    try {
+      loadConfig({
+        DATABASE_URL: 'mysql://root@primary/identity',
+        DATABASE_REPLICA_URLS: 'mysql://replica/identity,postgres://reader:hunter2@replica-2/identity',
+        REDIS_URL: 'http://user:hunter2@cache:6379',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/DATABASE_REPLICA_URLS: each URL must start with mysql:\/\//);
+    expect(message).toMatch(/REDIS_URL: must start with redis:\/\/ or rediss:\/\//);
+    expect(message).not.toContain('hunter2');
   });
 
   it('reads MIN_MANDATORY_NOTICE_DAYS, a whole number of days', () => {

@@ -35,7 +35,10 @@ export class ConsentResolver {
         services.log.warn({ err: errorForLog(error) }, 'consent could not be stored');
         throw identityUnavailable(error);
       })
-      .finally(() => services.accounts.forget([userId])); // committed (or not): the next read is from the database
+      .finally(() => {
+        // Committed (or perhaps, on a failure): every instance's next read of it goes to the database.
+        void services.changes.announce({ userIds: [userId] });
+      });
     const label = labelOrUnavailable(account, stages, now, viewer, services.settings, services.openRealName);
     if (label instanceof Error) throw label; // stored, but its own name cannot be shown back to the owner
     return label;

@@ -18,7 +18,7 @@ function fakeDatabase(accounts: AccountFacts[]) {
 
 const ids = (accounts: AccountFacts[]) => accounts.map((account) => account.userId).sort();
 
-it('with a TTL of 0 (the default) every read goes to the database', async () => {
+it('with a TTL of 0 every read goes to the database', async () => {
   const database = fakeDatabase([anAccount({ userId: 'a' })]);
   const cache = new AccountCache(database.read, { ttlMs: 0, maxEntries: 10 });
   await cache.read(['a']);
@@ -70,4 +70,47 @@ it('hands out rows nobody can change in place, since every request shares them',
   const cache = new AccountCache(database.read, { ttlMs: 60_000, maxEntries: 10 });
   const [row] = await cache.read(['a']);
   expect(Object.isFrozen(row)).toBe(true);
+});
+
+it('is bypassed while it is not trusted (the change feed is down), and starts afresh when it is again', async () => {
+  const database = fakeDatabase([anAccount({ userId: 'a', consent: 'GIVEN' })]);
+  let feedUp = true;
+  const cache = new AccountCache(database.read, { ttlMs: 60_000, maxEntries: 10 }, () => feedUp);
+  await cache.read(['a']);
+  feedUp = false;
+  database.rows.set('a', anAccount({ userId: 'a', consent: 'WITHDRAWN' })); // a change nobody was told of
+  expect((await cache.read(['a']))[0]?.consent).toBe('WITHDRAWN');
+  expect((await cache.read(['a']))[0]?.consent).toBe('WITHDRAWN');
+  feedUp = true;
+  expect((await cache.read(['a']))[0]?.consent).toBe('WITHDRAWN');
+  expect(database.queries).toEqual([['a'], ['a'], ['a'], ['a']]);
+  await cache.read(['a']);
+  expect(database.queries).toHaveLength(4); // trusted again: held once more
+});
+
+it('does not keep a row read within the settle window after its change (a replica may not have it yet)', async () => {
+  const database = fakeDatabase([anAccount({ userId: 'a' }), anAccount({ userId: 'b' })]);
+  const cache = new AccountCache(database.read, { ttlMs: 60_000, maxEntries: 10, settleMs: 40 });
+  await cache.read(['a', 'b']);
+  cache.forget(['a']);
+  await cache.read(['a', 'b']); // a is read again; b is still held
+  await cache.read(['a', 'b']); // a is not kept yet: read again
+  expect(database.queries).toEqual([['a', 'b'], ['a'], ['a']]);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  await cache.read(['a']);
+  await cache.read(['a']); // settled: kept again
+  expect(database.queries).toEqual([['a', 'b'], ['a'], ['a'], ['a']]);
+});
+
+it('keeps nothing within the settle window after a change to every account', async () => {
+  const database = fakeDatabase([anAccount({ userId: 'a' })]);
+  const cache = new AccountCache(database.read, { ttlMs: 60_000, maxEntries: 10, settleMs: 40 });
+  cache.forgetAll();
+  await cache.read(['a']);
+  await cache.read(['a']);
+  expect(database.queries).toHaveLength(2);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  await cache.read(['a']);
+  await cache.read(['a']);
+  expect(database.queries).toHaveLength(3);
 });

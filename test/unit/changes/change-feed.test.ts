@@ -1,0 +1,26 @@
+// The change feed's messages: what a writer sends, and how a server reads what it receives.
+import { changeMessages, parseChange } from '../../../src/changes/change-feed';
+
+describe('change messages', () => {
+  it('tell accounts by id, a large change in pieces of 1000 ids', () => {
+    const userIds = Array.from({ length: 2500 }, (_, index) => `u-${index}`);
+    const messages = changeMessages({ userIds });
+    expect(messages).toHaveLength(3);
+    expect(messages.map((message) => parseChange(message))).toEqual([
+      { userIds: userIds.slice(0, 1000) },
+      { userIds: userIds.slice(1000, 2000) },
+      { userIds: userIds.slice(2000) },
+    ]);
+  });
+
+  it('tell a change to every account, and whether the policy changed with it', () => {
+    expect(parseChange(changeMessages({ all: true, policy: true })[0]!)).toEqual({ all: true, policy: true });
+    expect(parseChange(changeMessages({ all: true, policy: false })[0]!)).toEqual({ all: true, policy: false });
+  });
+
+  it('read anything unreadable as a change to everything (forgetting too much is safe, too little is not)', () => {
+    for (const message of ['', 'not json', '{"userIds":[1,2]}', '{"userIds":"u-1"}', '[]', 'null']) {
+      expect(parseChange(message)).toEqual({ all: true, policy: true });
+    }
+  });
+});
