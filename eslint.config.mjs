@@ -31,7 +31,7 @@ const LAYERS = [
   },
   {
     target: './src/changes',
-    from: ['./src/!(changes)/**', './src/!(errors).ts'],
+    from: ['./src/!(changes)/**', './src/!(errors|timeout).ts'],
     message: 'changes/ is the change feed alone: the server and the command plug it into their caches.',
   },
 ];

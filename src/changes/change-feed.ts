@@ -8,6 +8,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { errorForLog } from '../errors';
+import { withTimeout } from '../timeout';
 
 /** What changed: these accounts, or every account (and, with `policy`, the policy stages too). */
 export type Change = { userIds: readonly string[] } | { all: true; policy: boolean };
@@ -86,8 +87,7 @@ export class ChangeFeed {
       options.url === undefined
         ? undefined
         : new Redis(options.url, {
-            // Fail at once while Redis is away rather than queue: the write has committed, and waiting helps no one.
-            enableOfflineQueue: false,
+            // A publish waits for the connection (a command publishes right after it starts), for a bound.
             maxRetriesPerRequest: 1,
             connectTimeout: PUBLISH_TIMEOUT_MS,
             retryStrategy: retryDelay,
@@ -153,7 +153,10 @@ export class ChangeFeed {
     this.apply(change);
     const publisher = this.publisher;
     if (publisher === undefined) return Promise.resolve();
-    const sending = Promise.all(changeMessages(change).map((message) => publisher.publish(this.channel, message)))
+    const published = Promise.all(changeMessages(change).map((message) => publisher.publish(this.channel, message)));
+    const sending = withTimeout(published, PUBLISH_TIMEOUT_MS, () => {
+      throw new Error(`Redis did not take the change within ${PUBLISH_TIMEOUT_MS} ms`);
+    })
       .then(() => this.options.observer?.published('sent'))
       .catch((error: unknown) => {
         this.options.observer?.published('failed');

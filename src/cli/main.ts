@@ -74,7 +74,7 @@ async function withDatabase<T>(
 ): Promise<T> {
   const config = loadConfig();
   const dataSource = await openCommandDatabase(config, requireMigrated);
-  const changes = new ChangeFeed({ url: config.redisUrl, log: commandLog() });
+  const changes = new ChangeFeed({ url: config.redisUrl, channel: config.redisChannel, log: commandLog() });
   try {
     return await run(dataSource, config, changes);
   } finally {
