@@ -15,7 +15,7 @@ import { measureWrites, postEntitiesBodies } from './bench/ip-locations-load';
 import { parseBenchOptions, type BenchOptions, type Encryption } from './bench/options';
 import { measureRealNameCipher } from './bench/real-name-cipher';
 import { measureRawLookups } from './bench/raw-lookups';
-import { formatResults, type BenchResults, type SubgraphRun } from './bench/report';
+import { formatResults, type BenchResults, type CacheMode, type SubgraphRun } from './bench/report';
 import { startSubgraph, THIS_CHECKOUT } from './bench/subgraph-process';
 
 const RESULTS_DIR = join(__dirname, '..', '..', 'bench-results'); // run from dist/scripts/
@@ -101,13 +101,15 @@ async function measure(
   );
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const variant of variants) {
-      for (const cache of ['off', 'on'] as const) {
+      const cacheModes: CacheMode[] = options.redisUrl === undefined ? ['off', 'on'] : ['off', 'on', 'shared'];
+      for (const cache of cacheModes) {
         const nodeArgs = options.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
         const server = await startSubgraph(
           options.databaseUrl,
           {
             REAL_NAME_KEYS: keys,
-            ACCOUNT_CACHE_TTL_MS: cache === 'on' ? String(options.cacheTtlMs) : '0',
+            ACCOUNT_CACHE_TTL_MS: cache === 'off' ? '0' : String(options.cacheTtlMs),
+            REDIS_URL: cache === 'shared' ? options.redisUrl : undefined,
             DB_POOL_SIZE: String(POOL_SIZE),
             GRAPHQL_EXECUTOR: variant.executor,
           },

@@ -16,6 +16,8 @@ export interface BenchOptions {
   bodies: number;
   /** ACCOUNT_CACHE_TTL_MS for the "cache on" runs. */
   cacheTtlMs: number;
+  /** With it, a third run per variant: the cache on, subscribed to the change feed on this Redis. */
+  redisUrl: string | undefined;
   /** Keep an existing benchmark database with this many accounts instead of re-importing. */
   reuseDatabase: boolean;
   /** Start the subgraph with `node --cpu-prof`, profiles written to bench-results/profiles/. */
@@ -74,6 +76,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     .option('--sizes <list>', 'references per _entities request', sizeList, [1, 100, 1000])
     .option('--bodies <n>', 'pre-built request bodies per size, sent in rotation', positive('--bodies'), 200)
     .option('--cache-ttl-ms <ms>', 'ACCOUNT_CACHE_TTL_MS for the cache-on runs', positive('--cache-ttl-ms'), 5000)
+    .option('--redis-url <url>', 'also run with the cache shared through the change feed on this Redis (BENCH_REDIS_URL)')
     .option('--reuse-database', 'keep the benchmark database if it already holds --accounts accounts')
     .option('--profile', 'run the subgraph with --cpu-prof (profiles in bench-results/profiles/)')
     .addOption(
@@ -99,6 +102,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     sizes: number[];
     bodies: number;
     cacheTtlMs: number;
+    redisUrl?: string;
     reuseDatabase?: boolean;
     profile?: boolean;
     encryption: 'on' | 'off' | 'both';
@@ -117,6 +121,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     sizes: given.sizes,
     bodies: given.bodies,
     cacheTtlMs: given.cacheTtlMs,
+    redisUrl: given.redisUrl ?? env.BENCH_REDIS_URL,
     reuseDatabase: given.reuseDatabase === true,
     profile: given.profile === true,
     encryption: given.encryption === 'both' ? ['off', 'on'] : [given.encryption],

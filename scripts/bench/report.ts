@@ -7,12 +7,15 @@ import type { Encryption } from './options';
 import type { RawResult } from './raw-lookups';
 import type { CipherCost } from './real-name-cipher';
 
+export type CacheMode = 'off' | 'on' | 'shared';
+
 export interface SubgraphRun extends LoadResult {
   encryption: Encryption;
   /** Which code and executor: "this graphql-jit", "before graphql-js"... */
   variant: string;
   round: number;
-  cache: 'off' | 'on';
+  /** on: this process's cache; shared: the same, kept true by the change feed over Redis (REDIS_URL). */
+  cache: CacheMode;
   /** What each reference asks: the User labels, or a Post's displayName and ipLocation. */
   asks: 'User labels' | 'Post displayName+ipLocation';
   serverRssBytes: number;

@@ -64,7 +64,7 @@ export const BENCH_ROUTER_SECRET = 'benchmark-router-shared-secret';
 
 export async function startSubgraph(
   databaseUrl: string,
-  env: Record<string, string>,
+  env: Record<string, string | undefined>,
   nodeArgs: string[] = [],
   checkout = THIS_CHECKOUT,
 ): Promise<SubgraphProcess> {

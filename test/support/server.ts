@@ -14,8 +14,10 @@ export interface TestServer {
   databaseUrl: string | undefined;
   /** Every SQL statement the service sent, in order. */
   queries: string[];
-  /** The statements that read the accounts table. */
-  accountQueries(): string[];
+  /** The database each of `queries` went to: `primary`, or a replica's host:port. */
+  queryDatabases: string[];
+  /** The statements that read the accounts table (on `database` only, when given). */
+  accountQueries(database?: string): string[];
   /** The policy's clock: tests move it. */
   now: Date;
   post(
@@ -45,12 +47,20 @@ function unstartedTestServer(now: Date, options: TestServerOptions) {
       ? pino({ level: 'silent' })
       : pino({ level: 'info' }, { write: (line: string) => void options.logLines!.push(line) });
   const queries: string[] = [];
+  const queryDatabases: string[] = [];
   const server: TestServer = {
     app: undefined as unknown as App,
     databaseUrl: undefined,
     queries,
+    queryDatabases,
     now,
-    accountQueries: () => queries.filter((sql) => /^\s*SELECT\b/i.test(sql) && /\baccounts\b/.test(sql)),
+    accountQueries: (database) =>
+      queries.filter(
+        (sql, index) =>
+          /^\s*SELECT\b/i.test(sql) &&
+          /\baccounts\b/.test(sql) &&
+          (database === undefined || queryDatabases[index] === database),
+      ),
     async post(body, headers = {}) {
       const response = await fetch(`${server.app.url}/graphql`, {
         method: 'POST',
@@ -86,7 +96,11 @@ function unstartedTestServer(now: Date, options: TestServerOptions) {
       ...env,
     });
     server.databaseUrl = config.databaseUrl;
-    server.app = await startApp(config, { log, observeQuery: (sql) => queries.push(sql), clock: () => server.now });
+    const observeQuery = (sql: string, database: string) => {
+      queries.push(sql);
+      queryDatabases.push(database);
+    };
+    server.app = await startApp(config, { log, observeQuery, clock: () => server.now });
   };
   return { server, start };
 }
