@@ -97,7 +97,14 @@ async function measure(
           ['this', THIS_CHECKOUT],
         ];
   const variants = checkouts.flatMap(([name, checkout]) =>
-    options.executors.map((executor) => ({ name: `${name} ${executor}`, checkout, executor })),
+    options.executors.flatMap((executor) =>
+      options.nodeOptions.map((nodeOptions) => ({
+        name: [name, executor, nodeOptions].filter((part) => part !== '').join(' '),
+        checkout,
+        executor,
+        nodeOptions,
+      })),
+    ),
   );
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const variant of variants) {
@@ -112,6 +119,7 @@ async function measure(
             REDIS_URL: cache === 'shared' ? options.redisUrl : undefined,
             DB_POOL_SIZE: String(POOL_SIZE),
             GRAPHQL_EXECUTOR: variant.executor,
+            NODE_OPTIONS: variant.nodeOptions === '' ? undefined : variant.nodeOptions,
           },
           nodeArgs,
           variant.checkout,

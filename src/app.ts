@@ -93,8 +93,9 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
         timeoutMs: config.dbQueryTimeoutMs,
         cache: {
           ...config.accountCache,
-          // A row read on a replica right after a change may predate it: not kept while the replica may lag.
-          settleMs: config.replicaUrls.length > 0 ? config.replicas.maxLagSeconds * 1000 : 0,
+          // A row read on a replica right after a change may predate it: not kept while the replica may lag
+          // (its lag is told in whole seconds: "0" is anything under one).
+          settleMs: config.replicaUrls.length > 0 ? (config.replicas.maxLagSeconds + 1) * 1000 : 0,
         },
         cacheTrusted: changes.cacheTrusted,
       },

@@ -27,6 +27,8 @@ export interface BenchOptions {
   quick: boolean;
   /** GRAPHQL_EXECUTOR values to run, each as a variant of its own. */
   executors: string[];
+  /** NODE_OPTIONS variants of the subgraph process ('' is none), each a variant of its own. */
+  nodeOptions: string[];
   /** Another built checkout (its root) to run as the "before" variant, alternating with this one. */
   against: string | undefined;
   /** Rounds of every variant, alternating, so that the machine's drift falls on all of them alike. */
@@ -76,7 +78,10 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     .option('--sizes <list>', 'references per _entities request', sizeList, [1, 100, 1000])
     .option('--bodies <n>', 'pre-built request bodies per size, sent in rotation', positive('--bodies'), 200)
     .option('--cache-ttl-ms <ms>', 'ACCOUNT_CACHE_TTL_MS for the cache-on runs', positive('--cache-ttl-ms'), 5000)
-    .option('--redis-url <url>', 'also run with the cache shared through the change feed on this Redis (BENCH_REDIS_URL)')
+    .option(
+      '--redis-url <url>',
+      'also run with the cache shared through the change feed on this Redis (BENCH_REDIS_URL)',
+    )
     .option('--reuse-database', 'keep the benchmark database if it already holds --accounts accounts')
     .option('--profile', 'run the subgraph with --cpu-prof (profiles in bench-results/profiles/)')
     .addOption(
@@ -85,6 +90,10 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
         .default('on'),
     )
     .option('--executors <list>', 'GRAPHQL_EXECUTOR variants to run', executorList, ['graphql-jit'])
+    .option(
+      '--node-options <options...>',
+      'NODE_OPTIONS variants of the subgraph ("" for none), e.g. --node-options "" "--max-semi-space-size=8"',
+    )
     .option('--against <dir>', 'another built checkout to run as "before", alternating with this one (its dist/)')
     .option('--rounds <n>', 'alternating rounds of every variant', positive('--rounds'), 1)
     .addHelpText(
@@ -107,6 +116,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     profile?: boolean;
     encryption: 'on' | 'off' | 'both';
     executors: string[];
+    nodeOptions?: string[];
     against?: string;
     rounds: number;
   }>();
@@ -127,6 +137,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     encryption: given.encryption === 'both' ? ['off', 'on'] : [given.encryption],
     quick,
     executors: given.executors,
+    nodeOptions: given.nodeOptions ?? [''],
     against: given.against,
     rounds: given.rounds,
   };

@@ -22,6 +22,7 @@ import { IpDatabase, IpDatabaseError } from '../ip-location/ip-database';
 import { notifyAccounts } from '../notify/notify-accounts';
 import { MAX_STAGE_NAME_LENGTH, stageProblems } from '../policy/stage-rules';
 import { ChangeFeed } from '../changes/change-feed';
+import { runMigrationsInTurn } from '../db/data-source';
 import { CommandError, commandLog, openCommandDatabase } from './database';
 import { runImport } from './import-command';
 import { runIpLocationImport } from './ip-locations-command';
@@ -115,11 +116,9 @@ export function buildProgram(): Command {
     .description('apply pending database migrations')
     .action(() =>
       withDatabase(async (dataSource) => {
-        const applied = await dataSource.runMigrations();
+        const applied = await runMigrationsInTurn(dataSource);
         process.stdout.write(
-          applied.length === 0
-            ? 'migrations: up to date\n'
-            : `migrations: applied ${applied.map((m) => m.name).join(', ')}\n`,
+          applied.length === 0 ? 'migrations: up to date\n' : `migrations: applied ${applied.join(', ')}\n`,
         );
       }, false),
     );

@@ -6,6 +6,7 @@ import { withTimeout } from '../timeout';
 import { ReadReplicas, replicaName, type ReplicaObserver } from './read-replicas';
 import { SqlLogger, type QueryObserver } from './sql-logger';
 import { TABLES } from './tables';
+import { isMysql } from './dialect';
 
 export interface DatabaseSettings {
   databaseUrl: string | undefined;
@@ -51,11 +52,40 @@ export function dataSourceOptions(
   };
 }
 
-/** Applies pending migrations on a connection of its own, with no query timeout (a migration may run long). */
-export async function migrateDatabase(settings: DatabaseSettings, log: Logger): Promise<string[]> {
-  const dataSource = await openDatabase({ ...settings, dbQueryTimeoutMs: undefined, dbPoolSize: 1 }, log);
+/** How long an instance waits for another one's migrations before it gives up starting. */
+const MIGRATION_LOCK_SECONDS = 300;
+/** A MySQL named lock per database (names are server-wide, and at most 64 characters). */
+const MIGRATION_LOCK = "CONCAT('identity-labels:migrate:', LEFT(SHA1(DATABASE()), 32))";
+
+/**
+ * Applies the pending migrations. Processes started together (instances, the migrate command) take turns
+ * under a MySQL named lock, held by a connection of its own: the first migrates, the others then find
+ * nothing left to do (TypeORM alone would run the same migration twice at once, and one would fail).
+ */
+export async function runMigrationsInTurn(dataSource: DataSource): Promise<string[]> {
+  if (!isMysql(dataSource.options)) return (await dataSource.runMigrations()).map((migration) => migration.name);
+  const lockHolder = dataSource.createQueryRunner();
+  let locked = false;
   try {
+    const [row] = (await lockHolder.query(`SELECT GET_LOCK(${MIGRATION_LOCK}, ?) AS locked`, [
+      MIGRATION_LOCK_SECONDS,
+    ])) as [{ locked: number | string | null }];
+    locked = Number(row.locked) === 1;
+    if (!locked) {
+      throw new Error(`another process has been migrating this database for over ${MIGRATION_LOCK_SECONDS} s`);
+    }
     return (await dataSource.runMigrations()).map((migration) => migration.name);
+  } finally {
+    if (locked) await lockHolder.query(`SELECT RELEASE_LOCK(${MIGRATION_LOCK})`).catch(() => undefined);
+    await lockHolder.release();
+  }
+}
+
+/** Applies pending migrations on connections of their own, with no query timeout (a migration may run long). */
+export async function migrateDatabase(settings: DatabaseSettings, log: Logger): Promise<string[]> {
+  const dataSource = await openDatabase({ ...settings, dbQueryTimeoutMs: undefined, dbPoolSize: 2 }, log);
+  try {
+    return await runMigrationsInTurn(dataSource);
   } finally {
     await dataSource.destroy();
   }

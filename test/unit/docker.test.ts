@@ -47,8 +47,11 @@ describe('docker/router.yaml', () => {
 describe('docker/compose.yaml', () => {
   const { services } = readYaml('compose.yaml');
 
-  it('runs MySQL 8, identity-labels and the Apollo Router', () => {
-    expect(Object.keys(services).sort()).toEqual(['identity-labels', 'mysql', 'router']);
+  it('runs MySQL 8, two identity-labels instances sharing a change feed on Redis, and the Apollo Router', () => {
+    expect(Object.keys(services).sort()).toEqual(['identity-labels', 'mysql', 'redis', 'router']);
+    expect(services['identity-labels'].deploy.replicas).toBe(2);
+    expect(new URL(services['identity-labels'].environment.REDIS_URL).hostname).toBe('redis');
+    expect(services['identity-labels'].depends_on.redis.condition).toBe('service_healthy');
     expect(services.mysql.image).toMatch(/^mysql:8(\.|$)/);
     expect(services.router.image).toMatch(/^ghcr\.io\/apollographql\/router:v2\./);
   });
