@@ -91,8 +91,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     )
     .option('--executors <list>', 'GRAPHQL_EXECUTOR variants to run', executorList, ['graphql-jit'])
     .option(
-      '--node-options <options...>',
-      'NODE_OPTIONS variants of the subgraph ("" for none), e.g. --node-options "" "--max-semi-space-size=8"',
+      '--node-options <list>',
+      "NODE_OPTIONS variants of the subgraph, separated by ';' (an empty one is none), e.g. --node-options=';--max-semi-space-size=8'",
+      (value: string) => value.split(';').map((variant) => variant.trim()),
     )
     .option('--against <dir>', 'another built checkout to run as "before", alternating with this one (its dist/)')
     .option('--rounds <n>', 'alternating rounds of every variant', positive('--rounds'), 1)
