@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../src/db/data-source';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
-import { onTeardown } from './teardown';
+import { onTeardown, startedForTheFile } from './teardown';
 
 export const TEST_SERVER_URL = process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
 
@@ -21,8 +21,8 @@ function serverUrl(): URL {
   return url;
 }
 
-async function onServer(statement: string): Promise<void> {
-  const admin = await mysql.createConnection(serverUrl().toString());
+async function onServer(server: string, statement: string): Promise<void> {
+  const admin = await mysql.createConnection(server);
   try {
     await admin.query(statement);
   } finally {
@@ -30,24 +30,24 @@ async function onServer(statement: string): Promise<void> {
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** Creates an empty database, of a name no other test uses, on the server at `server`; returns its name. */
+export async function createUniqueDatabase(server: string): Promise<string> {
   const name = `identity_labels_test_${randomBytes(6).toString('hex')}`;
-  await onServer(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await onServer(server, `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  return name;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const server = serverUrl().toString();
+  const name = await createUniqueDatabase(server);
   const url = serverUrl();
   url.pathname = `/${name}`;
-  return { name, url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS \`${name}\``) };
+  return { name, url: url.toString(), drop: () => onServer(server, `DROP DATABASE IF EXISTS \`${name}\``) };
 }
 
 /** An empty database for the tests of one file: made before them, dropped after. */
 export function useTestDatabase(): TestDatabase {
-  const handle = {} as TestDatabase; // filled in before the first test runs
-  beforeAll(async () => {
-    Object.assign(handle, await createTestDatabase());
-  });
-  onTeardown(async () => {
-    await handle.drop?.();
-  });
-  return handle;
+  return startedForTheFile(createTestDatabase, (database) => database.drop());
 }
 
 /** A migrated test database and a connection to it, for the tests of one file. */
@@ -78,13 +78,9 @@ export function useMigratedDatabase(): MigratedDatabase {
  * them (call it before the server that connects through it), closed after that server.
  */
 export function useDatabaseProxy(): TcpProxy {
-  const handle = {} as TcpProxy; // filled in before the first test runs
-  beforeAll(async () => {
-    const target = new URL(TEST_SERVER_URL);
-    Object.assign(handle, await startTcpProxy(target.hostname, Number(target.port || 3306)));
-  });
-  onTeardown(async () => {
-    await handle.close?.();
-  });
-  return handle;
+  const target = new URL(TEST_SERVER_URL);
+  return startedForTheFile(
+    () => startTcpProxy(target.hostname, Number(target.port || 3306)),
+    (proxy) => proxy.close(),
+  );
 }

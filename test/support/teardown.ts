@@ -12,3 +12,20 @@ export function onTeardown(cleanup: () => Promise<void>): void {
   }
   cleanups.push(cleanup);
 }
+
+/**
+ * Something the tests of one file share: `start`ed before them, `stop`ped after (as above). The object is
+ * returned at once and filled in, own properties copied, before the first test runs.
+ */
+export function startedForTheFile<T extends object>(start: () => Promise<T>, stop: (started: T) => Promise<void>): T {
+  const handle = {} as T;
+  let started = false;
+  beforeAll(async () => {
+    Object.assign(handle, await start());
+    started = true;
+  });
+  onTeardown(async () => {
+    if (started) await stop(handle);
+  });
+  return handle;
+}
