@@ -1,9 +1,11 @@
 // The private servers the fault tests stand on: a MariaDB primary with a replica that follows it and can be
-// stopped or held back, as a user of the helper would notice it.
+// stopped or held back, and a Redis that can be stopped, each as a user of the helpers would notice it.
 import mysql from 'mysql2/promise';
+import { pingRedis, startPrivateRedis, usePrivateRedis } from '../../support/private-redis';
 import { startReplicatedMariaDb, useReplicatedMariaDb } from '../../support/replicated-mariadb';
 
 const mariadb = useReplicatedMariaDb();
+const redis = usePrivateRedis();
 
 async function rowsOf(url: string, sql: string, values: unknown[] = []): Promise<unknown[]> {
   const connection = await mysql.createConnection(url);
@@ -127,5 +129,28 @@ describe('a replicated MariaDB pair of the tests’ own', () => {
     }
     await expect(pair.createDatabase()).rejects.toThrow('createDatabase: the replicated MariaDB has been stopped');
     await expect(pair.startReplica()).rejects.toThrow('startReplica: the replicated MariaDB has been stopped');
+  });
+});
+
+describe('a Redis of the tests’ own', () => {
+  it('answers PING on a private port', async () => {
+    expect(redis.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+    expect(redis.url).not.toBe('redis://127.0.0.1:6379');
+    expect(await pingRedis(redis.url)).toBe('+PONG');
+  });
+
+  it('refuses connections once stopped, and answers again once started', async () => {
+    await redis.stop();
+    await expect(pingRedis(redis.url)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await redis.start();
+    expect(await pingRedis(redis.url)).toBe('+PONG');
+  });
+
+  it('once closed, refuses connections, may be closed again, and will not start', async () => {
+    const closing = await startPrivateRedis();
+    await closing.close();
+    await closing.close();
+    await expect(pingRedis(closing.url)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(closing.start()).rejects.toThrow('start: the private Redis has been closed');
   });
 });
