@@ -79,6 +79,8 @@ export class ChangeFeed {
   private heartbeat: NodeJS.Timeout | undefined;
   private currentState: FeedState;
   private readonly pending = new Set<Promise<unknown>>();
+  private warnedDown = false;
+  private closing = false;
 
   constructor(private readonly options: ChangeFeedOptions) {
     this.channel = options.channel ?? DEFAULT_CHANNEL;
@@ -128,7 +130,7 @@ export class ChangeFeed {
         (error: unknown) => this.down(error),
       );
     });
-    subscriber.on('close', () => this.setState('down'));
+    subscriber.on('close', () => this.down(new Error('connection to Redis closed')));
     subscriber.on('error', (error: unknown) => this.down(error));
     this.heartbeat = setInterval(() => {
       if (this.currentState !== 'subscribed') return;
@@ -172,6 +174,7 @@ export class ChangeFeed {
 
   /** Waits for the publishes under way (a command about to exit), then disconnects. */
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.heartbeat);
     await Promise.all(this.pending);
     this.subscriber?.disconnect();
@@ -189,8 +192,11 @@ export class ChangeFeed {
     }
   }
 
+  /** Once per outage (the first failure, at start-up too), a warning with its cause; then retried quietly. */
   private down(error: unknown): void {
-    if (this.currentState === 'subscribed') {
+    if (this.closing) return;
+    if (!this.warnedDown) {
+      this.warnedDown = true;
       this.options.log.warn(
         { err: errorForLog(error) },
         'change feed down (Redis): the account cache is bypassed until it is back',
@@ -201,7 +207,10 @@ export class ChangeFeed {
 
   private setState(state: FeedState): void {
     if (state === this.currentState) return;
-    if (state === 'subscribed' && this.currentState === 'down') this.options.log.info('change feed subscribed (Redis)');
+    if (state === 'subscribed') {
+      this.warnedDown = false;
+      this.options.log.info('change feed subscribed (Redis): the account cache is in use');
+    }
     this.currentState = state;
     this.options.observer?.stateChanged(state);
   }

@@ -12,6 +12,8 @@ export interface OwnedProcess {
   outputTail(): string;
   /** Sends `signal`, and SIGKILL if it has not ended within 20 s; resolves once it has ended. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends a signal that does not end it (SIGSTOP, SIGCONT). */
+  signal(signal: NodeJS.Signals): void;
 }
 
 const TAIL_LINES = 30;
@@ -53,6 +55,9 @@ export function spawnOwned(command: string, args: string[], options: { user?: st
       return exited;
     },
     outputTail: () => tail.join('\n'),
+    signal: (signal) => {
+      if (!exited) child.kill(signal); // setpriv has exec'd: the child is the server itself
+    },
     async stop(signal = 'SIGTERM') {
       if (exited) return;
       child.kill(signal);

@@ -12,6 +12,12 @@ export interface PrivateRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty; resolves once it answers. Does nothing if it runs. */
   start(): Promise<void>;
+  /**
+   * Freezes it (SIGSTOP): its connections stay open but nothing is answered, as when the network between
+   * the service and Redis fails silently. thaw() lets it go on (SIGCONT).
+   */
+  freeze(): void;
+  thaw(): void;
   /** Stops it for good. Safe to call twice; start() throws after it. */
   close(): Promise<void>;
 }
@@ -57,7 +63,12 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   let closed = false;
   const redis: PrivateRedis = {
     url: `redis://127.0.0.1:${server.port}`,
-    stop: () => server.owned.stop('SIGTERM'),
+    stop: () => {
+      server.owned.signal('SIGCONT'); // a frozen server would act on SIGTERM only after the grace period
+      return server.owned.stop('SIGTERM');
+    },
+    freeze: () => server.owned.signal('SIGSTOP'),
+    thaw: () => server.owned.signal('SIGCONT'),
     async start() {
       if (closed) throw new Error('start: the private Redis has been closed');
       if (server.owned.exited) server = { port: server.port, owned: await startServer(server.port) };
