@@ -93,7 +93,12 @@ export class ReadReplicas {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.checking;
-    await Promise.all(this.replicas.map((replica) => replica.dataSource.isInitialized && replica.dataSource.destroy()));
+    await Promise.all(
+      this.replicas.map(async (replica) => {
+        await replica.opening?.catch(() => undefined); // a pool still opening is closed once it is open
+        if (replica.dataSource.isInitialized) await replica.dataSource.destroy();
+      }),
+    );
   }
 
   status(): ReplicaStatus[] {

@@ -145,3 +145,31 @@ it('a replica whose replication stops is taken out of rotation: a change made me
   await until(inRotation, 'replica back in rotation');
   expect(await label('disclosed')).toMatchObject({ verifiedRealName: null });
 });
+
+it('an instance started while its replica is down starts, reads on the primary, and takes the replica in once it answers', async () => {
+  await pair.stopReplica();
+  const late = await startTestServer(
+    {
+      DATABASE_URL: server.databaseUrl,
+      DATABASE_REPLICA_URLS: pair.replicaUrl(new URL(server.databaseUrl!).pathname.slice(1)),
+      REPLICA_CHECK_SECONDS: '1',
+      NOTIFY_INTERVAL_SECONDS: '0',
+    },
+    NOW,
+  );
+  onTeardown(() => late.close());
+  const ready = async () =>
+    (await (await fetch(`${late.app.url}/ready`)).json()) as { status: string; replicas: { inRotation: boolean }[] };
+  expect(await ready()).toMatchObject({
+    status: 'ready',
+    replicas: [{ replica, inRotation: false, lagSeconds: null, reason: expect.stringMatching(/unreachable/) }],
+  });
+  const body = await late.entities([userRef('in-notice')], FIELDS, VERIFIED_VIEWER);
+  expect(body.errors).toBeUndefined();
+  expect(late.accountQueries('primary').length).toBeGreaterThan(0);
+  await pair.startReplica();
+  await until(async () => (await ready()).replicas[0]?.inRotation === true, 'replica taken in by the late instance');
+  const before = late.accountQueries(replica).length;
+  await late.entities([userRef('in-notice')], FIELDS, VERIFIED_VIEWER);
+  expect(late.accountQueries(replica).length).toBe(before + 1);
+});
