@@ -111,7 +111,7 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
         });
       },
     });
-    if (config.accountCache.ttlMs > 0 && config.redisUrl === undefined) {
+    if (!embedded && config.accountCache.ttlMs > 0 && config.redisUrl === undefined) {
       log.info(
         { ttlMs: config.accountCache.ttlMs },
         'account cache without REDIS_URL: writes made by other processes are seen within ACCOUNT_CACHE_TTL_MS',
