@@ -1,5 +1,6 @@
 // The change feed's messages: what a writer sends, and how a server reads what it receives.
-import { changeMessages, parseChange } from '../../../src/changes/change-feed';
+import pino from 'pino';
+import { ChangeFeed, changeMessages, parseChange } from '../../../src/changes/change-feed';
 
 describe('change messages', () => {
   it('tell accounts by id, a large change in pieces of 1000 ids', () => {
@@ -22,5 +23,24 @@ describe('change messages', () => {
     for (const message of ['', 'not json', '{"userIds":[1,2]}', '{"userIds":"u-1"}', '[]', 'null']) {
       expect(parseChange(message)).toEqual({ all: true, policy: true });
     }
+  });
+});
+
+describe('without REDIS_URL', () => {
+  it('tells only this process, at once, and the cache stays trusted (the TTL bounds what others write)', async () => {
+    const told: string[] = [];
+    const feed = new ChangeFeed({ url: undefined, log: pino({ level: 'silent' }) });
+    feed.subscribe({
+      forget: (userIds) => told.push(`forget ${userIds.join(',')}`),
+      forgetAll: () => told.push('forget all'),
+      policyChanged: () => told.push('reload stages'),
+    });
+    await feed.announce({ userIds: ['u-1', 'u-2'] });
+    await feed.announce({ all: true, policy: true });
+    await feed.announce({ all: true, policy: false });
+    expect(told).toEqual(['forget u-1,u-2', 'forget all', 'reload stages', 'forget all']);
+    expect(feed.state()).toBe('off');
+    expect(feed.cacheTrusted()).toBe(true);
+    await feed.close();
   });
 });
