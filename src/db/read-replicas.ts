@@ -62,6 +62,15 @@ function failureName(error: unknown): string {
   return errorForLog(error).code ?? (error instanceof Error ? error.name : 'unknown error');
 }
 
+/** Why a status check failed, in words an operator can act on. */
+function checkFailure(error: unknown): string {
+  const name = failureName(error);
+  if (/ACCESS_DENIED/.test(name)) {
+    return `cannot read SHOW REPLICA STATUS (${name}): grant the replica URL's user REPLICA MONITOR (MariaDB) or REPLICATION CLIENT (MySQL)`;
+  }
+  return name.startsWith('ER_') ? `status check failed (${name})` : `unreachable (${name})`;
+}
+
 export class ReadReplicas {
   private readonly replicas: Replica[];
   private next = 0;
@@ -155,7 +164,7 @@ export class ReadReplicas {
         reason: `no answer within ${this.settings.timeoutMs} ms`,
       }));
     } catch (error) {
-      found = { reason: `unreachable (${failureName(error)})` };
+      found = { reason: checkFailure(error) };
     }
     if ('reason' in found) {
       replica.status.lagSeconds = null;

@@ -173,3 +173,26 @@ it('an instance started while its replica is down starts, reads on the primary, 
   await late.entities([userRef('in-notice')], FIELDS, VERIFIED_VIEWER);
   expect(late.accountQueries(replica).length).toBe(before + 1);
 });
+
+it('a replica whose user may not read its replication status stays out, saying which right to grant', async () => {
+  const databaseName = new URL(server.databaseUrl!).pathname.slice(1);
+  const password = 'reader-secret-pw';
+  await server.app.dataSource.query(`CREATE USER 'status_blind'@'%' IDENTIFIED BY '${password}'`);
+  await server.app.dataSource.query(`GRANT SELECT ON \`${databaseName}\`.* TO 'status_blind'@'%'`);
+  await pair.waitForReplica();
+  const replicaUrl = new URL(pair.replicaUrl(databaseName));
+  replicaUrl.username = 'status_blind';
+  replicaUrl.password = password;
+  const blind = await startTestServer(
+    { DATABASE_URL: server.databaseUrl, DATABASE_REPLICA_URLS: replicaUrl.href, NOTIFY_INTERVAL_SECONDS: '0' },
+    NOW,
+  );
+  onTeardown(() => blind.close());
+  const text = await (await fetch(`${blind.app.url}/ready`)).text();
+  expect(JSON.parse(text)).toMatchObject({
+    status: 'ready',
+    replicas: [{ replica, inRotation: false, reason: expect.stringMatching(/grant .*REPLICA MONITOR/) }],
+  });
+  expect(text).not.toContain(password);
+  expect((await blind.entities([userRef('in-notice')], FIELDS, VERIFIED_VIEWER)).errors).toBeUndefined();
+});
