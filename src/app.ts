@@ -82,7 +82,6 @@ export async function startApp(config: Config, options: AppOptions): Promise<App
       observer: {
         published: (outcome) => metrics.changesPublished.inc({ outcome }),
         received: () => metrics.changesReceived.inc(),
-        stateChanged: () => undefined,
       },
     });
     stopOnFailure.push(() => changes.close());

@@ -22,10 +22,10 @@ export interface ChangeListener {
 
 export type FeedState = 'off' | 'subscribed' | 'down';
 
+/** Counts for /metrics (the state is read when scraped: `state()`). */
 export interface FeedObserver {
   published(outcome: 'sent' | 'failed'): void;
   received(): void;
-  stateChanged(state: FeedState): void;
 }
 
 const DEFAULT_CHANNEL = 'identity-labels:account-changes';
@@ -212,6 +212,5 @@ export class ChangeFeed {
       this.options.log.info('change feed subscribed (Redis): the account cache is in use');
     }
     this.currentState = state;
-    this.options.observer?.stateChanged(state);
   }
 }
