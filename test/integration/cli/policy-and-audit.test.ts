@@ -185,9 +185,10 @@ describe('a policy change cannot disclose by accident, and can be undone', () =>
     const past = await add('--name', 'backdated', '--min-followers', '100000', '--from', '2020-01-01', '--yes');
     expect(past.code).toBe(2);
     expect(past.stderr).toMatch(/the start 2020-01-01T00:00:00.000Z is in the past.*--allow-past-start/);
-    const noNotice = await add(
+    // A mandatory stage from tomorrow for everyone, with this notice.
+    const mandatory = (name: string, noticeDays: string) => [
       '--name',
-      'no-notice',
+      name,
       '--min-followers',
       '1',
       '--from',
@@ -195,31 +196,18 @@ describe('a policy change cannot disclose by accident, and can be undone', () =>
       '--mode',
       'mandatory',
       '--notice-days',
-      '0',
+      noticeDays,
       '--yes',
-    );
+    ];
+    const noNotice = await add(...mandatory('no-notice', '0'));
     expect(noNotice.code).toBe(2);
     expect(noNotice.stderr).toMatch(
       /a mandatory stage needs at least 7 notice days \(MIN_MANDATORY_NOTICE_DAYS\), got 0/,
     );
-    const floor = await runCli(
-      [
-        'policy',
-        'add',
-        '--name',
-        'floor',
-        '--min-followers',
-        '1',
-        '--from',
-        inDays(1),
-        '--mode',
-        'mandatory',
-        '--notice-days',
-        '7',
-        '--yes',
-      ],
-      { ...env, MIN_MANDATORY_NOTICE_DAYS: '10' },
-    );
+    const floor = await runCli(['policy', 'add', ...mandatory('floor', '7')], {
+      ...env,
+      MIN_MANDATORY_NOTICE_DAYS: '10',
+    });
     expect(floor.stderr).toMatch(/needs at least 10 notice days/);
     expect((await runCli(['policy', 'list'], env)).stdout).not.toMatch(/backdated|no-notice|floor/);
   });

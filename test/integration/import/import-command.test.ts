@@ -1,43 +1,21 @@
 // `identity-labels import` as a user runs it: real files, a real MySQL database, a separate process.
-import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { In, type DataSource } from 'typeorm';
+import { In } from 'typeorm';
 import { keyIdOf } from '../../../src/crypto/real-name-cipher';
 import { AccountsTable, AuditLogTable } from '../../../src/db/tables';
 import { runCli } from '../../support/cli';
-import { connectTo, useTestDatabase } from '../../support/database';
+import { useCommandDatabase } from '../../support/command-database';
 import { storedAccounts, TEST_REAL_NAME_KEYS } from '../../support/real-names';
-import { onTeardown } from '../../support/teardown';
 
-const database = useTestDatabase();
-let dataSource: DataSource;
-let folder: string;
-let env: Record<string, string>;
+const command = useCommandDatabase({ REAL_NAME_KEYS: TEST_REAL_NAME_KEYS });
 
-beforeAll(async () => {
-  env = { DATABASE_URL: database.url, REAL_NAME_KEYS: TEST_REAL_NAME_KEYS };
-  folder = mkdtempSync(join(tmpdir(), 'identity-import-'));
-  expect((await runCli(['migrate'], env)).code).toBe(0);
-  dataSource = await connectTo(database, 2);
-});
-onTeardown(async () => {
-  await dataSource?.destroy();
-  rmSync(folder, { recursive: true, force: true });
-});
-
-function file(name: string, text: string): string {
-  const path = join(folder, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-const accounts = () => storedAccounts(dataSource);
+const accounts = () => storedAccounts(command.dataSource);
 
 /** The name columns as stored, by user id. */
 async function nameColumns(): Promise<Map<string, { plain: string | null; encrypted: Buffer | null }>> {
-  const rows = (await dataSource.query('SELECT user_id, real_name, real_name_encrypted FROM accounts')) as {
+  const rows = (await command.dataSource.query('SELECT user_id, real_name, real_name_encrypted FROM accounts')) as {
     user_id: string;
     real_name: string | null;
     real_name_encrypted: Buffer | null;
@@ -46,14 +24,14 @@ async function nameColumns(): Promise<Map<string, { plain: string | null; encryp
 }
 
 it('a good CSV file is stored and summarized, and importing it again changes nothing', async () => {
-  const path = file(
+  const path = command.file(
     'good.csv',
     'userId,followerCount,realName,verification,subjectKind,category\n' +
       'csv-a,1200000,Wang Lei,VERIFIED,INDIVIDUAL,finance\n' +
       'csv-b,300,,,,\n' +
       'csv-org,2000000,Daily News Co.,VERIFIED,ORGANIZATION,current-affairs\n',
   );
-  const first = await runCli(['import', '--no-notify', path], env);
+  const first = await runCli(['import', '--no-notify', path], command.env);
   expect(first).toMatchObject({ code: 0, stderr: '' });
   expect(first.stdout).toContain(`${path}: 3 inserted, 0 updated, 0 unchanged, 0 rejected`);
   const stored = await accounts();
@@ -66,7 +44,7 @@ it('a good CSV file is stored and summarized, and importing it again changes not
 
   const columns = await nameColumns();
 
-  const second = await runCli(['import', '--no-notify', path], env);
+  const second = await runCli(['import', '--no-notify', path], command.env);
   expect(second.stdout).toContain(`${path}: 0 inserted, 0 updated, 3 unchanged, 0 rejected`);
   expect(await accounts()).toEqual(stored);
   expect(await nameColumns()).toEqual(columns); // an unchanged name keeps its ciphertext: nothing is rewritten
@@ -83,8 +61,8 @@ it('stores every name encrypted under the current key, none in plain text', asyn
 });
 
 it('a partial record updates only the fields it carries', async () => {
-  const path = file('partial.ndjson', '{"userId":"csv-a","followerCount":1300000}\n');
-  const result = await runCli(['import', '--no-notify', path], env);
+  const path = command.file('partial.ndjson', '{"userId":"csv-a","followerCount":1300000}\n');
+  const result = await runCli(['import', '--no-notify', path], command.env);
   expect(result.stdout).toContain('0 inserted, 1 updated, 0 unchanged, 0 rejected');
   const account = (await accounts()).find((stored) => stored.userId === 'csv-a');
   expect(account).toMatchObject({
@@ -96,7 +74,7 @@ it('a partial record updates only the fields it carries', async () => {
 });
 
 it('a mixed file reports each bad record with file, line and reason, stores every good one, and exits 1', async () => {
-  const path = file(
+  const path = command.file(
     'mixed.ndjson',
     [
       '{"userId":"mix-1","followerCount":10}',
@@ -107,7 +85,7 @@ it('a mixed file reports each bad record with file, line and reason, stores ever
       '{"userId":"mix-4","followerCount":20}',
     ].join('\n'),
   );
-  const result = await runCli(['import', '--no-notify', path], env);
+  const result = await runCli(['import', '--no-notify', path], command.env);
   expect(result.code).toBe(1);
   expect(result.stderr.trim().split('\n')).toEqual([
     `${path}:2: followerCount must not be negative`,
@@ -123,8 +101,8 @@ it('a mixed file reports each bad record with file, line and reason, stores ever
 });
 
 it('reads NDJSON from standard input with "-", and several files with a total', async () => {
-  const csv = file('more.csv', 'userId,followerCount\nstdin-b,5\n');
-  const result = await runCli(['import', '--no-notify', '-', csv], env, {
+  const csv = command.file('more.csv', 'userId,followerCount\nstdin-b,5\n');
+  const result = await runCli(['import', '--no-notify', '-', csv], command.env, {
     stdin: '{"userId":"stdin-a","followerCount":7}\n',
   });
   expect(result.code).toBe(0);
@@ -133,35 +111,37 @@ it('reads NDJSON from standard input with "-", and several files with a total', 
 });
 
 it('a file it cannot read is one clear line, no stack trace, and nothing of the other files is imported', async () => {
-  const good = file('before-missing.csv', 'userId,followerCount\nnot-imported,5\n');
-  const missing = join(folder, 'missing.csv');
-  const result = await runCli(['import', good, missing], env);
+  const good = command.file('before-missing.csv', 'userId,followerCount\nnot-imported,5\n');
+  const missing = join(command.folder, 'missing.csv');
+  const result = await runCli(['import', good, missing], command.env);
   expect(result.code).toBe(1);
   expect(result.stderr).toBe(`identity-labels: cannot read ${missing}: no such file\n`);
   expect(result.stdout).toBe('');
-  expect(await dataSource.getRepository(AccountsTable).countBy({ userId: 'not-imported' })).toBe(0);
+  expect(await command.dataSource.getRepository(AccountsTable).countBy({ userId: 'not-imported' })).toBe(0);
 });
 
 it('a CSV line with more fields than the header is that line’s error, never truncated and stored', async () => {
-  const path = file(
+  const path = command.file(
     'extra-field.csv',
     'userId,followerCount,realName\nu-6001,100,Evening News Media Co., Ltd.\nu-6002,100,"Morning News Co., Ltd."\n',
   );
-  const result = await runCli(['import', '--no-notify', path], env);
+  const result = await runCli(['import', '--no-notify', path], command.env);
   expect(result.code).toBe(1);
   expect(result.stderr).toBe(`${path}:2: malformed CSV: expected 3 fields, got 4 (quote a value that holds a comma)\n`);
   expect(result.stdout).toContain('1 inserted, 0 updated, 0 unchanged, 1 rejected');
-  const stored = (await storedAccounts(dataSource)).filter(({ userId }) => ['u-6001', 'u-6002'].includes(userId));
+  const stored = (await storedAccounts(command.dataSource)).filter(({ userId }) =>
+    ['u-6001', 'u-6002'].includes(userId),
+  );
   expect(stored.map(({ userId, realName }) => [userId, realName])).toEqual([['u-6002', 'Morning News Co., Ltd.']]);
 });
 
 it('never prints a real name: a CSV without its header row, an NDJSON key that is a value', async () => {
-  const headerless = file('headerless.csv', 'h-1,2400000,Secret Person\nh-2,100,Other Person\n');
-  const csv = await runCli(['import', '--no-notify', headerless], env);
+  const headerless = command.file('headerless.csv', 'h-1,2400000,Secret Person\nh-2,100,Other Person\n');
+  const csv = await runCli(['import', '--no-notify', headerless], command.env);
   expect(csv.code).toBe(1);
   expect(csv.stderr).toMatch(/columns 1, 2, 3 of 3 are not fields \(is the header line missing\?\)/);
-  const ndjson = file('keys.ndjson', '{"userId":"k-1","Secret Person":true}\n');
-  const json = await runCli(['import', '--no-notify', ndjson], env);
+  const ndjson = command.file('keys.ndjson', '{"userId":"k-1","Secret Person":true}\n');
+  const json = await runCli(['import', '--no-notify', ndjson], command.env);
   expect(json.stderr).toBe(`${ndjson}:1: unknown field: key 2 of 2 is not a field\n`);
   for (const output of [csv.stderr, csv.stdout, json.stderr, json.stdout]) {
     expect(output).not.toMatch(/Secret Person|Other Person|h-1|2400000/);
@@ -169,9 +149,8 @@ it('never prints a real name: a CSV without its header row, an NDJSON key that i
 });
 
 it('stores no altered text: malformed UTF-8, lone surrogates, blanks, controls and bidi overrides are line errors', async () => {
-  const path = join(folder, 'text.ndjson');
-  writeFileSync(
-    path,
+  const path = command.file(
+    'text.ndjson',
     Buffer.concat([
       Buffer.from('{"userId":"t-1","realName":"Zh'),
       Buffer.from([0xff, 0xfe]),
@@ -190,7 +169,7 @@ it('stores no altered text: malformed UTF-8, lone surrogates, blanks, controls a
       ),
     ]),
   );
-  const result = await runCli(['import', '--no-notify', path], env);
+  const result = await runCli(['import', '--no-notify', path], command.env);
   expect(result.code).toBe(1);
   expect(result.stderr.trim().split('\n')).toEqual([
     `${path}:1: not valid UTF-8 text`,
@@ -201,59 +180,64 @@ it('stores no altered text: malformed UTF-8, lone surrogates, blanks, controls a
     `${path}:6: realName contains a control, replacement or bidirectional formatting character`,
     `${path}:7: category is not well-formed Unicode text`,
   ]);
-  const stored = (await storedAccounts(dataSource)).filter(({ userId }) => /^[tm]-/.test(userId));
+  const stored = (await storedAccounts(command.dataSource)).filter(({ userId }) => /^[tm]-/.test(userId));
   expect(stored.map(({ userId, realName }) => [userId, realName])).toEqual([['t-7', 'Zhāng Wěi']]);
 });
 
 it('reads NDJSON with a byte order mark', async () => {
-  const path = file('bom.ndjson', '\ufeff{"userId":"bom-1","followerCount":3}\n');
-  const result = await runCli(['import', '--no-notify', path], env);
+  const path = command.file('bom.ndjson', '\ufeff{"userId":"bom-1","followerCount":3}\n');
+  const result = await runCli(['import', '--no-notify', path], command.env);
   expect(result).toMatchObject({ code: 0, stderr: '' });
   expect(result.stdout).toContain('1 inserted');
 });
 
 it('says what to do with CSV on standard input, a JSON array, or a number written 1.5e6', async () => {
-  const csv = await runCli(['import', '--no-notify', '-'], env, { stdin: 'userId,followerCount\nin-1,5\n' });
+  const csv = await runCli(['import', '--no-notify', '-'], command.env, { stdin: 'userId,followerCount\nin-1,5\n' });
   expect(csv.code).toBe(1);
   expect(csv.stderr).toBe(
     'identity-labels: stdin: this looks like CSV (its first line names userId): import it with --format csv\n',
   );
-  const array = file('accounts.json', '[\n  {"userId": "arr-1"}\n]\n');
-  const json = await runCli(['import', '--no-notify', array], env);
+  const array = command.file('accounts.json', '[\n  {"userId": "arr-1"}\n]\n');
+  const json = await runCli(['import', '--no-notify', array], command.env);
   expect(json.stderr).toMatch(/this is a JSON array, and import reads NDJSON: one JSON object a line/);
-  const exponent = file('exponent.csv', 'userId,followerCount\nexp-1,1.5e6\n');
-  expect((await runCli(['import', '--no-notify', exponent], env)).stderr).toBe(
+  const exponent = command.file('exponent.csv', 'userId,followerCount\nexp-1,1.5e6\n');
+  expect((await runCli(['import', '--no-notify', exponent], command.env)).stderr).toBe(
     `${exponent}:2: followerCount must be a whole number\n`,
   );
-  expect(await dataSource.getRepository(AccountsTable).countBy({ userId: In(['in-1', 'arr-1', 'exp-1']) })).toBe(0);
+  expect(
+    await command.dataSource.getRepository(AccountsTable).countBy({ userId: In(['in-1', 'arr-1', 'exp-1']) }),
+  ).toBe(0);
 });
 
 it('reports an unclosed quote at the line where it opened', async () => {
-  const path = file('quote.csv', 'userId,realName\nq-1,Li Si\nq-2,"Wang\nq-3,Zhao Liu\nq-4,Sun Qi\n');
-  const result = await runCli(['import', '--no-notify', path], env);
+  const path = command.file('quote.csv', 'userId,realName\nq-1,Li Si\nq-2,"Wang\nq-3,Zhao Liu\nq-4,Sun Qi\n');
+  const result = await runCli(['import', '--no-notify', path], command.env);
   expect(result.stderr).toBe(
     `${path}:3: malformed CSV: a quoted field in the record that starts here is never closed, so lines 3-5 were not imported\n`,
   );
 });
 
 it('compares names as text, not ciphertext: the same name is unchanged, another is REAL_NAME_CHANGED', async () => {
-  const first = file('rename-1.ndjson', '{"userId":"rename","realName":"Old Name","verification":"VERIFIED"}\n');
-  expect((await runCli(['import', '--no-notify', first], env)).stdout).toContain('1 inserted');
-  expect((await runCli(['import', '--no-notify', first], env)).stdout).toContain('0 updated, 1 unchanged');
-  const second = file('rename-2.ndjson', '{"userId":"rename","realName":"New Name"}\n');
-  expect((await runCli(['import', '--no-notify', second], env)).stdout).toContain('1 updated, 0 unchanged');
-  const events = await dataSource.getRepository(AuditLogTable).find({ where: { userId: 'rename' } });
+  const first = command.file(
+    'rename-1.ndjson',
+    '{"userId":"rename","realName":"Old Name","verification":"VERIFIED"}\n',
+  );
+  expect((await runCli(['import', '--no-notify', first], command.env)).stdout).toContain('1 inserted');
+  expect((await runCli(['import', '--no-notify', first], command.env)).stdout).toContain('0 updated, 1 unchanged');
+  const second = command.file('rename-2.ndjson', '{"userId":"rename","realName":"New Name"}\n');
+  expect((await runCli(['import', '--no-notify', second], command.env)).stdout).toContain('1 updated, 0 unchanged');
+  const events = await command.dataSource.getRepository(AuditLogTable).find({ where: { userId: 'rename' } });
   expect(events.map((entry) => entry.event)).toEqual(['REAL_NAME_CHANGED']);
   expect((await accounts()).find((account) => account.userId === 'rename')?.realName).toBe('New Name');
 });
 
 it('audits what an import changes, never the real name', async () => {
-  const path = file(
+  const path = command.file(
     'audit.ndjson',
     '{"userId":"csv-a","verification":"REVOKED"}\n{"userId":"csv-a","realName":"Wang Lei Jr"}\n',
   );
-  await runCli(['import', '--no-notify', path], env);
-  const entries = await dataSource
+  await runCli(['import', '--no-notify', path], command.env);
+  const entries = await command.dataSource
     .getRepository(AuditLogTable)
     .find({ where: { userId: 'csv-a' }, order: { id: 'ASC' } });
   expect(entries.at(-1)).toMatchObject({
@@ -262,12 +246,12 @@ it('audits what an import changes, never the real name', async () => {
     newStatus: 'UNVERIFIED',
     cause: `import ${path}:2`,
   });
-  const all = JSON.stringify(await dataSource.getRepository(AuditLogTable).find());
+  const all = JSON.stringify(await command.dataSource.getRepository(AuditLogTable).find());
   expect(all).not.toMatch(/Wang Lei|Daily News/);
 });
 
 it('streams a large file with memory that does not grow with it', async () => {
-  const path = join(folder, 'large.ndjson');
+  const path = join(command.folder, 'large.ndjson');
   const count = 200_000;
   const out = createWriteStream(path);
   for (let index = 0; index < count; index += 1) {
@@ -277,11 +261,11 @@ it('streams a large file with memory that does not grow with it', async () => {
   out.end();
   await once(out, 'finish');
   // ~30 MB of records; a 48 MB heap cannot hold them all, so a run that buffered the file would crash.
-  const result = await runCli(['import', '--no-notify', path], env, { nodeArgs: ['--max-old-space-size=48'] });
+  const result = await runCli(['import', '--no-notify', path], command.env, { nodeArgs: ['--max-old-space-size=48'] });
   // Not a terminal: progress comes as a plain line every few seconds, and nothing else is on stderr.
   for (const line of result.stderr.split('\n').filter(Boolean)) {
     expect(line).toMatch(/large\.ndjson: [\d,]+ records \([\d,]+\/s\)$/);
   }
   expect(result.stdout).toContain(`${count} inserted, 0 updated, 0 unchanged, 0 rejected`);
-  expect(await dataSource.getRepository(AccountsTable).countBy({ category: 'travel' })).toBe(count);
+  expect(await command.dataSource.getRepository(AccountsTable).countBy({ category: 'travel' })).toBe(count);
 });

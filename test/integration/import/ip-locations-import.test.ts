@@ -1,69 +1,44 @@
 // `identity-labels ip-locations import` as an operator runs it: real files, MySQL, a separate process.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
 import { runCli } from '../../support/cli';
-import { connectTo, useTestDatabase } from '../../support/database';
+import { useCommandDatabase } from '../../support/command-database';
 import { everyStoredValue, postLocationRows, userLocationRows } from '../../support/ip-locations';
-import { onTeardown } from '../../support/teardown';
 
-const database = useTestDatabase();
-let dataSource: DataSource;
-let folder: string;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  env = { DATABASE_URL: database.url };
-  folder = mkdtempSync(join(tmpdir(), 'identity-ip-import-'));
-  expect((await runCli(['migrate'], env)).code).toBe(0);
-  dataSource = await connectTo(database, 2);
-});
-onTeardown(async () => {
-  await dataSource?.destroy();
-  rmSync(folder, { recursive: true, force: true });
-});
-
-function file(name: string, text: string): string {
-  const path = join(folder, name);
-  writeFileSync(path, text);
-  return path;
-}
+const command = useCommandDatabase();
 
 async function clearTables() {
-  await dataSource.query('DELETE FROM post_ip_locations');
-  await dataSource.query('DELETE FROM user_ip_locations');
+  await command.dataSource.query('DELETE FROM post_ip_locations');
+  await command.dataSource.query('DELETE FROM user_ip_locations');
 }
 
 it('a CSV backfill is stored, counted, and a second run changes nothing', async () => {
   await clearTables();
-  const path = file(
+  const path = command.file(
     'posts.csv',
     'postId,userId,ip,at\n' +
       'b-1,u-1,223.5.5.5,2025-01-01T08:00:00+08:00\n' +
       'b-2,u-1,8.8.8.8,2025-02-01T00:00:00Z\n' +
       'b-3,u-2,2400:3200::1,2025-03-01T00:00:00Z\n',
   );
-  const first = await runCli(['ip-locations', 'import', path], env);
+  const first = await runCli(['ip-locations', 'import', path], command.env);
   expect(first.code).toBe(0);
   expect(first.stdout).toBe(`${path}: 3 stored, 0 unchanged (post already located), 0 rejected\n`);
   expect(first.stderr).toMatch(
     /^ip database: ipv4 \S+ip2region\.db \(sha256 [0-9a-f]{16}, data undated\); ipv6 \S+ipv6wry\.db \(sha256 [0-9a-f]{16}, data 2021-05-11\)\n$/,
   );
-  const rows = await postLocationRows(dataSource);
+  const rows = await postLocationRows(command.dataSource);
   expect(rows.map((row) => [row.post_id, row.country_code, row.region_code])).toEqual([
     ['b-1', 'CN', 'CN-ZJ'],
     ['b-2', 'US', null],
     ['b-3', 'CN', 'CN-ZJ'],
   ]);
-  expect((await userLocationRows(dataSource)).map((row) => [row.user_id, row.post_id])).toEqual([
+  expect((await userLocationRows(command.dataSource)).map((row) => [row.user_id, row.post_id])).toEqual([
     ['u-1', 'b-2'],
     ['u-2', 'b-3'],
   ]);
 
-  const second = await runCli(['ip-locations', 'import', path], env);
+  const second = await runCli(['ip-locations', 'import', path], command.env);
   expect(second.stdout).toBe(`${path}: 3 stored, 0 unchanged (post already located), 0 rejected\n`);
-  expect(await postLocationRows(dataSource)).toEqual(rows);
+  expect(await postLocationRows(command.dataSource)).toEqual(rows);
 });
 
 it('NDJSON from standard input; bad lines are reported by number, without their address, and the good ones stored', async () => {
@@ -78,7 +53,7 @@ it('NDJSON from standard input; bad lines are reported by number, without their 
     '{"postId":"n-1","userId":"u-9","ip":"8.8.8.8","at":"2025-01-01T00:00:00Z"}',
     '{"postId":"n-6","userId":"u-2","ip":"61.220.0.1","at":"2025-01-02T00:00:00Z","city":"Taipei"}',
   ];
-  const result = await runCli(['ip-locations', 'import', '-'], env, { stdin: `${lines.join('\n')}\n` });
+  const result = await runCli(['ip-locations', 'import', '-'], command.env, { stdin: `${lines.join('\n')}\n` });
   expect(result.code).toBe(1);
   expect(result.stdout).toBe('stdin: 1 stored, 0 unchanged (post already located), 6 rejected\n');
   expect(result.stderr.split('\n').slice(1)).toEqual([
@@ -91,24 +66,24 @@ it('NDJSON from standard input; bad lines are reported by number, without their 
     '',
   ]);
   for (const ip of ['114.114.114', '61.220.0.1', '8.8.8.8']) expect(result.stderr + result.stdout).not.toContain(ip);
-  expect((await postLocationRows(dataSource)).map((row) => row.post_id)).toEqual(['n-1']);
+  expect((await postLocationRows(command.dataSource)).map((row) => row.post_id)).toEqual(['n-1']);
 });
 
 it('a CSV header that does not name the four fields is refused before anything is stored', async () => {
   await clearTables();
-  const path = file('wrong.csv', 'postId,userId,address,at\nx-1,u-1,223.5.5.5,2025-01-01T00:00:00Z\n');
-  const result = await runCli(['ip-locations', 'import', path], env);
+  const path = command.file('wrong.csv', 'postId,userId,address,at\nx-1,u-1,223.5.5.5,2025-01-01T00:00:00Z\n');
+  const result = await runCli(['ip-locations', 'import', path], command.env);
   expect(result.code).toBe(1);
   expect(result.stderr).toContain(
     'the first line must be a header naming postId, userId, ip, at and only postId, userId, ip, at; column 3 of 4 is not a field',
   );
-  expect(await postLocationRows(dataSource)).toEqual([]);
+  expect(await postLocationRows(command.dataSource)).toEqual([]);
 });
 
 it('a fresher database from IP_DATABASE_V4_PATH that is not one is refused, naming the file', async () => {
-  const path = file('posts2.csv', 'postId,userId,ip,at\nz-1,u-1,223.5.5.5,2025-01-01T00:00:00Z\n');
-  const garbage = file('broken.db', 'not an ip database');
-  const result = await runCli(['ip-locations', 'import', path], { ...env, IP_DATABASE_V4_PATH: garbage });
+  const path = command.file('posts2.csv', 'postId,userId,ip,at\nz-1,u-1,223.5.5.5,2025-01-01T00:00:00Z\n');
+  const garbage = command.file('broken.db', 'not an ip database');
+  const result = await runCli(['ip-locations', 'import', path], { ...command.env, IP_DATABASE_V4_PATH: garbage });
   expect(result.code).toBe(1);
   expect(result.stderr).toBe(
     `identity-labels: ${garbage} is not an ip2region IPv4 database (.db, the format of ip2region.db)\n`,
@@ -116,7 +91,7 @@ it('a fresher database from IP_DATABASE_V4_PATH that is not one is refused, nami
 });
 
 it('stores no address anywhere in the database', async () => {
-  const stored = await everyStoredValue(dataSource);
+  const stored = await everyStoredValue(command.dataSource);
   for (const ip of ['223.5.5.5', '8.8.8.8', '2400:3200::1', '114.114.114.114', '61.220.0.1']) {
     expect(stored).not.toContain(ip);
   }
