@@ -7,6 +7,7 @@ import { usePrivateRedis } from '../../support/private-redis';
 import { TEST_REAL_NAME_KEYS } from '../../support/real-names';
 import { startTestServer, userRef, useTestServer, VERIFIED_VIEWER, type TestServer } from '../../support/server';
 import { onTeardown } from '../../support/teardown';
+import { waitUntil } from '../../support/wait-until';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
 const FIELDS = '... on User { id verifiedRealName }';
@@ -42,15 +43,6 @@ async function feedState(server: TestServer): Promise<string> {
   return ((await (await fetch(`${server.app.url}/ready`)).json()) as { changeFeed: string }).changeFeed;
 }
 
-async function msUntil(condition: () => Promise<boolean>, what: string, withinMs: number): Promise<number> {
-  const since = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - since > withinMs) throw new Error(`${what}: not within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return Date.now() - since;
-}
-
 async function withdraw(server: TestServer, userId: string): Promise<void> {
   const { body } = await server.post(
     { query: 'mutation { setRealNameConsent(consent: false) { status } }' },
@@ -60,12 +52,12 @@ async function withdraw(server: TestServer, userId: string): Promise<void> {
 }
 
 it('a Redis that goes silent (a partition) is noticed within 2 s; meanwhile a withdrawal is hidden at once', async () => {
-  await msUntil(async () => (await feedState(instanceB)) === 'subscribed', 'B subscribed', 5000);
+  await waitUntil(async () => (await feedState(instanceB)) === 'subscribed', 'B subscribed', 5000);
   expect(await shownBy(instanceB, 'silent-1')).toBe('Name of silent-1'); // cached on B
   redis.freeze();
   try {
     // Designed for 2 s (a ping a second, a second to answer); the slack is for a loaded CI machine.
-    const ms = await msUntil(async () => (await feedState(instanceB)) === 'down', 'B sees the feed down', 3500);
+    const ms = await waitUntil(async () => (await feedState(instanceB)) === 'down', 'B sees the feed down', 3500);
     process.stdout.write(`silent Redis noticed by B after ${ms} ms\n`);
     const metrics = await (await fetch(`${instanceB.app.url}/metrics`)).text();
     expect(metrics).toMatch(/^identity_change_feed_up 0$/m);
@@ -75,12 +67,12 @@ it('a Redis that goes silent (a partition) is noticed within 2 s; meanwhile a wi
   } finally {
     redis.thaw();
   }
-  await msUntil(async () => (await feedState(instanceB)) === 'subscribed', 'B subscribed again', 5000);
+  await waitUntil(async () => (await feedState(instanceB)) === 'subscribed', 'B subscribed again', 5000);
   expect(await shownBy(instanceB, 'silent-1')).toBeNull();
   // and the feed works again: a withdrawal through A reaches B's cache
   expect(await shownBy(instanceB, 'silent-2')).toBe('Name of silent-2');
   await withdraw(instanceA, 'silent-2');
-  await msUntil(async () => (await shownBy(instanceB, 'silent-2')) === null, 'silent-2 hidden on B', 1000);
+  await waitUntil(async () => (await shownBy(instanceB, 'silent-2')) === null, 'silent-2 hidden on B', 1000);
 });
 
 it('the command stores its import with Redis down, and says the running instances were not told', async () => {
@@ -95,7 +87,7 @@ it('the command stores its import with Redis down, and says the running instance
     expect(result.stdout).toContain('stdin: 0 inserted, 1 updated');
     expect(result.stderr).toContain('a change could not be told to the other instances');
     // B, without its feed, reads the database: the change shows at once anyway
-    await msUntil(async () => (await feedState(instanceB)) === 'down', 'B sees the feed down', 3000);
+    await waitUntil(async () => (await feedState(instanceB)) === 'down', 'B sees the feed down', 3000);
     expect(await shownBy(instanceB, 'imported')).toBeNull();
   } finally {
     await redis.start();
@@ -117,7 +109,7 @@ it('an instance started while Redis is down serves, bypassing its cache, and sub
   } finally {
     await redis.start();
   }
-  await msUntil(async () => (await feedState(late)) === 'subscribed', 'subscribed once Redis is up', 5000);
+  await waitUntil(async () => (await feedState(late)) === 'subscribed', 'subscribed once Redis is up', 5000);
   await shownBy(late, 'late');
   const before = late.accountQueries().length;
   await shownBy(late, 'late');

@@ -6,6 +6,7 @@ import { anAccount } from '../../support/factories';
 import { TEST_REAL_NAME_KEYS } from '../../support/real-names';
 import { startTestServer, userRef, useTestServer, VERIFIED_VIEWER, type TestServer } from '../../support/server';
 import { onTeardown } from '../../support/teardown';
+import { waitUntil } from '../../support/wait-until';
 
 const NOW = new Date(); // the command stamps its changes with the real time
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -40,12 +41,14 @@ async function realNameOn(server: TestServer, userId: string): Promise<string | 
   return (body.data?._entities as { verifiedRealName: string | null }[])[0]!.verifiedRealName;
 }
 
-/** How long until `server` stops showing the name (polling every 5 ms, for at most `withinMs`). */
+/** Ms from `since` until `server` stops showing the account's name, asking every 5 ms. */
 async function msUntilHidden(server: TestServer, userId: string, since: number, withinMs: number): Promise<number> {
-  while ((await realNameOn(server, userId)) !== null) {
-    if (Date.now() - since > withinMs) throw new Error(`${userId} still shown after ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitUntil(
+    async () => (await realNameOn(server, userId)) === null,
+    `${userId} hidden`,
+    withinMs - (Date.now() - since),
+    5,
+  );
   return Date.now() - since;
 }
 

@@ -5,6 +5,7 @@ import { anAccount, insertAccounts } from '../../support/factories';
 import { useReplicatedMariaDb } from '../../support/replicated-mariadb';
 import { startTestServer, userRef, VERIFIED_VIEWER, type TestServer } from '../../support/server';
 import { onTeardown } from '../../support/teardown';
+import { waitUntil } from '../../support/wait-until';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
 const FIELDS = '... on User { id verifiedRealName identityLabel { status } }';
@@ -46,13 +47,9 @@ async function readiness(): Promise<{ status: string; replicas: { replica: strin
   return (await (await fetch(`${server.app.url}/ready`)).json()) as never;
 }
 
-async function until(condition: () => Promise<boolean>, what: string, withinMs = 10_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Changes in rotation wait for a check of the replica, every second. */
+const until = (condition: () => Promise<boolean>, what: string, withinMs = 10_000) =>
+  waitUntil(condition, what, withinMs, 50);
 
 const inRotation = async () => (await readiness()).replicas[0]?.inRotation === true;
 

@@ -15,6 +15,7 @@ import { useReplicatedMariaDb } from '../../support/replicated-mariadb';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../../support/round-robin-proxy';
 import { startTestServer, userRef, VERIFIED_VIEWER, type TestServer } from '../../support/server';
 import { onTeardown } from '../../support/teardown';
+import { waitUntil } from '../../support/wait-until';
 
 const ROUTER_SECRET = 'a-router-secret-for-the-tests';
 const FEED_PAGE = 50;
@@ -102,21 +103,19 @@ async function withdrawThrough(server: TestServer, userId: string): Promise<void
   expect(body.data?.setRealNameConsent).not.toEqual({ status: 'DISCLOSED' });
 }
 
+/** Ms from `since` until `server` stops showing the account's name, asking every 5 ms. */
 async function msUntilHidden(server: TestServer, userId: string, since: number, withinMs: number): Promise<number> {
-  while ((await shownBy(server, userId)) !== null) {
-    if (Date.now() - since > withinMs) throw new Error(`${userId} still shown after ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitUntil(
+    async () => (await shownBy(server, userId)) === null,
+    `${userId} hidden`,
+    withinMs - (Date.now() - since),
+    5,
+  );
   return Date.now() - since;
 }
 
-async function until(condition: () => Promise<boolean>, what: string, withinMs = 15_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (condition: () => Promise<boolean>, what: string, withinMs = 15_000) =>
+  waitUntil(condition, what, withinMs, 50);
 
 async function ready(server: TestServer): Promise<{ changeFeed: string; replicas: { inRotation: boolean }[] }> {
   return (await (await fetch(`${server.app.url}/ready`)).json()) as never;
