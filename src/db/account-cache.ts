@@ -62,7 +62,7 @@ export class AccountCache {
     const rows = this.rows;
     if (rows === undefined) return this.readMissing(userIds);
     if (!this.trusted()) {
-      rows.clear(); // what it holds may have changed unseen; start afresh once the feed is back
+      if (rows.size > 0) rows.clear(); // what it holds may have changed unseen: start afresh when trusted again
       return this.readMissing(userIds);
     }
     const found: AccountFacts[] = [];
