@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { loadPolicyStages } from '../db/policy-stages';
-import { RealNames } from '../db/real-names';
+import { RealNames } from '../real-names/real-names';
 import { errorForLog } from '../errors';
 import { emptyCounts, importAccounts, ImportStopped, type ImportCounts } from '../import/import-accounts';
 import { formatOf, readRecords, RecordSourceError, type RecordFormat } from '../import/records';

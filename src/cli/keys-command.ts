@@ -4,13 +4,13 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { newRealNameKey, type RealNameKeys } from '../crypto/real-name-keys';
-import { RealNames } from '../db/real-names';
+import { RealNames } from '../real-names/real-names';
 import {
   countStoredNames,
   countToReencrypt,
   reencryptRealNames,
   type ReencryptScope,
-} from '../db/reencrypt-real-names';
+} from '../key-rotation/reencrypt-real-names';
 import { errorMessage } from '../errors';
 import { CommandError } from './database';
 import { startCountProgress } from './progress';

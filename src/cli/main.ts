@@ -14,7 +14,7 @@ import {
   removeStage,
   retireStage,
   type NewPolicyStage,
-} from '../db/policy-stage-admin';
+} from '../policy-admin/policy-stage-admin';
 import { loadPolicyStages } from '../db/policy-stages';
 import { AuditLogTable } from '../db/tables';
 import { errorMessage } from '../errors';

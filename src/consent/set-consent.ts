@@ -1,7 +1,7 @@
 // An account's own answer to disclosure: consent (yes) or refusal / withdrawal (no), stored and audited.
 import type { DataSource } from 'typeorm';
 import { lockAccounts, newAccount, saveAccountChanges } from '../db/account-writes';
-import { LookupTimeoutError } from '../db/database-errors';
+import { DatabaseTimeoutError } from '../db/database-errors';
 import { inWriteTransaction } from '../db/write-transaction';
 import { forbidden } from '../errors';
 import { governingStage, hasVerifiedRealName } from '../policy/disclosure';
@@ -55,6 +55,6 @@ export async function setRealNameConsent(
     return after;
   });
   return withTimeout(writing, options.timeoutMs, () => {
-    throw new LookupTimeoutError(`storing a consent answer took over ${options.timeoutMs} ms`);
+    throw new DatabaseTimeoutError(`storing a consent answer took over ${options.timeoutMs} ms`);
   });
 }

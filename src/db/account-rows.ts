@@ -4,7 +4,7 @@
 import type { EntityManager } from 'typeorm';
 import type { AccountFacts } from '../policy/types';
 import { isMysql } from './dialect';
-import { StoredRealName } from './real-names';
+import { StoredRealName } from '../real-names/real-names';
 
 const COLUMNS = [
   'user_id',

@@ -21,8 +21,8 @@ export function isDeadConnection(error: unknown): boolean {
 }
 
 /** The database did not answer within the bound the caller set (a stalled server, a full pool). */
-export class LookupTimeoutError extends Error {
-  override name = 'LookupTimeoutError';
+export class DatabaseTimeoutError extends Error {
+  override name = 'DatabaseTimeoutError';
 }
 
 /**
@@ -30,7 +30,7 @@ export class LookupTimeoutError extends Error {
  * conflict still there after the retries. A caller answers "try again later"; anything else is a bug.
  */
 export function isDatabaseFailure(error: unknown): boolean {
-  if (error instanceof LookupTimeoutError || error instanceof QueryFailedError) return true;
+  if (error instanceof DatabaseTimeoutError || error instanceof QueryFailedError) return true;
   const { code } = errorForLog(error);
   return code !== undefined && /^(E[A-Z0-9_]+|PROTOCOL_[A-Z_]+|ER_[A-Z_]+)$/.test(code);
 }

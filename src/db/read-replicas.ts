@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { errorForLog } from '../errors';
 import { withTimeout } from '../timeout';
-import { isDatabaseFailure, LookupTimeoutError } from './database-errors';
+import { isDatabaseFailure, DatabaseTimeoutError } from './database-errors';
 
 export interface ReplicaSettings {
   maxLagSeconds: number;
@@ -126,7 +126,7 @@ export class ReadReplicas {
     }
     try {
       const rows = await withTimeout(select(replica.dataSource), this.settings.timeoutMs, () => {
-        throw new LookupTimeoutError(`replica ${replica.status.replica} took over ${this.settings.timeoutMs} ms`);
+        throw new DatabaseTimeoutError(`replica ${replica.status.replica} took over ${this.settings.timeoutMs} ms`);
       });
       this.observer?.read('replica', false);
       return rows;

@@ -3,7 +3,7 @@
 // import that stopped partway is finished by running it again.
 import type { DataSource } from 'typeorm';
 import { lockAccounts, newAccount, sameAccount, saveAccountChanges, type AccountChange } from '../db/account-writes';
-import type { RealNames } from '../db/real-names';
+import type { RealNames } from '../real-names/real-names';
 import { inWriteTransaction } from '../db/write-transaction';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 import type { AccountRecord, ParsedLine } from './records';

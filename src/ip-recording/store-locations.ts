@@ -2,7 +2,7 @@
 // only the place's codes and the time are stored (db/ip-location-rows.ts). The endpoint and the backfill
 // import both come through here, so they answer a record the same way.
 import type { DataSource } from 'typeorm';
-import { isLockConflict, LookupTimeoutError } from '../db/database-errors';
+import { isLockConflict, DatabaseTimeoutError } from '../db/database-errors';
 import { storePostLocations } from '../db/ip-location-rows';
 import type { IpDatabase } from '../ip-location/ip-database';
 import type { LocationRecord } from '../ip-location/location-record';
@@ -69,7 +69,7 @@ export async function storeLocationRecords(
     timeoutMs === undefined
       ? await storing
       : await withTimeout(storing, timeoutMs, () => {
-          throw new LookupTimeoutError(`storing ip locations took over ${timeoutMs} ms`);
+          throw new DatabaseTimeoutError(`storing ip locations took over ${timeoutMs} ms`);
         });
   const stored = new Map(rows.map((row) => [row.postId, row]));
   const outcome: StoreOutcome = { stored: 0, unchanged: 0, rejected: [] };

@@ -2,7 +2,7 @@
 // an unreadable name is logged with its reason and key id, at most once a minute for each pair, so that a
 // popular account under a lost key does not flood the log. Never the account's name, never a key.
 import type { Logger } from 'pino';
-import type { RealNameObserver } from '../db/real-names';
+import type { RealNameObserver } from '../real-names/real-names';
 import { errorForLog } from '../errors';
 import type { Metrics } from './metrics';
 

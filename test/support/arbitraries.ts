@@ -1,7 +1,7 @@
 // fast-check generators for the policy's inputs. Real names carry a marker that no nickname can contain,
 // so "does this response contain a real name" is a plain substring search.
 import fc from 'fast-check';
-import { StoredRealName } from '../../src/db/real-names';
+import { StoredRealName } from '../../src/real-names/real-names';
 import type { AccountFacts, PolicyStage, RealNameViewers, Viewer } from '../../src/policy/types';
 
 export const REAL_NAME_MARKER = '§RN';

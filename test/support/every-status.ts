@@ -1,6 +1,6 @@
 // The demo people (one account in every status at NOW under the default policy), shared by the tests that
 // check what each status looks like, through the subgraph alone and through a gateway.
-import { demoAccounts } from '../../src/db/demo-data';
+import { demoAccounts } from '../../src/demo/demo-data';
 import { daysAfter } from './factories';
 
 export const NOW = new Date('2026-11-25T08:00:00Z');

@@ -1,7 +1,7 @@
 // Small builders for test data: a valid default, overridden by what the test is about.
 import type { DataSource } from 'typeorm';
 import { upsertAccounts } from '../../src/db/account-rows';
-import { StoredRealName, type RealNames } from '../../src/db/real-names';
+import { StoredRealName, type RealNames } from '../../src/real-names/real-names';
 import { PolicyStagesTable } from '../../src/db/tables';
 import type { AccountFacts, PolicyStage } from '../../src/policy/types';
 import { testRealNames } from './real-names';

@@ -2,7 +2,7 @@
 import type { DataSource } from 'typeorm';
 import { RealNameKeys } from '../../src/crypto/real-name-keys';
 import { accountFromRow, SELECT_ACCOUNTS } from '../../src/db/account-rows';
-import { RealNames } from '../../src/db/real-names';
+import { RealNames } from '../../src/real-names/real-names';
 import type { AccountFacts, SealedRealName } from '../../src/policy/types';
 
 /** REAL_NAME_KEYS of every test server unless a test says otherwise (a fixed key: test data only). */

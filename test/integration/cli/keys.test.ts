@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import { keyIdOf } from '../../../src/crypto/real-name-cipher';
 import { newRealNameKey, RealNameKeys } from '../../../src/crypto/real-name-keys';
-import { RealNames } from '../../../src/db/real-names';
+import { RealNames } from '../../../src/real-names/real-names';
 import { runCli, startCli, type CliResult } from '../../support/cli';
 import { useMigratedDatabase } from '../../support/database';
 import { anAccount, insertAccounts } from '../../support/factories';

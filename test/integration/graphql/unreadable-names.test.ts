@@ -3,7 +3,7 @@
 // the batch is answered, the failure is counted by reason, and nothing crashes. Only names revealed to the
 // viewer are decrypted at all.
 import { newRealNameKey, RealNameKeys } from '../../../src/crypto/real-name-keys';
-import { RealNames } from '../../../src/db/real-names';
+import { RealNames } from '../../../src/real-names/real-names';
 import { anAccount, insertAccounts } from '../../support/factories';
 import { TEST_REAL_NAME_KEYS } from '../../support/real-names';
 import { startTestServer, userRef, useTestServer, VERIFIED_VIEWER, type TestServer } from '../../support/server';

@@ -3,7 +3,7 @@
 // every read: the point is the batching and the ordering, not the database (integration tests count SQL).
 import { GraphQLError } from 'graphql';
 import { RealNameKeys } from '../../../src/crypto/real-name-keys';
-import { RealNames } from '../../../src/db/real-names';
+import { RealNames } from '../../../src/real-names/real-names';
 import { createIdentityLoader, type AccountSource } from '../../../src/loaders/identity-loader';
 import type { AccountFacts, RealNameOpener, Viewer } from '../../../src/policy/types';
 import { anAccount, aStage } from '../../support/factories';

@@ -1,6 +1,6 @@
 // What a change means for the audit log: one event per thing the account's owner or an auditor cares about,
 // with the status before and after, and nothing for a change that moves nothing.
-import { StoredRealName } from '../../../src/db/real-names';
+import { StoredRealName } from '../../../src/real-names/real-names';
 import { auditEvents } from '../../../src/policy/audit-events';
 import { anAccount, aStage } from '../../support/factories';
 

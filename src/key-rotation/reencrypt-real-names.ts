@@ -7,9 +7,9 @@ import type { DataSource } from 'typeorm';
 import { FORMAT_VERSION, headerFor, keyIdOf, RealNameUnreadableError } from '../crypto/real-name-cipher';
 import type { RealNameKeys } from '../crypto/real-name-keys';
 import type { AccountFacts } from '../policy/types';
-import { placeholders } from './account-rows';
-import { lockAccounts } from './account-writes';
-import { StoredRealName, type RealNames } from './real-names';
+import { placeholders } from '../db/account-rows';
+import { lockAccounts } from '../db/account-writes';
+import { StoredRealName, type RealNames } from '../real-names/real-names';
 
 /** `plain`: names not encrypted yet. `not-current`: those, and names under any key but the current one. */
 export type ReencryptScope = 'plain' | 'not-current';

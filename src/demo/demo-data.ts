@@ -5,10 +5,10 @@
 import type { DataSource } from 'typeorm';
 import type { AccountFacts } from '../policy/types';
 import { daysAfter } from '../policy/time';
-import { newAccount } from './account-writes';
-import { upsertAccounts } from './account-rows';
-import { StoredRealName, type RealNames } from './real-names';
-import { PolicyStagesTable } from './tables';
+import { newAccount } from '../db/account-writes';
+import { upsertAccounts } from '../db/account-rows';
+import { StoredRealName, type RealNames } from '../real-names/real-names';
+import { PolicyStagesTable } from '../db/tables';
 
 /** The seeded stages' ids by name: each notified demo account was told under one of them. */
 export type StageIds = Record<'initial' | 'expanded', number>;

@@ -4,8 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { stageWasEverInForce } from '../policy/disclosure';
 import { stageProblems, type StageRules } from '../policy/stage-rules';
 import type { PolicyStage } from '../policy/types';
-import { isMysql } from './dialect';
-import { PolicyChangesTable, PolicyStagesTable, type PolicyChangeAction } from './tables';
+import { isMysql } from '../db/dialect';
+import { PolicyChangesTable, PolicyStagesTable, type PolicyChangeAction } from '../db/tables';
 
 export class PolicyAdminError extends Error {
   override name = 'PolicyAdminError';
