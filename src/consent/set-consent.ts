@@ -1,7 +1,7 @@
 // An account's own answer to disclosure: consent (yes) or refusal / withdrawal (no), stored and audited.
 import type { DataSource } from 'typeorm';
 import { lockAccounts, newAccount, saveAccountChanges } from '../db/account-writes';
-import { DatabaseTimeoutError } from '../db/database-errors';
+import { DatabaseTimeoutError, isDatabaseFailure } from '../db/database-errors';
 import { inWriteTransaction } from '../db/write-transaction';
 import { forbidden } from '../errors';
 import { governingStage, hasVerifiedRealName } from '../policy/disclosure';
@@ -18,6 +18,12 @@ export interface ConsentOptions {
    * and giving the same answer again changes nothing, so a caller that tries again gets the same result.
    */
   timeoutMs: number;
+  /**
+   * Told once the transaction has settled, never before: after its commit, or after a database failure
+   * whose outcome is unknown (a commit that lost its connection may have gone through). A caller that
+   * stopped waiting (timeoutMs) is still followed by it when the transaction ends.
+   */
+  onCommitted: (userIds: readonly string[]) => void;
 }
 
 /**
@@ -33,7 +39,9 @@ export async function setRealNameConsent(
   consent: boolean,
   options: ConsentOptions,
 ): Promise<AccountFacts> {
+  let changed = false;
   const writing = inWriteTransaction(dataSource, async (manager) => {
+    changed = false; // a retried transaction decides afresh
     const before = (await lockAccounts(manager, [userId])).get(userId);
     const current = before ?? newAccount(userId);
     const subject = governingStage(current, options.stages, options.now, options.rules) !== null;
@@ -52,8 +60,18 @@ export async function setRealNameConsent(
       options.now,
       options.rules,
     );
+    changed = true;
     return after;
-  });
+  }).then(
+    (account) => {
+      if (changed) options.onCommitted([userId]);
+      return account;
+    },
+    (error: unknown) => {
+      if (isDatabaseFailure(error)) options.onCommitted([userId]);
+      throw error;
+    },
+  );
   return withTimeout(writing, options.timeoutMs, () => {
     throw new DatabaseTimeoutError(`storing a consent answer took over ${options.timeoutMs} ms`);
   });

@@ -1,26 +1,21 @@
 // What every resolver of one request can reach: the viewer, the request's own loaders, and the
 // services the app hands the GraphQL layer once, at start-up.
-import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import type { ChangeFeed } from '../changes/change-feed';
-import type { AccountReader } from '../db/account-reader';
-import type { IpLocationReader } from '../db/ip-location-reader';
-import type { PolicyStageCache } from '../db/policy-stages';
+import type { ConsentService } from '../consent/consent-service';
 import type { IpLocationLanguage } from '../ip-location/label';
 import { viewerMaySeeIpLocation, type IpLocationViewers } from '../ip-location/visibility';
-import { createIdentityLoader, type IdentityLoader } from '../loaders/identity-loader';
-import { createIpLocationLoader, type IpLocationLoader } from '../loaders/ip-location-loader';
+import { createIdentityLoader, type AccountSource, type IdentityLoader } from '../loaders/identity-loader';
+import { createIpLocationLoader, type IpLocationLoader, type IpLocationSource } from '../loaders/ip-location-loader';
 import type { LabelSettings } from '../policy/label';
-import type { RealNameOpener, Viewer } from '../policy/types';
+import type { PolicyStage, RealNameOpener, Viewer } from '../policy/types';
 import { viewerFromHeaders } from './viewer';
 
 export interface GraphQLServices {
-  /** Writes (the consent mutation) go through it; reads go through `accounts`. */
-  dataSource: DataSource;
-  accounts: AccountReader;
-  /** Tells every instance (this one at once) which accounts a write changed. */
-  changes: Pick<ChangeFeed, 'announce'>;
-  stages: PolicyStageCache;
+  /** The read path's account rows (the cache, then a replica or the primary). */
+  accounts: AccountSource;
+  /** The consent mutation's use case: it stores the answer and tells the other instances. */
+  consent: ConsentService;
+  /** The stages in force, held in memory. */
+  stages: { current(): readonly PolicyStage[] };
   /** The policy's notion of now; tests move it. */
   clock: () => Date;
   /** Decrypts a real name; the viewer gate calls it for the names it reveals, and for no other. */
@@ -29,11 +24,8 @@ export interface GraphQLServices {
   displayNameFormat: string;
   /** Largest IN list a read may send; bigger batches are split. */
   maxInList: number;
-  ipLocations: IpLocationReader;
+  ipLocations: IpLocationSource;
   ipLocationSettings: { language: IpLocationLanguage; viewers: IpLocationViewers };
-  /** Longest a write (the consent mutation) may take, retries included. */
-  writeTimeoutMs: number;
-  log: Logger;
 }
 
 export interface RequestContext {

@@ -1,0 +1,73 @@
+// The read path's sources: account rows behind the row cache, kept true by the change feed, and IP
+// locations. Every instance subscribes to the feed; what any writer changes, every cache forgets.
+import type { Logger } from 'pino';
+import { ChangeFeed } from '../changes/change-feed';
+import type { Config } from '../config';
+import { AccountReader } from '../db/account-reader';
+import { IpLocationReader } from '../db/ip-location-reader';
+import { errorForLog } from '../errors';
+import type { Metrics } from '../observability/metrics';
+import type { Lifecycle } from './lifecycle';
+import type { Storage } from './storage';
+
+export interface ReadPath {
+  accounts: AccountReader;
+  ipLocations: IpLocationReader;
+  changes: ChangeFeed;
+}
+
+export function openChangeFeed(config: Config, log: Logger, metrics: Metrics, lifecycle: Lifecycle): ChangeFeed {
+  const changes = new ChangeFeed({
+    url: config.redisUrl,
+    channel: config.redisChannel,
+    log,
+    observer: {
+      published: (outcome) => metrics.changesPublished.inc({ outcome }),
+      received: () => metrics.changesReceived.inc(),
+    },
+  });
+  lifecycle.add(() => changes.close());
+  if (config.redisUrl !== undefined) metrics.watchChangeFeed(() => changes.state());
+  return changes;
+}
+
+export function openReadPath(
+  config: Config,
+  storage: Storage,
+  changes: ChangeFeed,
+  log: Logger,
+  metrics: Metrics,
+): ReadPath {
+  const accounts = new AccountReader(
+    storage.reads,
+    {
+      timeoutMs: config.dbQueryTimeoutMs,
+      cache: {
+        ...config.accountCache,
+        // A row read on a replica right after a change may predate it: not kept while the replica may lag
+        // (its lag is told in whole seconds: "0" is anything under one).
+        settleMs: config.replicaUrls.length > 0 ? (config.replicas.maxLagSeconds + 1) * 1000 : 0,
+      },
+      cacheTrusted: changes.cacheTrusted,
+    },
+    log,
+    metrics,
+  );
+  changes.subscribe({
+    forget: (userIds) => accounts.forget(userIds),
+    forgetAll: () => accounts.forgetAll(),
+    policyChanged: () => {
+      storage.stages.refresh().catch((error: unknown) => {
+        log.warn({ err: errorForLog(error) }, 'policy stage refresh failed');
+      });
+    },
+  });
+  if (config.databaseUrl !== undefined && config.accountCache.ttlMs > 0 && config.redisUrl === undefined) {
+    log.info(
+      { ttlMs: config.accountCache.ttlMs },
+      'account cache without REDIS_URL: writes made by other processes are seen within ACCOUNT_CACHE_TTL_MS',
+    );
+  }
+  const ipLocations = new IpLocationReader(storage.reads, config.dbQueryTimeoutMs, log);
+  return { accounts, ipLocations, changes };
+}

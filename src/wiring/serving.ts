@@ -1,0 +1,122 @@
+// What the service answers: the GraphQL server (the subgraph schema, compiled execution, limits) behind
+// the HTTP server (/graphql, the probes, /metrics and, with its secret, POST /ip-locations).
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { createConsentService } from '../consent/consent-service';
+import { databaseAnswers } from '../db/data-source';
+import { startGraphQLServer } from '../graphql/apollo-server';
+import { createRequestContext, type GraphQLServices } from '../graphql/context';
+import { buildIdentitySchema } from '../graphql/schema';
+import type { IpLocationEndpoint } from '../http/ip-location-route';
+import { startHttpServer, type HttpServer, type Readiness } from '../http/server';
+import { IpDatabase } from '../ip-location/ip-database';
+import { recordIpLocations } from '../ip-recording/record-ip-locations';
+import type { Metrics } from '../observability/metrics';
+import type { Lifecycle } from './lifecycle';
+import type { ReadPath } from './read-path';
+import type { Storage } from './storage';
+
+/** How long a shutdown waits for in-flight requests before cutting them. */
+export const DRAIN_DEADLINE_MS = 10_000;
+const READY_TIMEOUT_MS = 2000;
+/** A write is a few statements (begin, insert, read back, upsert, commit), each bounded alike. */
+const WRITE_STATEMENTS = 5;
+
+export interface ServingOptions {
+  log: Logger;
+  clock: () => Date;
+}
+
+function graphQLServices(
+  config: Config,
+  storage: Storage,
+  readPath: ReadPath,
+  options: ServingOptions,
+): GraphQLServices {
+  const settings = { hysteresisRatio: config.hysteresisRatio, realNameViewers: config.realNameViewers };
+  return {
+    accounts: readPath.accounts,
+    consent: createConsentService({
+      dataSource: storage.dataSource,
+      stages: () => storage.stages.current(),
+      rules: settings,
+      clock: options.clock,
+      timeoutMs: config.dbQueryTimeoutMs * WRITE_STATEMENTS,
+      onCommitted: (userIds) => void readPath.changes.announce({ userIds }),
+      log: options.log,
+    }),
+    stages: storage.stages,
+    clock: options.clock,
+    openRealName: storage.realNames.open,
+    settings,
+    displayNameFormat: config.displayNameFormat,
+    maxInList: config.maxInList,
+    ipLocations: readPath.ipLocations,
+    ipLocationSettings: { language: config.ipLocation.language, viewers: config.ipLocation.viewers },
+  };
+}
+
+/** POST /ip-locations exists with its secret, or open in the embedded demo (its stand-in posts service). */
+function ipLocationEndpoint(config: Config, storage: Storage, metrics: Metrics, options: ServingOptions) {
+  const { writerSecret } = config.ipLocation;
+  if (writerSecret === undefined && config.databaseUrl !== undefined) return undefined;
+  const ipDatabase = IpDatabase.open(config.ipLocation.databasePaths);
+  options.log.info({ ipv4: ipDatabase.files.ipv4, ipv6: ipDatabase.files.ipv6 }, 'IP database loaded');
+  return {
+    secret: writerSecret,
+    record: (body) =>
+      recordIpLocations(storage.dataSource, ipDatabase, body, {
+        now: options.clock(),
+        timeoutMs: config.dbQueryTimeoutMs * WRITE_STATEMENTS,
+        count: (outcome, records) => metrics.ipLocationRecords.inc({ outcome }, records),
+      }),
+  } satisfies IpLocationEndpoint;
+}
+
+/** Replicas and the change feed are shown, not required: reads fall back to the primary, and the cache is bypassed while the feed is down. */
+function readiness(config: Config, storage: Storage, readPath: ReadPath): () => Promise<Readiness> {
+  return async () => {
+    const details = {
+      ...(config.replicaUrls.length > 0 && { replicas: storage.reads.status() }),
+      ...(config.redisUrl !== undefined && { changeFeed: readPath.changes.state() }),
+    };
+    return (await databaseAnswers(storage.dataSource, READY_TIMEOUT_MS))
+      ? { ready: true, details }
+      : { ready: false, reason: 'database unreachable', details };
+  };
+}
+
+export async function startServing(
+  config: Config,
+  storage: Storage,
+  readPath: ReadPath,
+  metrics: Metrics,
+  options: ServingOptions,
+  lifecycle: Lifecycle,
+): Promise<HttpServer> {
+  const services = graphQLServices(config, storage, readPath, options);
+  const ipLocations = ipLocationEndpoint(config, storage, metrics, options);
+  const graphql = await startGraphQLServer({
+    schema: await buildIdentitySchema(),
+    limits: config,
+    production: config.production,
+    inlineTracing: config.inlineTracing,
+    executor: config.graphqlExecutor,
+    maxCompiledOperations: config.maxCompiledOperations,
+    log: options.log,
+    countError: (code) => metrics.graphqlErrors.inc({ code }),
+    countExecution: (executor) => metrics.executions.inc({ executor }),
+  });
+  lifecycle.add(() => graphql.stop());
+  const http = await startHttpServer({
+    settings: config,
+    graphql,
+    createContext: (rawHeaders) => createRequestContext(services, rawHeaders),
+    readiness: readiness(config, storage, readPath),
+    metrics,
+    log: options.log,
+    ipLocations,
+  });
+  lifecycle.add(() => http.close(DRAIN_DEADLINE_MS));
+  return http;
+}
