@@ -1,6 +1,7 @@
-// Every write to an account goes through here, inside the caller's transaction (db/write-transaction.ts): the
-// rows are locked, the new state is stored, and what it means for disclosure is appended to the audit log in
-// the same commit.
+// Every change of an account's facts goes through here, inside the caller's transaction
+// (db/write-transaction.ts): the rows are locked, the new state is stored, and what it means for disclosure is
+// appended to the audit log in the same commit. (Re-sealing a name under another key changes no fact: the
+// key rotation writes that through db/account-rows.ts, the one module of the real-name columns.)
 import type { EntityManager } from 'typeorm';
 import { errorForLog } from '../errors';
 import { auditEvents } from '../policy/audit-events';
@@ -108,5 +109,16 @@ export async function saveAccountChanges(
   await manager.query(
     `INSERT INTO audit_log (user_id, at, event, old_status, new_status, stage_name, cause) VALUES ${new Array<string>(entries.length).fill(row).join(', ')}`,
     entries.flat(),
+  );
+}
+
+/**
+ * Stores accounts as given, with no change to audit: the embedded demo's people arrive with an invented
+ * past (notified days ago, consented months ago) that has no history of its own.
+ */
+export async function storeSeededAccounts(manager: EntityManager, accounts: readonly AccountFacts[]): Promise<void> {
+  await upsertAccounts(
+    manager,
+    [...accounts].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0)),
   );
 }

@@ -1,7 +1,7 @@
 // The IP location tables in plain SQL: the read path's two IN queries, and the write of a batch of posts'
 // locations with their accounts' latest, in one transaction. Both MySQL and SQLite accept it. No address
 // ever reaches this module: its rows hold codes and times only.
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { PostLocation } from '../ip-location/place';
 import { dateFromColumn, datetimeParameter, placeholders, type SqlRunner } from './account-rows';
 import { isMysql } from './dialect';
@@ -126,14 +126,12 @@ async function advanceUserLocations(manager: EntityManager, locations: readonly 
  * post that already had a location, that location, not the one given.
  */
 export async function storePostLocations(
-  dataSource: DataSource,
+  manager: EntityManager,
   locations: readonly PostLocation[],
 ): Promise<PostLocation[]> {
   if (locations.length === 0) return [];
-  return dataSource.transaction(async (manager) => {
-    await insertNewPostLocations(manager, locations);
-    const stored = await selectPostLocations(manager, [...new Set(locations.map((location) => location.postId))]);
-    await advanceUserLocations(manager, stored);
-    return stored;
-  });
+  await insertNewPostLocations(manager, locations);
+  const stored = await selectPostLocations(manager, [...new Set(locations.map((location) => location.postId))]);
+  await advanceUserLocations(manager, stored);
+  return stored;
 }

@@ -5,8 +5,8 @@
 import type { DataSource } from 'typeorm';
 import type { AccountFacts } from '../policy/types';
 import { daysAfter } from '../policy/time';
-import { newAccount } from '../db/account-writes';
-import { upsertAccounts } from '../db/account-rows';
+import { newAccount, storeSeededAccounts } from '../db/account-writes';
+import { inWriteTransaction } from '../db/write-transaction';
 import { StoredRealName, type RealNames } from '../real-names/real-names';
 import { PolicyStagesTable } from '../db/tables';
 
@@ -108,9 +108,10 @@ export async function seedDemoData(dataSource: DataSource, now: Date, realNames:
     return stage.id;
   };
   const accounts = Object.values(demoAccounts(now, { initial: idOf('initial'), expanded: idOf('expanded') }));
-  await upsertAccounts(
-    dataSource.manager,
-    accounts.map((account) => ({ ...account, realName: account.realName && realNames.reseal(account.realName) })),
-  );
+  const sealed = accounts.map((account) => ({
+    ...account,
+    realName: account.realName && realNames.reseal(account.realName),
+  }));
+  await inWriteTransaction(dataSource, (manager) => storeSeededAccounts(manager, sealed));
   return accounts.length;
 }

@@ -2,7 +2,8 @@
 // only the place's codes and the time are stored (db/ip-location-rows.ts). The endpoint and the backfill
 // import both come through here, so they answer a record the same way.
 import type { DataSource } from 'typeorm';
-import { isLockConflict, DatabaseTimeoutError } from '../db/database-errors';
+import { DatabaseTimeoutError } from '../db/database-errors';
+import { inWriteTransaction } from '../db/write-transaction';
 import { storePostLocations } from '../db/ip-location-rows';
 import type { IpDatabase } from '../ip-location/ip-database';
 import type { LocationRecord } from '../ip-location/location-record';
@@ -16,20 +17,6 @@ export interface StoreOutcome {
   /** Its post already had another location; the first one stays. */
   unchanged: number;
   rejected: { position: number; reason: string }[];
-}
-
-/** Deadlocks between two writers of overlapping batches are rare (one lock order) but possible: try again. */
-const ATTEMPTS = 3;
-
-async function storeWithRetry(dataSource: DataSource, locations: PostLocation[]): Promise<PostLocation[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await storePostLocations(dataSource, locations);
-    } catch (error) {
-      // The transaction rolled back whole: repeating it is safe.
-      if (attempt >= ATTEMPTS || !isLockConflict(error)) throw error;
-    }
-  }
 }
 
 function samePlaceAndTime(a: PostLocation, b: PostLocation): boolean {
@@ -61,9 +48,13 @@ export async function storeLocationRecords(
       recordedAt: record.at,
     } satisfies PostLocation,
   }));
-  const storing = storeWithRetry(
-    dataSource,
-    located.map(({ location }) => location),
+  // The one write path: retried on a deadlock between writers of overlapping batches (rare: one lock order)
+  // or a dead connection; the transaction rolls back whole, so repeating it is safe.
+  const storing = inWriteTransaction(dataSource, (manager) =>
+    storePostLocations(
+      manager,
+      located.map(({ location }) => location),
+    ),
   );
   const rows =
     timeoutMs === undefined
