@@ -5,6 +5,7 @@ export const ErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   IDENTITY_UNAVAILABLE: 'IDENTITY_UNAVAILABLE',
+  IP_LOCATION_UNAVAILABLE: 'IP_LOCATION_UNAVAILABLE',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
 } as const;
@@ -40,6 +41,14 @@ export function identityUnavailable(cause: unknown): GraphQLError {
   });
 }
 
+/** The IP locations could not be read; the cause stays in the server log, not in the response. */
+export function ipLocationUnavailable(cause: unknown): GraphQLError {
+  return new GraphQLError('ip location data is unavailable, try again later', {
+    extensions: { code: ErrorCode.IP_LOCATION_UNAVAILABLE },
+    originalError: cause instanceof Error ? cause : undefined,
+  });
+}
+
 export function isIdentityUnavailable(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError && error.extensions.code === ErrorCode.IDENTITY_UNAVAILABLE;
 }
@@ -49,8 +58,14 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The code a driver or the runtime gave a failure (ER_LOCK_DEADLOCK, ECONNRESET...), for deciding what it means. */
+export function errorCodeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** What a log line may say about a failure: the driver's message and code, never the data involved. */
 export function errorForLog(error: unknown): { message: string; code?: string } {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? { message: errorMessage(error), code } : { message: errorMessage(error) };
+  const code = errorCodeOf(error);
+  return code === undefined ? { message: errorMessage(error) } : { message: errorMessage(error), code };
 }

@@ -3,7 +3,7 @@
 // appended to the audit log in the same commit. (Re-sealing a name under another key changes no fact: the
 // key rotation writes that through db/account-rows.ts, the one module of the real-name columns.)
 import type { EntityManager } from 'typeorm';
-import { errorForLog } from '../errors';
+import { errorCodeOf } from '../errors';
 import { auditEvents } from '../policy/audit-events';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 import { WriteConflict } from './database-errors';
@@ -85,7 +85,7 @@ export async function saveAccountChanges(
       sorted.filter((change) => change.before === undefined).map((change) => change.after),
     );
   } catch (error) {
-    if (errorForLog(error).code === 'ER_DUP_ENTRY') throw new WriteConflict('an account was inserted concurrently');
+    if (errorCodeOf(error) === 'ER_DUP_ENTRY') throw new WriteConflict('an account was inserted concurrently');
     throw error;
   }
   await upsertAccounts(

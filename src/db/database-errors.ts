@@ -1,11 +1,11 @@
 // What a database failure means for the caller: a conflict with another writer (try the transaction again), a
 // connection that died (try again on a fresh one), or something else (report it).
 import { QueryFailedError } from 'typeorm';
-import { errorForLog } from '../errors';
+import { errorCodeOf, errorMessage } from '../errors';
 
 /** MySQL/MariaDB chose this transaction as a deadlock victim (1213) or it waited too long for a lock (1205). */
 export function isLockConflict(error: unknown): boolean {
-  const { code } = errorForLog(error);
+  const code = errorCodeOf(error);
   return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
 }
 
@@ -14,9 +14,12 @@ export function isLockConflict(error: unknown): boolean {
  * drops it from the pool, and the next attempt gets a fresh one.
  */
 export function isDeadConnection(error: unknown): boolean {
-  const { code, message } = errorForLog(error);
+  const code = errorCodeOf(error);
   return (
-    code === 'PROTOCOL_CONNECTION_LOST' || code === 'ECONNRESET' || code === 'EPIPE' || /closed state/.test(message)
+    code === 'PROTOCOL_CONNECTION_LOST' ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    /closed state/.test(errorMessage(error))
   );
 }
 
@@ -31,7 +34,7 @@ export class DatabaseTimeoutError extends Error {
  */
 export function isDatabaseFailure(error: unknown): boolean {
   if (error instanceof DatabaseTimeoutError || error instanceof QueryFailedError) return true;
-  const { code } = errorForLog(error);
+  const code = errorCodeOf(error);
   return code !== undefined && /^(E[A-Z0-9_]+|PROTOCOL_[A-Z_]+|ER_[A-Z_]+)$/.test(code);
 }
 

@@ -78,7 +78,7 @@ export function registerIpLocationRoute(fastify: FastifyInstance, endpoint: IpLo
         return sendError(
           reply,
           503,
-          ErrorCode.IDENTITY_UNAVAILABLE,
+          ErrorCode.IP_LOCATION_UNAVAILABLE,
           'ip locations could not be stored, try again later',
         );
       }

@@ -4,9 +4,9 @@
 // Contract: created per request (it holds the viewer's visibility), values in key order, one per key, null
 // for a key with no location; batches above `maxBatchSize` are split. A viewer who may not see locations
 // gets null for every key, and no read is made. When the read fails, every key of that batch gets the
-// IDENTITY_UNAVAILABLE error.
+// IP_LOCATION_UNAVAILABLE error.
 import DataLoader from 'dataloader';
-import { identityUnavailable } from '../errors';
+import { ipLocationUnavailable } from '../errors';
 import { ipLocationOf, type IpLocation, type IpLocationLanguage } from '../ip-location/label';
 import type { PostLocation } from '../ip-location/place';
 import { userIdProblem } from '../user-id';
@@ -48,7 +48,7 @@ function batchOf(
       try {
         if (storable.length > 0) rows = await read(storable);
       } catch (error) {
-        throw identityUnavailable(error);
+        throw ipLocationUnavailable(error);
       }
       // The IN query returns rows in any order and omits ids without one: map them back by key.
       const byId = new Map(rows.map((row) => [keyOf(row), row]));

@@ -31,15 +31,15 @@ export class Metrics implements LookupTimer {
     registers: [this.registry],
   });
 
-  readonly batchSize = new Histogram({
-    name: 'identity_dataloader_batch_size',
-    help: 'Account ids per DataLoader batch (one SQL query each)',
+  readonly accountQueryIds = new Histogram({
+    name: 'identity_account_query_ids',
+    help: 'Account ids per account query: those of a batch the row cache did not hold (one SQL query each)',
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
     registers: [this.registry],
   });
 
-  readonly sqlDuration = new Histogram({
-    name: 'identity_sql_query_duration_seconds',
+  readonly accountQueryDuration = new Histogram({
+    name: 'identity_account_query_duration_seconds',
     help: 'Duration of the account lookup query, by outcome',
     labelNames: ['outcome'] as const,
     buckets: LATENCY_BUCKETS,
@@ -155,10 +155,10 @@ export class Metrics implements LookupTimer {
     });
   }
 
-  /** Times the account lookup and counts its batch size. */
-  async timeLookup<T>(batchSize: number, lookup: () => Promise<T>): Promise<T> {
-    this.batchSize.observe(batchSize);
-    const end = this.sqlDuration.startTimer();
+  /** Times the account query and counts the ids it asks for. */
+  async timeLookup<T>(ids: number, lookup: () => Promise<T>): Promise<T> {
+    this.accountQueryIds.observe(ids);
+    const end = this.accountQueryDuration.startTimer();
     try {
       const result = await lookup();
       end({ outcome: 'ok' });

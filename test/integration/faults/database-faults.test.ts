@@ -92,12 +92,12 @@ it('a full pool sheds load with a clear error instead of queueing without bound'
 describe('IP locations', () => {
   const post = (id: string) => [{ __typename: 'Post', id }];
 
-  it('a dropped database: ipLocation is null with IDENTITY_UNAVAILABLE; then it recovers by itself', async () => {
+  it('a dropped database: ipLocation is null with IP_LOCATION_UNAVAILABLE; then it recovers by itself', async () => {
     await postIpLocations(server, { records: [aLocationRecord({ postId: 'p-read', at: new Date().toISOString() })] });
     proxy.drop();
     const body = await server.entities(post('p-read'), '... on Post { ipLocation { label } }');
     expect(body.data?._entities).toEqual([{ ipLocation: null }]);
-    expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['IDENTITY_UNAVAILABLE']);
+    expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['IP_LOCATION_UNAVAILABLE']);
     proxy.restore();
     expect(await server.entities(post('p-read'), '... on Post { ipLocation { label } }')).toEqual({
       data: { _entities: [{ ipLocation: { label: '浙江' } }] },
@@ -114,7 +114,10 @@ describe('IP locations', () => {
     expect(failed.status).toBe(503);
     expect(failed.body).toEqual({
       errors: [
-        { message: 'ip locations could not be stored, try again later', extensions: { code: 'IDENTITY_UNAVAILABLE' } },
+        {
+          message: 'ip locations could not be stored, try again later',
+          extensions: { code: 'IP_LOCATION_UNAVAILABLE' },
+        },
       ],
     });
     proxy.restore();

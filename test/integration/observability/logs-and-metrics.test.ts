@@ -44,8 +44,8 @@ it('exposes request, batch, SQL, pool and error metrics, labelled without user d
   expect(response.headers.get('content-type')).toMatch(/text\/plain/);
   expect(text).toMatch(/identity_http_requests_total\{route="\/graphql",method="POST",status="200"\} [1-9]/);
   expect(text).toMatch(/identity_http_request_duration_seconds_bucket\{le="[^"]+",route="\/graphql"\}/);
-  expect(text).toMatch(/identity_dataloader_batch_size_sum [1-9]/);
-  expect(text).toMatch(/identity_sql_query_duration_seconds_count\{outcome="ok"\} [1-9]/);
+  expect(text).toMatch(/identity_account_query_ids_sum [1-9]/);
+  expect(text).toMatch(/identity_account_query_duration_seconds_count\{outcome="ok"\} [1-9]/);
   expect(text).toMatch(/identity_db_pool_connections\{state="all"\} [1-9]/);
   expect(text).toMatch(/identity_graphql_errors_total\{code="BAD_USER_INPUT"\} 1/);
   expect(text).toMatch(/identity_graphql_errors_total\{code="GRAPHQL_VALIDATION_FAILED"\} 1/);

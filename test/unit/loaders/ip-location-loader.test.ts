@@ -1,6 +1,6 @@
 // The per-request IP location loader's contract: one read per batch and per table, answers in key order,
 // null where nothing is recorded, nothing read for a viewer who may not see locations, and the
-// IDENTITY_UNAVAILABLE error for every key of a failed read. The source is an in-memory stand-in that
+// IP_LOCATION_UNAVAILABLE error for every key of a failed read. The source is an in-memory stand-in that
 // records every read (integration tests count the SQL).
 import { type GraphQLError } from 'graphql';
 import type { PostLocation } from '../../../src/ip-location/place';
@@ -61,13 +61,13 @@ it('reads nothing for a viewer who may not see locations, and answers null', asy
   expect(from.reads).toEqual([]);
 });
 
-it('a failed read is IDENTITY_UNAVAILABLE for every key of its batch, without the cause in the message', async () => {
+it('a failed read is IP_LOCATION_UNAVAILABLE for every key of its batch, without the cause in the message', async () => {
   const loader = createIpLocationLoader(options(source(new Error('connect ECONNREFUSED 10.0.0.5:3306'))));
   const results = await Promise.allSettled([loader.ofPost('p-1'), loader.ofPost('p-2')]);
   for (const result of results) {
     expect(result.status).toBe('rejected');
     const error = (result as PromiseRejectedResult).reason as GraphQLError;
-    expect(error.extensions.code).toBe('IDENTITY_UNAVAILABLE');
+    expect(error.extensions.code).toBe('IP_LOCATION_UNAVAILABLE');
     expect(error.message).not.toContain('10.0.0.5');
   }
 });
