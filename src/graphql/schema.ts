@@ -6,6 +6,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { isEnumType, isScalarType, parse, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { resolveEntities } from './entities';
+import { droppedFieldResolvers, fieldsNeedingResolvers } from './resolver-coverage';
 import { ConsentResolver } from './resolvers/consent.resolver';
 import { PolicyResolver } from './resolvers/policy.resolver';
 import { Post } from './types/post';
@@ -13,9 +14,11 @@ import { User } from './types/user';
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@external", "@requires"])`;
 
+const RESOLVER_CLASSES = [PolicyResolver, ConsentResolver] as const;
+
 function buildTypeGraphqlSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [PolicyResolver, ConsentResolver],
+    resolvers: RESOLVER_CLASSES,
     orphanedTypes: [User, Post],
     validate: false,
     skipCheck: true, // the federation types (_entities, _service) are added by buildSubgraphSchema
@@ -57,5 +60,11 @@ export async function buildIdentitySchema(): Promise<GraphQLSchema> {
   if (generated.Mutation !== undefined) resolvers.Mutation = generated.Mutation;
   resolvers.User = { ipLocation: callMethod };
   resolvers.Post = { ipLocation: callMethod };
+  const dropped = droppedFieldResolvers(fieldsNeedingResolvers(typeGraphqlSchema, RESOLVER_CLASSES), resolvers);
+  if (dropped.length > 0) {
+    throw new Error(
+      `buildIdentitySchema would drop the resolvers of ${dropped.join(', ')}: add them to its resolver map (src/graphql/schema.ts)`,
+    );
+  }
   return buildSubgraphSchema([{ typeDefs: parse(printSdl(typeGraphqlSchema)), resolvers: resolvers as never }]);
 }
