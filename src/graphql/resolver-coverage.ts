@@ -17,11 +17,14 @@ function isMethodOf(prototype: object | null, property: string): boolean {
 }
 
 /** The object-type fields of `schema` that need a resolver of their own (call after buildSchema). */
-export function fieldsNeedingResolvers(schema: GraphQLSchema, resolverClasses: readonly Function[]): FieldName[] {
+/** A resolver class, as type-graphql's metadata names it (its constructor). */
+type ResolverClass = abstract new (...args: never[]) => unknown;
+
+export function fieldsNeedingResolvers(schema: GraphQLSchema, resolverClasses: readonly ResolverClass[]): FieldName[] {
   const storage = getMetadataStorage();
   const inSchema = (typeName: string) => isObjectType(schema.getType(typeName));
   const fieldResolvers = storage.fieldResolvers
-    .filter((resolver) => resolverClasses.includes(resolver.target))
+    .filter((resolver) => resolverClasses.some((resolverClass) => resolverClass === resolver.target))
     .map((resolver): FieldName => `${resolver.getObjectType?.().name ?? '?'}.${resolver.schemaName}`);
   const methods = storage.objectTypes
     .filter((type) => inSchema(type.name))
