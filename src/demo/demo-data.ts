@@ -16,19 +16,23 @@ export type StageIds = Record<'initial' | 'expanded', number>;
 export type DemoPerson =
   'disclosed' | 'organization' | 'notice' | 'refused' | 'deadline-passed' | 'unverified' | 'small' | 'voluntary';
 
-/** Every demo account by person; each one's user id is `demo-<person>`. */
-export function demoAccounts(now: Date, stageIds: StageIds): Record<DemoPerson, AccountFacts> {
-  const daysAgo = (days: number) => daysAfter(now, -days);
-  const account = (
-    person: DemoPerson,
-    { realName, ...fields }: Partial<Omit<AccountFacts, 'realName'>> & { realName: string },
-  ): AccountFacts => ({
+/** A verified individual unless said otherwise, user id `demo-<person>`. */
+function account(
+  person: DemoPerson,
+  { realName, ...fields }: Partial<Omit<AccountFacts, 'realName'>> & { realName: string },
+): AccountFacts {
+  return {
     ...newAccount(`demo-${person}`),
     subjectKind: 'INDIVIDUAL',
     verification: 'VERIFIED',
     ...fields,
     realName: StoredRealName.fromPlainText(`demo-${person}`, realName),
-  });
+  };
+}
+
+/** Every demo account by person; each one's user id is `demo-<person>`. */
+export function demoAccounts(now: Date, stageIds: StageIds): Record<DemoPerson, AccountFacts> {
+  const daysAgo = (days: number) => daysAfter(now, -days);
   return {
     // Above 1,000,000 followers, verified, consented: the name is shown.
     disclosed: account('disclosed', {
