@@ -59,6 +59,7 @@ const settings = z.object({
   maxBodyBytes: variable('MAX_BODY_BYTES', integerFromEnv(1024, 100 * 1024 * 1024).default(1024 * 1024)),
   /** `_entities` representations per request, across all its `_entities` fields. */
   maxRepresentations: variable('MAX_REPRESENTATIONS', integerFromEnv(1, 100_000).default(1000)),
+  /** Query depth. */
   maxQueryDepth: variable('MAX_QUERY_DEPTH', integerFromEnv(1, 100).default(10)),
   /** Aliases per query (those of `_entities` are bounded by maxRepresentations instead). */
   maxAliases: variable('MAX_ALIASES', integerFromEnv(0, 1000).default(15)),
@@ -68,11 +69,13 @@ const settings = z.object({
   maxQueryTokens: variable('MAX_QUERY_TOKENS', integerFromEnv(10, 1_000_000).default(2000)),
   /** Longest wait for account data, queueing for a connection included; then IDENTITY_UNAVAILABLE. */
   dbQueryTimeoutMs: variable('DB_QUERY_TIMEOUT_MS', integerFromEnv(10, 600_000).default(2000)),
+  /** Longest connecting to MySQL may take. */
   dbConnectTimeoutMs: variable('DB_CONNECT_TIMEOUT_MS', integerFromEnv(10, 600_000).default(2000)),
   /** Requests that may wait for a pool connection; beyond that they are shed at once. */
   dbQueueLimit: variable('DB_QUEUE_LIMIT', integerFromEnv(1, 100_000).default(200)),
   /** HTTP port; 0 picks a free one. */
   port: variable('PORT', integerFromEnv(0, 65535).default(4001)),
+  /** The interface to listen on. */
   host: variable('HOST', z.string().min(1).default('0.0.0.0')),
   /** undefined selects the embedded sql.js database with demo data. */
   databaseUrl: variable(
@@ -83,6 +86,7 @@ const settings = z.object({
   ),
   /** Run pending migrations on start (off when a deploy step runs `identity-labels migrate`). */
   runMigrations: variable('RUN_MIGRATIONS', booleanFromEnv.default(true)),
+  /** Connections per MySQL pool (the primary's, and each replica's). */
   dbPoolSize: variable('DB_POOL_SIZE', integerFromEnv(1, 1000).default(10)),
   /** Read replicas for the read path's lookups; empty: everything reads the primary. */
   replicaUrls: variable(
@@ -98,6 +102,7 @@ const settings = z.object({
       .refine((urls) => urls.every(isMysqlUrl), 'each URL must start with mysql://')
       .default(() => []),
   ),
+  /** How the read replicas are kept in rotation. */
   replicas: z.object({
     /** A replica further behind is taken out of rotation until a check finds it well again. */
     maxLagSeconds: variable('REPLICA_MAX_LAG_SECONDS', integerFromEnv(0, 3600).default(2)),
@@ -189,10 +194,12 @@ const settings = z.object({
     /** Most account ids held; the least recently used go first. */
     maxEntries: variable('ACCOUNT_CACHE_MAX_ENTRIES', integerFromEnv(1, 10_000_000).default(50_000)),
   }),
+  /** Logs are JSON lines (pino), from this level up. */
   logLevel: variable(
     'LOG_LEVEL',
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  /** Where posts were made from (docs/ip-location.md). */
   ipLocation: z.object({
     /** POST /ip-locations exists only with it (or in the embedded demo); the posts service sends it. */
     writerSecret: variable('IP_LOCATION_WRITER_SECRET', optionalSetting(secretFromEnv)),
