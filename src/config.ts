@@ -1,185 +1,309 @@
 // Reads and validates every setting once, at start-up; the rest of the code gets a typed Config.
+//
+// Each setting is declared once, below, in the shape the code reads it (`config.replicas.maxLagSeconds`): the
+// variable it comes from, how it is checked, its default and what it is for. The Config type is what that
+// declaration produces.
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RealNameKeys, realNameKeysProblem } from './crypto/real-name-keys';
-import type { IpDatabasePaths } from './ip-location/ip-database';
-import { IP_LOCATION_LANGUAGES, type IpLocationLanguage } from './ip-location/label';
-import { IP_LOCATION_VIEWER_SETTINGS, type IpLocationViewers } from './ip-location/visibility';
-import { EXECUTORS, type ExecutorKind } from './graphql/executor';
-import { REAL_NAME_VIEWER_SETTINGS, type RealNameViewers } from './policy/types';
+import { IP_LOCATION_LANGUAGES } from './ip-location/label';
+import { IP_LOCATION_VIEWER_SETTINGS } from './ip-location/visibility';
+import { EXECUTORS } from './graphql/executor';
+import { REAL_NAME_VIEWER_SETTINGS } from './policy/types';
 
-const PLACEHOLDER = /\{([^{}]*)\}/g;
-const KNOWN_PLACEHOLDERS = new Set(['nickname', 'realName']);
+/** Which environment variable a setting is read from. */
+const VARIABLES = z.registry<{ variable: string }>();
 
-/**
- * Rows are kept 2 s: long enough for the later fetches of a feed page (they come within milliseconds), short
- * enough to bound what an instance without the change feed (REDIS_URL) may miss of another's writes.
- */
-const DEFAULT_CACHE_TTL_MS = 2000;
+/** A setting read from the environment variable `name`, checked and defaulted by `schema`. */
+function variable<T extends z.ZodType>(name: string, schema: T): T {
+  VARIABLES.add(schema, { variable: name });
+  return schema;
+}
+
+/** A setting with no default: unset, it is undefined, and still a key of the Config (not an optional one). */
+const optionalSetting = <T extends z.ZodType>(schema: T) => schema.optional().transform((value) => value);
 
 const booleanFromEnv = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 const integerFromEnv = (min: number, max: number) =>
   z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
-const environmentSchema = z.object({
-  NODE_ENV: z.string().default('development'),
-  ROUTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  ALLOW_UNAUTHENTICATED: booleanFromEnv.default(false),
-  MAX_BODY_BYTES: integerFromEnv(1024, 100 * 1024 * 1024).default(1024 * 1024),
-  MAX_REPRESENTATIONS: integerFromEnv(1, 100_000).default(1000),
-  MAX_QUERY_DEPTH: integerFromEnv(1, 100).default(10),
-  MAX_ALIASES: integerFromEnv(0, 1000).default(15),
-  MAX_QUERY_COST: integerFromEnv(1, 1_000_000).default(5000),
-  MAX_QUERY_TOKENS: integerFromEnv(10, 1_000_000).default(2000),
-  DB_QUERY_TIMEOUT_MS: integerFromEnv(10, 600_000).default(2000),
-  DB_CONNECT_TIMEOUT_MS: integerFromEnv(10, 600_000).default(2000),
-  DB_QUEUE_LIMIT: integerFromEnv(1, 100_000).default(200),
-  PORT: integerFromEnv(0, 65535).default(4001),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_URL: z
-    .string()
-    .refine((url) => /^mysql:\/\//.test(url), 'must start with mysql:// (leave it unset for the embedded database)')
-    .optional(),
-  DATABASE_REPLICA_URLS: z
-    .string()
-    .transform((list) =>
-      list
-        .split(',')
-        .map((url) => url.trim())
-        .filter((url) => url !== ''),
-    )
-    .refine((urls) => urls.every((url) => /^mysql:\/\//.test(url)), 'each URL must start with mysql://')
-    .optional(),
-  REPLICA_MAX_LAG_SECONDS: integerFromEnv(0, 3600).default(2),
-  REPLICA_CHECK_SECONDS: integerFromEnv(1, 3600).default(1),
-  REDIS_URL: z
-    .string()
-    .refine((url) => /^rediss?:\/\//.test(url), 'must start with redis:// or rediss://')
-    .optional(),
-  REDIS_CHANNEL: z.string().min(1).default('identity-labels:account-changes'),
-  RUN_MIGRATIONS: booleanFromEnv.default(true),
-  DB_POOL_SIZE: integerFromEnv(1, 1000).default(10),
-  REAL_NAME_VIEWERS: z.enum(REAL_NAME_VIEWER_SETTINGS).default('verified'),
-  REAL_NAME_KEYS: z
-    .string()
-    .superRefine((keys, context) => {
-      const problem = realNameKeysProblem(keys);
-      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
-    })
-    .optional(),
-  DISPLAY_NAME_FORMAT: z
-    .string()
-    .min(1)
-    .superRefine((format, context) => {
-      for (const [, name = ''] of format.matchAll(PLACEHOLDER)) {
-        if (!KNOWN_PLACEHOLDERS.has(name)) {
-          context.addIssue({ code: 'custom', message: `unknown placeholder {${name}}: use {nickname} and {realName}` });
-        }
-      }
-      if (!format.includes('{realName}')) {
-        context.addIssue({ code: 'custom', message: 'must contain {realName}' });
-      }
-    })
-    .default('{nickname} ({realName})'),
-  HYSTERESIS_RATIO: z
-    .string()
-    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number between 0 and 1')
-    .transform(Number)
-    .default(0.9),
-  POLICY_REFRESH_SECONDS: integerFromEnv(1, 86400).default(30),
-  MAX_IN_LIST: integerFromEnv(1, 10000).default(1000),
-  NOTIFY_INTERVAL_SECONDS: integerFromEnv(0, 86400).default(300),
-  MIN_MANDATORY_NOTICE_DAYS: integerFromEnv(0, 365).default(7),
-  INLINE_TRACING: booleanFromEnv.default(false),
-  GRAPHQL_EXECUTOR: z.enum(EXECUTORS).default('graphql-jit'),
-  COMPILED_OPERATIONS_MAX: integerFromEnv(1, 100_000).default(1000),
-  ACCOUNT_CACHE_TTL_MS: integerFromEnv(0, 3_600_000).default(DEFAULT_CACHE_TTL_MS),
-  ACCOUNT_CACHE_MAX_ENTRIES: integerFromEnv(1, 10_000_000).default(50_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  IP_LOCATION_WRITER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  IP_LOCATION_LANGUAGE: z.enum(IP_LOCATION_LANGUAGES).default('zh'),
-  IP_LOCATION_VIEWERS: z.enum(IP_LOCATION_VIEWER_SETTINGS).default('anyone'),
-  IP_DATABASE_PATH: z.string().min(1).optional(),
-  IP_DATABASE_V4_PATH: z.string().min(1).optional(),
-  IP_DATABASE_V6_PATH: z.string().min(1).optional(),
-});
+const secretFromEnv = z.string().min(16, 'must be at least 16 characters');
+
+const isMysqlUrl = (url: string) => /^mysql:\/\//.test(url);
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+const KNOWN_PLACEHOLDERS = new Set(['nickname', 'realName']);
 
 /** The file names of the ip2region package, looked for in IP_DATABASE_PATH. */
 const IP_DATABASE_FILES = { ipv4: 'ip2region.db', ipv6: 'ipv6wry.db' };
-
-export interface Config {
-  production: boolean;
-  /** When set, every GraphQL request must carry it in the router-authorization header. */
-  routerSecret: string | undefined;
-  maxBodyBytes: number;
-  maxRepresentations: number;
-  maxQueryDepth: number;
-  maxAliases: number;
-  maxQueryCost: number;
-  maxQueryTokens: number;
-  /** Longest wait for account data, queueing for a connection included; then IDENTITY_UNAVAILABLE. */
-  dbQueryTimeoutMs: number;
-  dbConnectTimeoutMs: number;
-  /** Requests that may wait for a pool connection; beyond that they are shed at once. */
-  dbQueueLimit: number;
-  port: number;
-  host: string;
-  /** undefined selects the embedded sql.js database with demo data. */
-  databaseUrl: string | undefined;
-  runMigrations: boolean;
-  dbPoolSize: number;
-  /** Read replicas for the read path's lookups; empty: everything reads the primary. */
-  replicaUrls: string[];
-  replicas: { maxLagSeconds: number; checkIntervalMs: number };
-  /** The change feed shared by every instance; undefined: this instance forgets only its own writes. */
-  redisUrl: string | undefined;
-  redisChannel: string;
-  realNameViewers: RealNameViewers;
-  /**
-   * The keys real names are encrypted with at rest; the embedded demo makes one per run. undefined (development
-   * on MySQL without REAL_NAME_KEYS only): names are stored as plain text.
-   */
-  realNameKeys: RealNameKeys | undefined;
-  displayNameFormat: string;
-  /** A notified account stays subject until its followers fall below this share of the stage minimum. */
-  hysteresisRatio: number;
-  policyRefreshSeconds: number;
-  /** Largest IN list sent to the database; bigger batches are split into several queries. */
-  maxInList: number;
-  /** How often the server runs notify itself; 0 leaves it to `identity-labels notify`. */
-  notifyIntervalSeconds: number;
-  /** The shortest notice a MANDATORY stage may give (`identity-labels policy add` refuses less). */
-  minMandatoryNoticeDays: number;
-  /** Federated traces (ftv1) for a router that asks for them; off: they cost on every field. */
-  inlineTracing: boolean;
-  /** How operations run: compiled by graphql-jit (default), or graphql-js (for debugging). */
-  graphqlExecutor: ExecutorKind;
-  /** Most compiled operations kept in memory. */
-  maxCompiledOperations: number;
-  /** Account rows shared across requests (facts only; the label is decided per request): 0 ms is off. */
-  accountCache: { ttlMs: number; maxEntries: number };
-  logLevel: string;
-  ipLocation: IpLocationSettings;
-}
-
-export interface IpLocationSettings {
-  /** POST /ip-locations exists only with it (or in the embedded demo); the posts service sends it. */
-  writerSecret: string | undefined;
-  language: IpLocationLanguage;
-  viewers: IpLocationViewers;
-  /** The IP database files; undefined: the ones the ip2region package ships. */
-  databasePaths: IpDatabasePaths;
-}
 
 function inDirectory(directory: string | undefined, file: string): string | undefined {
   return directory === undefined ? undefined : join(directory, file);
 }
 
-/** The configured keys; the embedded demo database, gone when the process stops, gets a fresh key per run. */
-function realNameKeys(text: string | undefined, databaseUrl: string | undefined): RealNameKeys | undefined {
-  if (text !== undefined) return RealNameKeys.parse(text);
-  return databaseUrl === undefined ? RealNameKeys.generate('demo') : undefined;
+const settings = z.object({
+  /** NODE_ENV=production: no introspection or landing page, and the checks of `productionChecks` below. */
+  production: variable(
+    'NODE_ENV',
+    z
+      .string()
+      .default('development')
+      .transform((environment) => environment === 'production'),
+  ),
+  /** When set, every GraphQL request must carry it in the router-authorization header. */
+  routerSecret: variable('ROUTER_SECRET', optionalSetting(secretFromEnv)),
+  /** Production without ROUTER_SECRET, on purpose (read only by the checks below). */
+  allowUnauthenticated: variable('ALLOW_UNAUTHENTICATED', booleanFromEnv.default(false)),
+  /** Request body size; above it, 413. */
+  maxBodyBytes: variable('MAX_BODY_BYTES', integerFromEnv(1024, 100 * 1024 * 1024).default(1024 * 1024)),
+  /** `_entities` representations per request, across all its `_entities` fields. */
+  maxRepresentations: variable('MAX_REPRESENTATIONS', integerFromEnv(1, 100_000).default(1000)),
+  /** Query depth. */
+  maxQueryDepth: variable('MAX_QUERY_DEPTH', integerFromEnv(1, 100).default(10)),
+  /** Aliases per query (those of `_entities` are bounded by maxRepresentations instead). */
+  maxAliases: variable('MAX_ALIASES', integerFromEnv(0, 1000).default(15)),
+  /** Query cost: fields weighted by depth. */
+  maxQueryCost: variable('MAX_QUERY_COST', integerFromEnv(1, 1_000_000).default(5000)),
+  /** Query size in tokens; the parser stops there. */
+  maxQueryTokens: variable('MAX_QUERY_TOKENS', integerFromEnv(10, 1_000_000).default(2000)),
+  /** Longest wait for account data, queueing for a connection included; then IDENTITY_UNAVAILABLE. */
+  dbQueryTimeoutMs: variable('DB_QUERY_TIMEOUT_MS', integerFromEnv(10, 600_000).default(2000)),
+  /** Longest connecting to MySQL may take. */
+  dbConnectTimeoutMs: variable('DB_CONNECT_TIMEOUT_MS', integerFromEnv(10, 600_000).default(2000)),
+  /** Requests that may wait for a pool connection; beyond that they are shed at once. */
+  dbQueueLimit: variable('DB_QUEUE_LIMIT', integerFromEnv(1, 100_000).default(200)),
+  /** HTTP port; 0 picks a free one. */
+  port: variable('PORT', integerFromEnv(0, 65535).default(4001)),
+  /** The interface to listen on. */
+  host: variable('HOST', z.string().min(1).default('0.0.0.0')),
+  /** undefined selects the embedded sql.js database with demo data. */
+  databaseUrl: variable(
+    'DATABASE_URL',
+    optionalSetting(
+      z.string().refine(isMysqlUrl, 'must start with mysql:// (leave it unset for the embedded database)'),
+    ),
+  ),
+  /** Run pending migrations on start (off when a deploy step runs `identity-labels migrate`). */
+  runMigrations: variable('RUN_MIGRATIONS', booleanFromEnv.default(true)),
+  /** Connections per MySQL pool (the primary's, and each replica's). */
+  dbPoolSize: variable('DB_POOL_SIZE', integerFromEnv(1, 1000).default(10)),
+  /** Read replicas for the read path's lookups; empty: everything reads the primary. */
+  replicaUrls: variable(
+    'DATABASE_REPLICA_URLS',
+    z
+      .string()
+      .transform((list) =>
+        list
+          .split(',')
+          .map((url) => url.trim())
+          .filter((url) => url !== ''),
+      )
+      .refine((urls) => urls.every(isMysqlUrl), 'each URL must start with mysql://')
+      .default(() => []),
+  ),
+  /** How the read replicas are kept in rotation. */
+  replicas: z.object({
+    /** A replica further behind is taken out of rotation until a check finds it well again. */
+    maxLagSeconds: variable('REPLICA_MAX_LAG_SECONDS', integerFromEnv(0, 3600).default(2)),
+    /** How often each replica's lag is checked. */
+    checkIntervalMs: variable(
+      'REPLICA_CHECK_SECONDS',
+      integerFromEnv(1, 3600)
+        .default(1)
+        .transform((seconds) => seconds * 1000),
+    ),
+  }),
+  /** The change feed shared by every instance; undefined: this instance forgets only its own writes. */
+  redisUrl: variable(
+    'REDIS_URL',
+    optionalSetting(z.string().refine((url) => /^rediss?:\/\//.test(url), 'must start with redis:// or rediss://')),
+  ),
+  /** The change feed's channel: one per deployment sharing a Redis. */
+  redisChannel: variable('REDIS_CHANNEL', z.string().min(1).default('identity-labels:account-changes')),
+  /** Who may see a disclosed real name (the owner always sees its own). */
+  realNameViewers: variable('REAL_NAME_VIEWERS', z.enum(REAL_NAME_VIEWER_SETTINGS).default('verified')),
+  /**
+   * The keys real names are encrypted with at rest; the embedded demo makes one per run. undefined (development
+   * on MySQL without REAL_NAME_KEYS only): names are stored as plain text.
+   */
+  realNameKeys: variable(
+    'REAL_NAME_KEYS',
+    optionalSetting(
+      z
+        .string()
+        .superRefine((keys, context) => {
+          const problem = realNameKeysProblem(keys);
+          if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+        })
+        .transform((keys) => RealNameKeys.parse(keys)),
+    ),
+  ),
+  /** How `displayName` shows a disclosed name. */
+  displayNameFormat: variable(
+    'DISPLAY_NAME_FORMAT',
+    z
+      .string()
+      .min(1)
+      .superRefine((format, context) => {
+        for (const [, name = ''] of format.matchAll(PLACEHOLDER)) {
+          if (!KNOWN_PLACEHOLDERS.has(name)) {
+            context.addIssue({
+              code: 'custom',
+              message: `unknown placeholder {${name}}: use {nickname} and {realName}`,
+            });
+          }
+        }
+        if (!format.includes('{realName}')) {
+          context.addIssue({ code: 'custom', message: 'must contain {realName}' });
+        }
+      })
+      .default('{nickname} ({realName})'),
+  ),
+  /** A notified account stays subject until its followers fall below this share of the stage minimum. */
+  hysteresisRatio: variable(
+    'HYSTERESIS_RATIO',
+    z
+      .string()
+      .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number between 0 and 1')
+      .transform(Number)
+      .default(0.9),
+  ),
+  /** How often the in-process copy of the policy stages is reloaded. */
+  policyRefreshSeconds: variable('POLICY_REFRESH_SECONDS', integerFromEnv(1, 86400).default(30)),
+  /** Largest IN list sent to the database; bigger batches are split into several queries. */
+  maxInList: variable('MAX_IN_LIST', integerFromEnv(1, 10000).default(1000)),
+  /** How often the server runs notify itself; 0 leaves it to `identity-labels notify`. */
+  notifyIntervalSeconds: variable('NOTIFY_INTERVAL_SECONDS', integerFromEnv(0, 86400).default(300)),
+  /** The shortest notice a MANDATORY stage may give (`identity-labels policy add` refuses less). */
+  minMandatoryNoticeDays: variable('MIN_MANDATORY_NOTICE_DAYS', integerFromEnv(0, 365).default(7)),
+  /** Federated traces (ftv1) for a router that asks for them; off: they cost on every field. */
+  inlineTracing: variable('INLINE_TRACING', booleanFromEnv.default(false)),
+  /** How operations run: compiled by graphql-jit (default), or graphql-js (for debugging). */
+  graphqlExecutor: variable('GRAPHQL_EXECUTOR', z.enum(EXECUTORS).default('graphql-jit')),
+  /** Most compiled operations kept in memory. */
+  maxCompiledOperations: variable('COMPILED_OPERATIONS_MAX', integerFromEnv(1, 100_000).default(1000)),
+  /** Account rows shared across requests (facts only; the label is decided per request). */
+  accountCache: z.object({
+    /**
+     * 0 ms is off. Rows are kept 2 s by default: long enough for the later fetches of a feed page (they come
+     * within milliseconds), short enough to bound what an instance without the change feed (REDIS_URL) may
+     * miss of another's writes.
+     */
+    ttlMs: variable('ACCOUNT_CACHE_TTL_MS', integerFromEnv(0, 3_600_000).default(2000)),
+    /** Most account ids held; the least recently used go first. */
+    maxEntries: variable('ACCOUNT_CACHE_MAX_ENTRIES', integerFromEnv(1, 10_000_000).default(50_000)),
+  }),
+  /** Logs are JSON lines (pino), from this level up. */
+  logLevel: variable(
+    'LOG_LEVEL',
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  /** Where posts were made from (docs/ip-location.md). */
+  ipLocation: z.object({
+    /** POST /ip-locations exists only with it (or in the embedded demo); the posts service sends it. */
+    writerSecret: variable('IP_LOCATION_WRITER_SECRET', optionalSetting(secretFromEnv)),
+    /** The language of `IpLocation.label`. */
+    language: variable('IP_LOCATION_LANGUAGE', z.enum(IP_LOCATION_LANGUAGES).default('zh')),
+    /** Who is shown `ipLocation`; the others get null. */
+    viewers: variable('IP_LOCATION_VIEWERS', z.enum(IP_LOCATION_VIEWER_SETTINGS).default('anyone')),
+    /** The IP database files; undefined: the ones the ip2region package ships. */
+    databasePaths: z
+      .object({
+        /** A folder holding both files under the package's names. */
+        directory: variable('IP_DATABASE_PATH', z.string().min(1).optional()),
+        /** The IPv4 file alone (overrides the folder for it). */
+        ipv4: variable('IP_DATABASE_V4_PATH', z.string().min(1).optional()),
+        /** The IPv6 file alone (overrides the folder for it). */
+        ipv6: variable('IP_DATABASE_V6_PATH', z.string().min(1).optional()),
+      })
+      .transform(({ directory, ipv4, ipv6 }) => ({
+        ipv4: ipv4 ?? inDirectory(directory, IP_DATABASE_FILES.ipv4),
+        ipv6: ipv6 ?? inDirectory(directory, IP_DATABASE_FILES.ipv6),
+      })),
+  }),
+});
+
+/** What production refuses to start without; run only once every variable is valid on its own. */
+function productionChecks(config: z.output<typeof settings>, context: z.RefinementCtx): void {
+  const problem = (path: string[], message: string) => context.addIssue({ code: 'custom', path, message });
+  if (config.production && config.routerSecret === undefined && !config.allowUnauthenticated) {
+    problem(
+      ['routerSecret'],
+      'required when NODE_ENV=production, so that only the router can call this subgraph (set ' +
+        'ALLOW_UNAUTHENTICATED=true to run without it on purpose)',
+    );
+  }
+  if (config.production && config.databaseUrl === undefined) {
+    // Without it the service would serve the embedded demo data: invented people, and no real account.
+    problem(['databaseUrl'], 'required when NODE_ENV=production (the embedded demo database is for trying it out)');
+  }
+  if (config.production && config.realNameKeys === undefined) {
+    problem(
+      ['realNameKeys'],
+      'required when NODE_ENV=production, so that no real name is stored readable: ' +
+        'keyId:base64-of-32-bytes, kept in a secret store (`identity-labels keys generate` makes one)',
+    );
+  }
+  if (config.replicaUrls.length > 0 && config.databaseUrl === undefined) {
+    problem(['replicaUrls'], 'needs DATABASE_URL (the embedded demo database has no replicas)');
+  }
+}
+
+const configSchema = settings
+  // A transform rather than a refinement: zod runs it only once every variable is valid on its own, so a
+  // production check never reasons from a value that was refused.
+  .transform((config, context) => {
+    productionChecks(config, context);
+    return config;
+  })
+  .transform(({ allowUnauthenticated: _checked, ...config }) => ({
+    ...config,
+    // The embedded demo database, gone when the process stops, gets a fresh key per run.
+    realNameKeys: config.realNameKeys ?? (config.databaseUrl === undefined ? RealNameKeys.generate('demo') : undefined),
+  }));
+
+export type Config = z.output<typeof configSchema>;
+
+/** Where each variable lands in the configuration: ['replicas', 'maxLagSeconds'] for REPLICA_MAX_LAG_SECONDS. */
+function placesOf(schema: z.ZodType, path: readonly string[] = []): { path: readonly string[]; variable: string }[] {
+  const declared = VARIABLES.get(schema);
+  if (declared !== undefined) return [{ path, variable: declared.variable }];
+  if (schema instanceof z.ZodPipe) return placesOf(schema.in as z.ZodType, path);
+  if (schema instanceof z.ZodObject) {
+    return Object.entries(schema.shape as Record<string, z.ZodType>).flatMap(([key, setting]) =>
+      placesOf(setting, [...path, key]),
+    );
+  }
+  throw new Error(`configuration: ${path.join('.')} is read from no variable`);
+}
+
+const PLACES = placesOf(settings);
+
+/** Every environment variable the service reads (docs/configuration.md lists each). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = PLACES.map((place) => place.variable);
+
+/** The environment in the configuration's shape; an empty variable is an unset one. */
+function settingsInput(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const place of PLACES) {
+    let group = input;
+    for (const key of place.path.slice(0, -1)) group = (group[key] ??= {}) as Record<string, unknown>;
+    const value = env[place.variable];
+    if (value !== undefined && value !== '') group[place.path.at(-1)!] = value;
+  }
+  return input;
+}
+
+const VARIABLE_AT = new Map(PLACES.map((place) => [place.path.join('.'), place.variable]));
+
+/** The variable a problem is about: the one read into its place, or into the nearest place above it. */
+function variableAt(path: readonly PropertyKey[]): string {
+  for (let length = path.length; length > 0; length -= 1) {
+    const variable = VARIABLE_AT.get(path.slice(0, length).map(String).join('.'));
+    if (variable !== undefined) return variable;
+  }
+  return 'configuration';
 }
 
 export class ConfigError extends Error {
@@ -188,81 +312,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws a ConfigError naming every bad variable and what is wrong with it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const result = environmentSchema.safeParse(present);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const variable = String(issue.path[0]);
-      // Never echo a value back: DATABASE_URL may hold a password, REAL_NAME_KEYS holds keys.
-      return `${variable}: ${issue.message}`;
-    });
-    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  const parsed = result.data;
-  const production = parsed.NODE_ENV === 'production';
-  const problems: string[] = [];
-  if (production && parsed.ROUTER_SECRET === undefined && !parsed.ALLOW_UNAUTHENTICATED) {
-    problems.push(
-      'ROUTER_SECRET: required when NODE_ENV=production, so that only the router can call this subgraph (set ' +
-        'ALLOW_UNAUTHENTICATED=true to run without it on purpose)',
-    );
-  }
-  if (production && parsed.DATABASE_URL === undefined) {
-    // Without it the service would serve the embedded demo data: invented people, and no real account.
-    problems.push('DATABASE_URL: required when NODE_ENV=production (the embedded demo database is for trying it out)');
-  }
-  if (production && parsed.REAL_NAME_KEYS === undefined) {
-    problems.push(
-      'REAL_NAME_KEYS: required when NODE_ENV=production, so that no real name is stored readable: ' +
-        'keyId:base64-of-32-bytes, kept in a secret store (`identity-labels keys generate` makes one)',
-    );
-  }
-  if (parsed.DATABASE_REPLICA_URLS !== undefined && parsed.DATABASE_URL === undefined) {
-    problems.push('DATABASE_REPLICA_URLS: needs DATABASE_URL (the embedded demo database has no replicas)');
-  }
-  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  return {
-    production,
-    routerSecret: parsed.ROUTER_SECRET,
-    maxBodyBytes: parsed.MAX_BODY_BYTES,
-    maxRepresentations: parsed.MAX_REPRESENTATIONS,
-    maxQueryDepth: parsed.MAX_QUERY_DEPTH,
-    maxAliases: parsed.MAX_ALIASES,
-    maxQueryCost: parsed.MAX_QUERY_COST,
-    maxQueryTokens: parsed.MAX_QUERY_TOKENS,
-    dbQueryTimeoutMs: parsed.DB_QUERY_TIMEOUT_MS,
-    dbConnectTimeoutMs: parsed.DB_CONNECT_TIMEOUT_MS,
-    dbQueueLimit: parsed.DB_QUEUE_LIMIT,
-    port: parsed.PORT,
-    host: parsed.HOST,
-    databaseUrl: parsed.DATABASE_URL,
-    runMigrations: parsed.RUN_MIGRATIONS,
-    dbPoolSize: parsed.DB_POOL_SIZE,
-    replicaUrls: parsed.DATABASE_REPLICA_URLS ?? [],
-    replicas: { maxLagSeconds: parsed.REPLICA_MAX_LAG_SECONDS, checkIntervalMs: parsed.REPLICA_CHECK_SECONDS * 1000 },
-    redisUrl: parsed.REDIS_URL,
-    redisChannel: parsed.REDIS_CHANNEL,
-    realNameViewers: parsed.REAL_NAME_VIEWERS,
-    realNameKeys: realNameKeys(parsed.REAL_NAME_KEYS, parsed.DATABASE_URL),
-    displayNameFormat: parsed.DISPLAY_NAME_FORMAT,
-    hysteresisRatio: parsed.HYSTERESIS_RATIO,
-    policyRefreshSeconds: parsed.POLICY_REFRESH_SECONDS,
-    maxInList: parsed.MAX_IN_LIST,
-    notifyIntervalSeconds: parsed.NOTIFY_INTERVAL_SECONDS,
-    minMandatoryNoticeDays: parsed.MIN_MANDATORY_NOTICE_DAYS,
-    inlineTracing: parsed.INLINE_TRACING,
-    graphqlExecutor: parsed.GRAPHQL_EXECUTOR,
-    maxCompiledOperations: parsed.COMPILED_OPERATIONS_MAX,
-    accountCache: { ttlMs: parsed.ACCOUNT_CACHE_TTL_MS, maxEntries: parsed.ACCOUNT_CACHE_MAX_ENTRIES },
-    logLevel: parsed.LOG_LEVEL,
-    ipLocation: {
-      writerSecret: parsed.IP_LOCATION_WRITER_SECRET,
-      language: parsed.IP_LOCATION_LANGUAGE,
-      viewers: parsed.IP_LOCATION_VIEWERS,
-      databasePaths: {
-        ipv4: parsed.IP_DATABASE_V4_PATH ?? inDirectory(parsed.IP_DATABASE_PATH, IP_DATABASE_FILES.ipv4),
-        ipv6: parsed.IP_DATABASE_V6_PATH ?? inDirectory(parsed.IP_DATABASE_PATH, IP_DATABASE_FILES.ipv6),
-      },
-    },
-  };
+  const result = configSchema.safeParse(settingsInput(env));
+  if (result.success) return result.data;
+  // Never echo a value back: DATABASE_URL may hold a password, REAL_NAME_KEYS holds keys.
+  const problems = result.error.issues.map((issue) => `${variableAt(issue.path)}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
 }

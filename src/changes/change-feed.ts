@@ -28,7 +28,6 @@ export interface FeedObserver {
   received(): void;
 }
 
-const DEFAULT_CHANNEL = 'identity-labels:account-changes';
 /** Ids per message: a large import is told in pieces of this size. */
 const IDS_PER_MESSAGE = 1000;
 /** How often the subscription is pinged, and how long an answer may take before it counts as down. */
@@ -65,7 +64,8 @@ export function changeMessages(change: Change): string[] {
 
 export interface ChangeFeedOptions {
   url: string | undefined;
-  channel?: string;
+  /** REDIS_CHANNEL: one per deployment sharing a Redis. */
+  channel: string;
   log: Logger;
   observer?: FeedObserver;
 }
@@ -83,7 +83,7 @@ export class ChangeFeed {
   private closing = false;
 
   constructor(private readonly options: ChangeFeedOptions) {
-    this.channel = options.channel ?? DEFAULT_CHANNEL;
+    this.channel = options.channel;
     this.currentState = options.url === undefined ? 'off' : 'down';
     this.publisher =
       options.url === undefined

@@ -1,7 +1,8 @@
 // The accounts table in plain SQL: the read path and the bulk writes are the hottest code in the service,
 // and TypeORM's query builder costs more than the database does for them (docs/performance.md). Both MySQL
-// and SQLite accept this SQL and its "?" placeholders.
+// and SQLite accept this SQL and its "?" placeholders. The real-name columns are read and written here only.
 import type { EntityManager } from 'typeorm';
+import { FORMAT_VERSION, headerFor } from '../crypto/real-name-cipher';
 import type { AccountFacts } from '../policy/types';
 import { isMysql } from './dialect';
 import { StoredRealName } from '../real-names/real-names';
@@ -131,4 +132,87 @@ export async function upsertAccounts(manager: EntityManager, accounts: readonly 
     ? `ON DUPLICATE KEY UPDATE ${updated.map((column) => `${column} = VALUES(${column})`).join(', ')}`
     : `ON CONFLICT (user_id) DO UPDATE SET ${updated.map((column) => `${column} = excluded.${column}`).join(', ')}`;
   await insertRows(manager, accounts, ` ${onConflict}`);
+}
+
+// The names at rest, for moving them onto the current key (`identity-labels keys`): which rows hold a name to
+// seal anew, how many do, the one UPDATE that writes a batch of them, and how the stored names stand.
+
+/** The names to seal anew: those in plain text and, given `notUnderKeyId`, those encrypted under any other key. */
+export interface NamesToReseal {
+  notUnderKeyId: string | undefined;
+}
+
+function resealCondition({ notUnderKeyId }: NamesToReseal): { where: string; parameters: unknown[] } {
+  const plain = "real_name IS NOT NULL AND real_name <> ''";
+  if (notUnderKeyId === undefined) return { where: plain, parameters: [] };
+  // Every value under a key starts with that key's header (src/crypto/real-name-cipher.ts).
+  const header = headerFor(notUnderKeyId);
+  return {
+    where: `((${plain}) OR (real_name_encrypted IS NOT NULL AND SUBSTR(real_name_encrypted, 1, ?) <> ?))`,
+    parameters: [header.length, header],
+  };
+}
+
+export async function countNamesToReseal(database: SqlRunner, names: NamesToReseal): Promise<number> {
+  const { where, parameters } = resealCondition(names);
+  const [row] = (await database.query(`SELECT COUNT(*) AS n FROM accounts WHERE ${where}`, parameters)) as [
+    { n: number | string },
+  ];
+  return Number(row.n);
+}
+
+/** The next `limit` user ids after `after`, in user-id order, whose name is to be sealed anew. No lock. */
+export async function userIdsWithNamesToReseal(
+  database: SqlRunner,
+  names: NamesToReseal,
+  after: string,
+  limit: number,
+): Promise<string[]> {
+  const { where, parameters } = resealCondition(names);
+  const rows = (await database.query(
+    `SELECT user_id FROM accounts WHERE user_id > ? AND ${where} ORDER BY user_id LIMIT ?`,
+    [after, ...parameters, limit],
+  )) as { user_id: string }[];
+  return rows.map((row) => row.user_id);
+}
+
+/**
+ * Stores names sealed anew under a key, each on its own account, in one UPDATE that sets both name columns of
+ * every row: a reader sees a row plain or encrypted, never half.
+ */
+export async function storeResealedNames(manager: EntityManager, names: readonly StoredRealName[]): Promise<void> {
+  if (names.length === 0) return;
+  const values = names.map((name): [string, Uint8Array] => {
+    if (name.encrypted === null) throw new TypeError(`account ${name.userId}: a resealed name is encrypted`);
+    return [name.userId, name.encrypted];
+  });
+  await manager.query(
+    `UPDATE accounts SET real_name = NULL, real_name_encrypted = CASE user_id ${values.map(() => 'WHEN ? THEN ?').join(' ')} END ` +
+      `WHERE user_id IN (${placeholders(values.length)})`,
+    [...values.flat(), ...values.map(([userId]) => userId)],
+  );
+}
+
+export interface StoredNameCounts {
+  plainText: number;
+  /** Encrypted names by the key id they name; a malformed value counts under "?". */
+  byKeyId: Map<string, number>;
+}
+
+/** How the stored names stand: how many are plain text, how many under each key. MySQL only. */
+export async function storedNameCounts(database: SqlRunner): Promise<StoredNameCounts> {
+  const [plain] = (await database.query(
+    'SELECT COUNT(*) AS n FROM accounts WHERE real_name IS NOT NULL AND real_name_encrypted IS NULL',
+  )) as [{ n: number | string }];
+  // The header: a version byte, the key id's length, the key id (src/crypto/real-name-cipher.ts).
+  const encrypted = (await database.query(
+    `SELECT ORD(SUBSTR(real_name_encrypted, 1, 1)) AS version, SUBSTR(real_name_encrypted, 3, ORD(SUBSTR(real_name_encrypted, 2, 1))) AS key_id, COUNT(*) AS n
+     FROM accounts WHERE real_name_encrypted IS NOT NULL GROUP BY version, key_id`,
+  )) as { version: number; key_id: Buffer; n: number | string }[];
+  const byKeyId = new Map<string, number>();
+  for (const row of encrypted) {
+    const keyId = row.version === FORMAT_VERSION ? row.key_id.toString('ascii') : '?';
+    byKeyId.set(keyId, (byKeyId.get(keyId) ?? 0) + Number(row.n));
+  }
+  return { plainText: Number(plain.n), byKeyId };
 }

@@ -11,10 +11,14 @@ import { isMysql } from './dialect';
 export interface DatabaseSettings {
   databaseUrl: string | undefined;
   dbPoolSize: number;
-  dbQueryTimeoutMs?: number;
-  dbConnectTimeoutMs?: number;
-  dbQueueLimit?: number;
+  /** undefined: no per-query timeout (commands and migrations may run long). */
+  dbQueryTimeoutMs: number | undefined;
+  dbConnectTimeoutMs: number;
+  dbQueueLimit: number;
 }
+
+/** Without a per-query timeout, a statement slower than this is still logged as slow. */
+const SLOW_QUERY_MS_WITHOUT_TIMEOUT = 10_000;
 
 export function dataSourceOptions(
   settings: DatabaseSettings,
@@ -41,12 +45,12 @@ export function dataSourceOptions(
     poolSize: settings.dbPoolSize,
     // The server abandons a query that takes longer (mysql2 closes its connection); commands and
     // migrations may run long and set no timeout.
-    maxQueryExecutionTime: settings.dbQueryTimeoutMs ?? 10_000,
+    maxQueryExecutionTime: settings.dbQueryTimeoutMs ?? SLOW_QUERY_MS_WITHOUT_TIMEOUT,
     enableQueryTimeout: settings.dbQueryTimeoutMs !== undefined,
-    connectTimeout: settings.dbConnectTimeoutMs ?? 2000,
+    connectTimeout: settings.dbConnectTimeoutMs,
     extra: {
       // mysql2 queues without bound by default: past this many waiting requests, fail fast instead.
-      queueLimit: settings.dbQueueLimit ?? 200,
+      queueLimit: settings.dbQueueLimit,
       enableKeepAlive: true,
     },
   };

@@ -58,7 +58,16 @@ export interface MigratedDatabase {
 
 /** A pool of connections to a test database, as the service would open it (close it with destroy()). */
 export function connectTo(database: TestDatabase, poolSize = 4): Promise<DataSource> {
-  return openDatabase({ databaseUrl: database.url, dbPoolSize: poolSize }, pino({ level: 'silent' }));
+  return openDatabase(
+    {
+      databaseUrl: database.url,
+      dbPoolSize: poolSize,
+      dbQueryTimeoutMs: undefined,
+      dbConnectTimeoutMs: 2000,
+      dbQueueLimit: 200,
+    },
+    pino({ level: 'silent' }),
+  );
 }
 
 export function useMigratedDatabase(): MigratedDatabase {

@@ -29,7 +29,7 @@ describe('change messages', () => {
 describe('without REDIS_URL', () => {
   it('tells only this process, at once, and the cache stays trusted (the TTL bounds what others write)', async () => {
     const told: string[] = [];
-    const feed = new ChangeFeed({ url: undefined, log: pino({ level: 'silent' }) });
+    const feed = new ChangeFeed({ url: undefined, channel: 'test:account-changes', log: pino({ level: 'silent' }) });
     feed.subscribe({
       forget: (userIds) => told.push(`forget ${userIds.join(',')}`),
       forgetAll: () => told.push('forget all'),
