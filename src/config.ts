@@ -5,6 +5,7 @@
 // declaration produces.
 import { join } from 'node:path';
 import { z } from 'zod';
+import { newPseudonymKey, PseudonymKey, pseudonymKeyProblem } from './crypto/pseudonym-key';
 import { RealNameKeys, realNameKeysProblem } from './crypto/real-name-keys';
 import { IP_LOCATION_LANGUAGES } from './ip-location/label';
 import { IP_LOCATION_VIEWER_SETTINGS } from './ip-location/visibility';
@@ -139,6 +140,22 @@ const settings = z.object({
         .transform((keys) => RealNameKeys.parse(keys)),
     ),
   ),
+  /**
+   * The key an erased account's id is remembered under (its tombstone, its audit entries); the embedded demo
+   * makes one per run. undefined: `accounts erase` is refused, and so is an import once anything was erased.
+   */
+  pseudonymKey: variable(
+    'PSEUDONYM_KEY',
+    optionalSetting(
+      z
+        .string()
+        .superRefine((key, context) => {
+          const problem = pseudonymKeyProblem(key);
+          if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+        })
+        .transform((key) => PseudonymKey.parse(key)),
+    ),
+  ),
   /** How `displayName` shows a disclosed name. */
   displayNameFormat: variable(
     'DISPLAY_NAME_FORMAT',
@@ -261,6 +278,8 @@ const configSchema = settings
     ...config,
     // The embedded demo database, gone when the process stops, gets a fresh key per run.
     realNameKeys: config.realNameKeys ?? (config.databaseUrl === undefined ? RealNameKeys.generate('demo') : undefined),
+    pseudonymKey:
+      config.pseudonymKey ?? (config.databaseUrl === undefined ? PseudonymKey.parse(newPseudonymKey()) : undefined),
   }));
 
 export type Config = z.output<typeof configSchema>;

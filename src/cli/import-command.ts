@@ -99,6 +99,7 @@ export async function runImport(
         clock: () => new Date(),
         batchSize: options.batchSize,
         realNames,
+        pseudonymKey: config.pseudonymKey,
         onRejected: ({ line, reason }) => io.stderr.write(`${source}:${line}: ${reason}\n`),
         onProgress: (running) =>
           progress.update(running.inserted + running.updated + running.unchanged + running.rejected, bytesRead()),

@@ -1,8 +1,11 @@
 // Loads account records into the database: batched upserts, one transaction a batch, every change audited.
 // Importing the same records twice leaves the same state (the second time everything is "unchanged"), so an
 // import that stopped partway is finished by running it again.
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PseudonymKey } from '../crypto/pseudonym-key';
 import { lockAccounts, newAccount, sameAccount, saveAccountChanges, type AccountChange } from '../db/account-writes';
+import { WriteConflict } from '../db/database-errors';
+import { erasedAmong } from '../db/erasures';
 import type { RealNames } from '../real-names/real-names';
 import { inWriteTransaction } from '../db/write-transaction';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
@@ -13,6 +16,8 @@ export interface ImportCounts {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** Records of erased accounts: skipped, never stored. */
+  erased: number;
 }
 
 export interface RejectedRecord {
@@ -29,6 +34,8 @@ export interface ImportOptions {
   batchSize: number;
   /** Seals new names; an unchanged one keeps its stored value. */
   realNames: RealNames;
+  /** Erased accounts are recognized by their pseudonym under this key; undefined: none was ever erased. */
+  pseudonymKey: PseudonymKey | undefined;
   onRejected: (rejected: RejectedRecord) => void;
   /** Called after every stored batch with the running totals. */
   onProgress?: (counts: ImportCounts) => void;
@@ -58,7 +65,7 @@ export class ImportStopped extends Error {
 }
 
 export function emptyCounts(): ImportCounts {
-  return { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+  return { inserted: 0, updated: 0, unchanged: 0, rejected: 0, erased: 0 };
 }
 
 /**
@@ -82,6 +89,19 @@ export function mergeRecord(
   return merged;
 }
 
+/** The erased ones among these ids (none without a key: then nothing was ever erased). */
+async function erasedIds(
+  manager: EntityManager,
+  userIds: readonly string[],
+  key: PseudonymKey | undefined,
+  lock = false,
+): Promise<Set<string>> {
+  if (key === undefined || userIds.length === 0) return new Set();
+  const pseudonyms = new Map(userIds.map((userId) => [key.of(userId), userId]));
+  const erased = await erasedAmong(manager, [...pseudonyms.keys()], lock);
+  return new Set([...erased].map((pseudonym) => pseudonyms.get(pseudonym)!));
+}
+
 async function storeBatch(
   dataSource: DataSource,
   source: string,
@@ -92,10 +112,16 @@ async function storeBatch(
   // Counted per attempt: a transaction tried again counts afresh from what it then reads.
   const { batchCounts, changedIds } = await inWriteTransaction(dataSource, async (manager) => {
     const attempt = emptyCounts();
-    const stored = await lockAccounts(manager, [...new Set(batch.map(({ record }) => record.userId))]);
+    const userIds = [...new Set(batch.map(({ record }) => record.userId))];
+    const erased = await erasedIds(manager, userIds, options.pseudonymKey);
+    const stored = await lockAccounts(manager, userIds);
     const current = new Map(stored);
     const lastLine = new Map<string, number>();
     for (const { line, record } of batch) {
+      if (erased.has(record.userId)) {
+        attempt.erased += 1;
+        continue;
+      }
       const before = current.get(record.userId);
       const after = mergeRecord(before, record, options.realNames);
       if (before === undefined) attempt.inserted += 1;
@@ -111,6 +137,12 @@ async function storeBatch(
       changes.push({ before, after, cause: `import ${source}:${lastLine.get(userId)}` });
     }
     await saveAccountChanges(manager, changes, options.stages, options.clock(), options.rules);
+    // An erasure that began after the check above must not lose to this batch: checked again under a lock
+    // (an erasure still being written is waited for), and the batch runs again, skipping it, if one did.
+    const inserted = changes.filter((change) => change.before === undefined).map((change) => change.after.userId);
+    if ((await erasedIds(manager, inserted, options.pseudonymKey, true)).size > 0) {
+      throw new WriteConflict('an account being imported was erased meanwhile');
+    }
     return { batchCounts: attempt, changedIds: changes.map((change) => change.after.userId) };
   });
   if (changedIds.length > 0) options.onCommitted?.(changedIds);
@@ -118,6 +150,7 @@ async function storeBatch(
   counts.inserted += batchCounts.inserted;
   counts.updated += batchCounts.updated;
   counts.unchanged += batchCounts.unchanged;
+  counts.erased += batchCounts.erased;
 }
 
 /**

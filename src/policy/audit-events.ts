@@ -13,6 +13,7 @@ export const AUDIT_EVENTS = [
   'REAL_NAME_CHANGED',
   'REAL_NAME_REVOKED',
   'STATUS_CHANGED',
+  'ERASED',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
@@ -81,4 +82,19 @@ export function auditEvents(
   const stage = decided.stage ?? old.stage ?? noticeStage(after, stages) ?? noticeStage(before, stages);
   const stageName = stage?.name ?? null;
   return events.map((event) => ({ event, oldStatus, newStatus, stageName }));
+}
+
+/**
+ * The entry that records an erasure: the status the account had, and NOT_SUBJECT after it (nothing is held
+ * any more). It is stored under the account's pseudonym, never its id.
+ */
+export function erasureEvent(
+  before: AccountFacts | undefined,
+  stages: readonly PolicyStage[],
+  now: Date,
+  rules: PolicyRules,
+): AuditedEvent {
+  const old = decideDisclosure(before, stages, now, rules);
+  const stage = old.stage ?? noticeStage(before, stages);
+  return { event: 'ERASED', oldStatus: old.status, newStatus: 'NOT_SUBJECT', stageName: stage?.name ?? null };
 }
