@@ -1,6 +1,7 @@
 // Reads and validates every setting once, at start-up; the rest of the code gets a typed Config.
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ExpectedFailure } from './errors';
 import { RealNameKeys, realNameKeysProblem } from './crypto/real-name-keys';
 import type { IpDatabasePaths } from './ip-location/ip-database';
 import { IP_LOCATION_LANGUAGES, type IpLocationLanguage } from './ip-location/label';
@@ -182,8 +183,11 @@ function realNameKeys(text: string | undefined, databaseUrl: string | undefined)
   return databaseUrl === undefined ? RealNameKeys.generate('demo') : undefined;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends ExpectedFailure {
   override name = 'ConfigError';
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+  }
 }
 
 /** Parses the environment; throws a ConfigError naming every bad variable and what is wrong with it. */

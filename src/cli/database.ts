@@ -3,13 +3,13 @@ import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { openDatabase } from '../db/data-source';
+import { ExpectedFailure } from '../errors';
 
-export class CommandError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
+/** A command cannot go on: its arguments or settings are wrong (exit code 2), or it failed (exit code 1). */
+export class CommandError extends ExpectedFailure {
+  override name = 'CommandError';
+  constructor(message: string, code: 'COMMAND_FAILED' | 'USAGE' | 'CONFIG_INVALID' = 'COMMAND_FAILED') {
+    super(code, message);
   }
 }
 
@@ -24,7 +24,7 @@ export async function openCommandDatabase(config: Config, requireMigrated = true
     throw new CommandError(
       'DATABASE_URL is not set. The embedded demo database lives inside the server process and is gone when ' +
         'it stops, so commands work on MySQL only: set DATABASE_URL=mysql://user:password@host:3306/database',
-      2,
+      'CONFIG_INVALID',
     );
   }
   const log = commandLog();

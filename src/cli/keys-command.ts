@@ -19,7 +19,10 @@ const whole = (count: number) => count.toLocaleString('en');
 
 function requireKeys(config: Config): RealNameKeys {
   if (config.realNameKeys === undefined) {
-    throw new CommandError('REAL_NAME_KEYS is not set: there is no key to encrypt under (see `keys generate`)', 2);
+    throw new CommandError(
+      'REAL_NAME_KEYS is not set: there is no key to encrypt under (see `keys generate`)',
+      'CONFIG_INVALID',
+    );
   }
   return config.realNameKeys;
 }
@@ -32,7 +35,7 @@ export async function runReencrypt(
   batchSize: number,
 ): Promise<void> {
   const verb = scope === 'plain' ? 'encrypt' : 'rotate';
-  if (batchSize < 1) throw new CommandError('--batch-size must be at least 1', 2);
+  if (batchSize < 1) throw new CommandError('--batch-size must be at least 1', 'USAGE');
   const keys = requireKeys(config);
   const total = await countToReencrypt(dataSource, scope, keys);
   const progress = startCountProgress(`keys ${verb}`, total, 'names', process.stderr);
@@ -76,6 +79,6 @@ export function printNewKey(keyId: string): void {
   try {
     process.stdout.write(`${newRealNameKey(keyId)}\n`);
   } catch (error) {
-    throw new CommandError(errorMessage(error), 2);
+    throw new CommandError(errorMessage(error), 'USAGE');
   }
 }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DataSource } from 'typeorm';
-import { ConfigError, loadConfig, type Config } from '../config';
+import { loadConfig, type Config } from '../config';
 import {
   addStage,
   PolicyAdminError,
@@ -17,8 +17,8 @@ import {
 } from '../policy-admin/policy-stage-admin';
 import { loadPolicyStages } from '../db/policy-stages';
 import { AuditLogTable } from '../db/tables';
-import { errorMessage } from '../errors';
-import { IpDatabase, IpDatabaseError } from '../ip-location/ip-database';
+import { errorMessage, ExpectedFailure } from '../errors';
+import { IpDatabase } from '../ip-location/ip-database';
 import { notifyAccounts } from '../notify/notify-accounts';
 import { MAX_STAGE_NAME_LENGTH, stageProblems } from '../policy/stage-rules';
 import { ChangeFeed } from '../changes/change-feed';
@@ -178,7 +178,7 @@ export function buildProgram(): Command {
     .action((files: string[], options: { format?: 'ndjson' | 'csv'; batchSize: number }) =>
       withDatabase(async (dataSource, config) => {
         if (options.batchSize < 1 || options.batchSize > 10_000) {
-          throw new CommandError('--batch-size must be between 1 and 10000', 2);
+          throw new CommandError('--batch-size must be between 1 and 10000', 'USAGE');
         }
         const database = IpDatabase.open(config.ipLocation.databasePaths);
         const total = await runIpLocationImport(dataSource, database, files, options);
@@ -249,7 +249,7 @@ export function buildProgram(): Command {
             allowPastStart: !!options.allowPastStart,
           };
           const problems = stageProblems({ ...stage, retiredAt: null }, now, rules);
-          if (problems.length > 0) throw new CommandError(`policy add: ${problems.join('; ')}`, 2);
+          if (problems.length > 0) throw new CommandError(`policy add: ${problems.join('; ')}`, 'USAGE');
           const stages = await loadPolicyStages(dataSource);
           if (stages.some((other) => other.name === stage.name)) {
             throw new PolicyAdminError(`a stage named "${stage.name}" already exists`);
@@ -396,18 +396,9 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (
-      error instanceof ConfigError ||
-      error instanceof CommandError ||
-      error instanceof PolicyAdminError ||
-      error instanceof IpDatabaseError
-    ) {
-      process.stderr.write(`identity-labels: ${error.message}\n`);
-      process.exitCode = error instanceof CommandError ? error.exitCode : error instanceof ConfigError ? 2 : 1;
-      return;
-    }
+    // An expected failure carries its exit code; anything else is a bug, reported the same way with 1.
     process.stderr.write(`identity-labels: ${errorMessage(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof ExpectedFailure ? error.exitCode : 1;
   }
 }
 

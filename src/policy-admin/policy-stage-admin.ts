@@ -6,9 +6,14 @@ import { stageProblems, type StageRules } from '../policy/stage-rules';
 import type { PolicyStage } from '../policy/types';
 import { isMysql } from '../db/dialect';
 import { PolicyChangesTable, PolicyStagesTable, type PolicyChangeAction } from '../db/tables';
+import { ExpectedFailure } from '../errors';
 
-export class PolicyAdminError extends Error {
+/** A change the policy refuses (POLICY_REJECTED), or a new stage that breaks the rules (STAGE_INVALID). */
+export class PolicyAdminError extends ExpectedFailure {
   override name = 'PolicyAdminError';
+  constructor(message: string, code: 'POLICY_REJECTED' | 'STAGE_INVALID' = 'POLICY_REJECTED') {
+    super(code, message);
+  }
 }
 
 export type NewPolicyStage = Omit<PolicyStage, 'id' | 'retiredAt'>;
