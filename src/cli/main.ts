@@ -6,11 +6,10 @@ import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type Config } from '../config';
+import { planAddition, planRetirement } from '../policy-admin/plan-stage-change';
 import {
   addStage,
-  PolicyAdminError,
   policyChanges,
-  provisionalStage,
   removeStage,
   retireStage,
   type NewPolicyStage,
@@ -20,13 +19,13 @@ import { AuditLogTable } from '../db/tables';
 import { errorMessage, ExpectedFailure } from '../errors';
 import { IpDatabase } from '../ip-location/ip-database';
 import { notifyAccounts } from '../notify/notify-accounts';
-import { MAX_STAGE_NAME_LENGTH, stageProblems } from '../policy/stage-rules';
+import { MAX_STAGE_NAME_LENGTH } from '../policy/stage-rules';
 import { ChangeFeed } from '../changes/change-feed';
 import { runMigrationsInTurn } from '../db/data-source';
 import { CommandError, commandLog, openCommandDatabase } from './database';
 import { runImport } from './import-command';
 import { runIpLocationImport } from './ip-locations-command';
-import { categoryList, confirmed, describeImpact, describeStage, previewPolicyChange } from './policy-command';
+import { categoryList, confirmed, describeImpact, describeStage } from './policy-command';
 import { notifyProgress } from './progress';
 import { printKeyStatus, printNewKey, runReencrypt } from './keys-command';
 
@@ -85,7 +84,9 @@ async function withDatabase<T>(
 }
 
 /** A stage added, retired or removed: the servers load the stages again and forget every cached row. */
-const POLICY_CHANGED = { all: true, policy: true } as const;
+function announcePolicyChange(changes: ChangeFeed): () => void {
+  return () => void changes.announce({ all: true, policy: true });
+}
 
 /** A committed change to these accounts, told to the running servers. */
 function tellServers(changes: ChangeFeed) {
@@ -247,27 +248,15 @@ export function buildProgram(): Command {
           const rules = {
             minMandatoryNoticeDays: config.minMandatoryNoticeDays,
             allowPastStart: !!options.allowPastStart,
+            hysteresisRatio: config.hysteresisRatio,
           };
-          const problems = stageProblems({ ...stage, retiredAt: null }, now, rules);
-          if (problems.length > 0) throw new CommandError(`policy add: ${problems.join('; ')}`, 'USAGE');
-          const stages = await loadPolicyStages(dataSource);
-          if (stages.some((other) => other.name === stage.name)) {
-            throw new PolicyAdminError(`a stage named "${stage.name}" already exists`);
-          }
-          const candidate = provisionalStage(stage, stages);
-          const at = new Date(Math.max(now.getTime(), stage.effectiveFrom.getTime()));
-          process.stdout.write(`${describeStage(candidate, now)}\n`);
-          const impact = await previewPolicyChange(dataSource, config, {
-            before: stages,
-            after: [...stages, candidate],
-            stageId: candidate.id,
-            at,
-            minFollowers: stage.minFollowers,
-          });
-          process.stdout.write(describeImpact(impact, at, 'add'));
+          const plan = await planAddition(dataSource, stage, rules, now);
+          process.stdout.write(`${describeStage(plan.stage, now)}\n`);
+          process.stdout.write(describeImpact(plan.impact, plan.at, 'add'));
           if (!confirmed(options, 'add')) return;
-          const added = await addStage(dataSource, stage, rules, { now, cause: 'command policy add' });
-          await changes.announce(POLICY_CHANGED);
+          const cause = 'command policy add';
+          const onCommitted = announcePolicyChange(changes);
+          const added = await addStage(dataSource, stage, rules, { now, cause, onCommitted });
           process.stdout.write(`policy: added stage "${added.name}" from ${added.effectiveFrom.toISOString()}\n`);
         }),
     );
@@ -287,22 +276,11 @@ export function buildProgram(): Command {
       withDatabase(async (dataSource, config, changes) => {
         const now = new Date();
         const at = options.at ?? now;
-        const stages = await loadPolicyStages(dataSource);
-        const stage = stages.find((candidate) => candidate.name === name);
-        if (stage === undefined) throw new PolicyAdminError(`there is no stage named "${name}"`);
-        const retired = { ...stage, retiredAt: at };
-        const impact = await previewPolicyChange(dataSource, config, {
-          before: stages,
-          after: stages.map((other) => (other.id === stage.id ? retired : other)),
-          stageId: stage.id,
-          at: new Date(Math.max(now.getTime(), at.getTime())),
-          minFollowers: stage.minFollowers * config.hysteresisRatio,
-        });
-        process.stdout.write(describeImpact(impact, at, 'retire'));
+        const plan = await planRetirement(dataSource, name, at, { hysteresisRatio: config.hysteresisRatio }, now);
+        process.stdout.write(describeImpact(plan.impact, at, 'retire'));
         if (!confirmed(options, 'retire')) return;
         const cause = `command policy retire ${name}`;
-        await retireStage(dataSource, name, at, { now, cause });
-        await changes.announce(POLICY_CHANGED);
+        await retireStage(dataSource, name, at, { now, cause, onCommitted: announcePolicyChange(changes) });
         process.stdout.write(`policy: retired stage "${name}" from ${at.toISOString()}\n`);
         // Retired now: withdraw its notices at once rather than at the next notify run.
         if (at.getTime() <= Date.now()) await runNotify(dataSource, config, changes, cause);
@@ -314,8 +292,8 @@ export function buildProgram(): Command {
     .argument('<name>')
     .action((name: string) =>
       withDatabase(async (dataSource, _config, changes) => {
-        await removeStage(dataSource, name, { now: new Date(), cause: 'command policy remove' });
-        await changes.announce(POLICY_CHANGED);
+        const context = { now: new Date(), cause: 'command policy remove', onCommitted: announcePolicyChange(changes) };
+        await removeStage(dataSource, name, context);
         process.stdout.write(`policy: removed stage "${name}"\n`);
       }),
     );

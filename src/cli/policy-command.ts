@@ -1,11 +1,8 @@
 // `identity-labels policy ...`: what a policy change would do is shown before it is made, and it is made only
 // when asked for with --yes. One typo in a stage must not disclose everyone.
 import { InvalidArgumentError } from 'commander';
-import type { DataSource } from 'typeorm';
-import type { Config } from '../config';
-import { accountsWithFollowers } from '../db/account-scan';
 import { stageIsInForce } from '../policy/disclosure';
-import { addPolicyChangeImpact, noImpact, type PolicyChangeImpact } from '../policy/stage-impact';
+import type { PolicyChangeImpact } from '../policy/stage-impact';
 import type { PolicyStage } from '../policy/types';
 
 /** "--categories a, b": the list; an empty one ("", " , ,") is refused, never read as "every category". */
@@ -38,31 +35,6 @@ export function describeStage(stage: PolicyStage, now: Date): string {
     stage.categories === null ? 'all categories' : `categories: ${stage.categories.join(', ')}`,
     stageState(stage, now),
   ].join('  ');
-}
-
-export interface PolicyChangePreview {
-  before: readonly PolicyStage[];
-  after: readonly PolicyStage[];
-  /** The stage added or retired. */
-  stageId: number;
-  /** When the change takes effect (not before now). */
-  at: Date;
-  /** No account below this many followers can be touched by the change. */
-  minFollowers: number;
-}
-
-/** Reads every account the change could touch (without locks) and adds up what it would do to them. */
-export async function previewPolicyChange(
-  dataSource: DataSource,
-  config: Config,
-  preview: PolicyChangePreview,
-): Promise<PolicyChangeImpact> {
-  const impact = noImpact();
-  const rules = { hysteresisRatio: config.hysteresisRatio };
-  for await (const accounts of accountsWithFollowers(dataSource, preview.minFollowers)) {
-    addPolicyChangeImpact(impact, accounts, preview, rules);
-  }
-  return impact;
 }
 
 export function describeImpact(impact: PolicyChangeImpact, at: Date, action: 'add' | 'retire'): string {
