@@ -15,7 +15,7 @@ import {
   type NewPolicyStage,
 } from '../policy-admin/policy-stage-admin';
 import { loadPolicyStages } from '../db/policy-stages';
-import { AuditLogTable } from '../db/tables';
+import { auditEntriesOf } from '../db/audit-log';
 import { errorMessage, ExpectedFailure } from '../errors';
 import { IpDatabase } from '../ip-location/ip-database';
 import { notifyAccounts } from '../notify/notify-accounts';
@@ -357,7 +357,7 @@ export function buildProgram(): Command {
     .argument('<userId>')
     .action((userId: string) =>
       withDatabase(async (dataSource) => {
-        const entries = await dataSource.getRepository(AuditLogTable).find({ where: { userId }, order: { id: 'ASC' } });
+        const entries = await auditEntriesOf(dataSource, userId);
         if (entries.length === 0) process.stdout.write(`no audit entries for ${userId}\n`);
         for (const entry of entries) {
           const stage = entry.stageName === null ? '' : `  stage ${entry.stageName}`;
