@@ -29,8 +29,8 @@ const LAYERS = [
   },
   {
     target: './src/ip-location',
-    from: ['./src/!(policy|ip-location)/**', './src/!(user-id).ts'],
-    message: 'ip-location/ is the rules and the lookup: it imports only the policy types and the id rule.',
+    from: ['./src/!(policy|ip-location)/**', './src/!(user-id|errors).ts'],
+    message: 'ip-location/ is the rules and the lookup: it imports only the policy types, the id rule, the errors.',
   },
   {
     target: './src/db',

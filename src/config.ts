@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { newPseudonymKey, PseudonymKey, pseudonymKeyProblem } from './crypto/pseudonym-key';
+import { ExpectedFailure } from './errors';
 import { RealNameKeys, realNameKeysProblem } from './crypto/real-name-keys';
 import { IP_LOCATION_LANGUAGES } from './ip-location/label';
 import { IP_LOCATION_VIEWER_SETTINGS } from './ip-location/visibility';
@@ -325,8 +326,11 @@ function variableAt(path: readonly PropertyKey[]): string {
   return 'configuration';
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends ExpectedFailure {
   override name = 'ConfigError';
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+  }
 }
 
 /** Parses the environment; throws a ConfigError naming every bad variable and what is wrong with it. */

@@ -69,3 +69,32 @@ export function errorForLog(error: unknown): { message: string; code?: string } 
   const code = errorCodeOf(error);
   return code === undefined ? { message: errorMessage(error) } : { message: errorMessage(error), code };
 }
+
+/**
+ * The failures the command-line tool expects, each with the exit code it ends with: 2 when the configuration
+ * or the arguments are wrong (fix them and run the same command again), 1 when the command ran and could not
+ * do it. Anything else thrown is a bug, reported the same way with exit code 1.
+ */
+export const FAILURE_EXIT_CODES = {
+  CONFIG_INVALID: 2,
+  USAGE: 2,
+  STAGE_INVALID: 2,
+  POLICY_REJECTED: 1,
+  IP_DATABASE_UNREADABLE: 1,
+  COMMAND_FAILED: 1,
+} as const;
+
+export type FailureCode = keyof typeof FAILURE_EXIT_CODES;
+
+/** A failure reported in one line (its message, which never carries a real name, an address or a key). */
+export class ExpectedFailure extends Error {
+  readonly exitCode: number;
+
+  constructor(
+    readonly code: FailureCode,
+    message: string,
+  ) {
+    super(message);
+    this.exitCode = FAILURE_EXIT_CODES[code];
+  }
+}

@@ -1,15 +1,17 @@
-// The commands work on the service's MySQL database, configured as the server is (DATABASE_URL).
+// The commands work on the service's MySQL database, configured as the server is (DATABASE_URL), and tell the
+// running servers what they changed through the change feed (REDIS_URL).
 import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import type { Config } from '../config';
+import { ChangeFeed } from '../changes/change-feed';
+import { loadConfig, type Config } from '../config';
 import { openDatabase } from '../db/data-source';
+import { ExpectedFailure } from '../errors';
 
-export class CommandError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
+/** A command cannot go on: its arguments or settings are wrong (exit code 2), or it failed (exit code 1). */
+export class CommandError extends ExpectedFailure {
+  override name = 'CommandError';
+  constructor(message: string, code: 'COMMAND_FAILED' | 'USAGE' | 'CONFIG_INVALID' = 'COMMAND_FAILED') {
+    super(code, message);
   }
 }
 
@@ -24,7 +26,7 @@ export async function openCommandDatabase(config: Config, requireMigrated = true
     throw new CommandError(
       'DATABASE_URL is not set. The embedded demo database lives inside the server process and is gone when ' +
         'it stops, so commands work on MySQL only: set DATABASE_URL=mysql://user:password@host:3306/database',
-      2,
+      'CONFIG_INVALID',
     );
   }
   const log = commandLog();
@@ -35,4 +37,35 @@ export async function openCommandDatabase(config: Config, requireMigrated = true
     throw new CommandError('the database schema is behind this version: run `identity-labels migrate` first');
   }
   return dataSource;
+}
+
+/** The database a command works on, the configuration it was opened with, and the feed to the servers. */
+export interface CommandDatabase {
+  dataSource: DataSource;
+  config: Config;
+  changes: ChangeFeed;
+}
+
+/**
+ * Runs one command on the database and closes it, whatever happens. What it changes, it tells the running
+ * servers through `changes`, which waits for those messages to go out before the command exits.
+ */
+export async function withDatabase<T>(
+  run: (database: CommandDatabase) => Promise<T>,
+  options: { requireMigrated: boolean } = { requireMigrated: true },
+): Promise<T> {
+  const config = loadConfig();
+  const dataSource = await openCommandDatabase(config, options.requireMigrated);
+  const changes = new ChangeFeed({ url: config.redisUrl, channel: config.redisChannel, log: commandLog() });
+  try {
+    return await run({ dataSource, config, changes });
+  } finally {
+    await changes.close();
+    await dataSource.destroy();
+  }
+}
+
+/** A committed change to these accounts, told to the running servers. */
+export function tellServers(changes: ChangeFeed) {
+  return (userIds: readonly string[]) => void changes.announce({ userIds });
 }

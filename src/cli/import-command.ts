@@ -3,6 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import type { Command } from 'commander';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { loadPolicyStages } from '../db/policy-stages';
@@ -10,7 +11,10 @@ import { RealNames } from '../real-names/real-names';
 import { errorForLog } from '../errors';
 import { emptyCounts, importAccounts, ImportStopped, type ImportCounts } from '../import/import-accounts';
 import { formatOf, readRecords, RecordSourceError, type RecordFormat } from '../import/records';
-import { CommandError } from './database';
+import type { CommandIo } from './command-io';
+import { CommandError, tellServers, type CommandDatabase } from './database';
+import { runNotify } from './notify-command';
+import { formatOption, wholeNumber } from './options';
 import { startProgress } from './progress';
 
 export interface ImportCommandOptions {
@@ -27,12 +31,6 @@ export interface ImportCommandResult {
   total: ImportCounts;
   /** Stopped by the signal: the sources after the one it stopped in were not read. */
   interrupted: boolean;
-}
-
-export interface ImportIo {
-  stdin: Readable;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WriteStream;
 }
 
 function describe(counts: ImportCounts): string {
@@ -77,7 +75,7 @@ export async function runImport(
   config: Config,
   paths: string[],
   options: ImportCommandOptions,
-  io: ImportIo = process,
+  io: Pick<CommandIo, 'stdin' | 'stdout' | 'stderr'>,
 ): Promise<ImportCommandResult> {
   // Fail on a bad name or an unreadable file before importing anything.
   const sources = paths.map((path) => ({ path, format: formatOf(path, options.format) }));
@@ -130,4 +128,53 @@ export async function runImport(
   }
   if (paths.length > 1) io.stdout.write(`total: ${describe(total)}\n`);
   return { perSource, total, interrupted: false };
+}
+
+interface ImportArguments {
+  format?: RecordFormat;
+  batchSize: number;
+  notify: boolean;
+}
+
+/** The import, then notify (unless --no-notify); exit code 130 when interrupted, 1 when a record was bad. */
+async function importThenNotify(io: CommandIo, database: CommandDatabase, files: string[], options: ImportArguments) {
+  const { dataSource, config, changes } = database;
+  // The first Ctrl-C stops the import after the batch it is storing, and reports; a second one kills it (its
+  // open transaction then rolls back).
+  const interrupt = new AbortController();
+  const release = io.onInterrupt(() => interrupt.abort());
+  const { total, interrupted } = await runImport(
+    dataSource,
+    config,
+    files,
+    { ...options, signal: interrupt.signal, onCommitted: tellServers(changes) },
+    io,
+  ).finally(release);
+  if (interrupted) {
+    io.setExitCode(130);
+    return;
+  }
+  if (options.notify) await runNotify(io, database, `command import`);
+  if (total.rejected > 0) io.setExitCode(1);
+}
+
+export function register(program: Command, io: CommandIo): void {
+  program
+    .command('import')
+    .description('load account records from NDJSON or CSV files ("-" for standard input), then run notify')
+    .argument('<files...>', '.ndjson/.jsonl or .csv files, or - for standard input (NDJSON unless --format)')
+    .addOption(formatOption())
+    .option('--batch-size <n>', 'records per transaction', wholeNumber('--batch-size'), 2000)
+    .option('--no-notify', 'do not run notify after the import')
+    .addHelpText(
+      'after',
+      '\nEach record has userId and any of followerCount, realName, verification (VERIFIED|UNVERIFIED|REVOKED),\n' +
+        'subjectKind (INDIVIDUAL|ORGANIZATION), category. Absent fields are left as they are.\n' +
+        'Bad records are reported as FILE:LINE: reason; good ones are still stored; the exit code is 1 if any was bad.\n' +
+        'Imports are idempotent: stopped partway (Ctrl-C, a lost database), run the same import again to finish it.\n\n' +
+        'Example:\n  identity-labels import accounts.csv\n  zcat accounts.ndjson.gz | identity-labels import -',
+    )
+    .action((files: string[], options: ImportArguments) =>
+      io.withDatabase((database) => importThenNotify(io, database, files, options)),
+    );
 }

@@ -2,10 +2,14 @@
 // checks and storage as POST /ip-locations. Reports every bad line as FILE:LINE: reason (never its address).
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import type { Command } from 'commander';
 import type { DataSource } from 'typeorm';
 import { importIpLocations, readLocationLines, type IpImportCounts } from '../import/import-ip-locations';
 import { formatOf, type RecordFormat } from '../import/record-lines';
-import type { IpDatabase } from '../ip-location/ip-database';
+import { IpDatabase } from '../ip-location/ip-database';
+import type { CommandIo } from './command-io';
+import { CommandError, type CommandDatabase } from './database';
+import { formatOption, wholeNumber } from './options';
 import { startProgress } from './progress';
 
 export interface IpImportCommandOptions {
@@ -29,7 +33,7 @@ export async function runIpLocationImport(
   database: IpDatabase,
   paths: string[],
   options: IpImportCommandOptions,
-  io: { stdin: Readable; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process,
+  io: Pick<CommandIo, 'stdin' | 'stdout' | 'stderr'>,
 ): Promise<IpImportCounts> {
   const sources = paths.map((path) => ({ path, format: formatOf(path, options.format) })); // bad names first
   io.stderr.write(`ip database: ${describeIpDatabase(database)}\n`);
@@ -53,4 +57,41 @@ export async function runIpLocationImport(
   }
   if (paths.length > 1) io.stdout.write(`total: ${describe(total)}\n`);
   return total;
+}
+
+/** The import; exit code 1 when a record was bad. The IP database is opened (and checked) first. */
+async function importLocations(
+  io: CommandIo,
+  { dataSource, config }: CommandDatabase,
+  files: string[],
+  options: IpImportCommandOptions,
+) {
+  if (options.batchSize < 1 || options.batchSize > 10_000) {
+    throw new CommandError('--batch-size must be between 1 and 10000', 'USAGE');
+  }
+  const database = IpDatabase.open(config.ipLocation.databasePaths);
+  const total = await runIpLocationImport(dataSource, database, files, options, io);
+  if (total.rejected > 0) io.setExitCode(1);
+}
+
+export function register(program: Command, io: CommandIo): void {
+  program
+    .command('ip-locations')
+    .description('where posts were made from (IP属地)')
+    .command('import')
+    .description('backfill post locations from NDJSON or CSV files ("-" for standard input)')
+    .argument('<files...>', '.ndjson/.jsonl or .csv files, or - for standard input (NDJSON unless --format)')
+    .addOption(formatOption())
+    .option('--batch-size <n>', 'records per transaction (at most 10000)', wholeNumber('--batch-size'), 1000)
+    .addHelpText(
+      'after',
+      '\nEach record has postId, userId, ip (IPv4 or IPv6) and at (ISO 8601 with a zone): a CSV header names\n' +
+        'exactly these. The address is looked up in the IP database (IP_DATABASE_PATH...) and never stored.\n' +
+        'A post already recorded keeps its location. Bad records are reported as FILE:LINE: reason; good ones\n' +
+        'are still stored; the exit code is 1 if any was bad.\n\n' +
+        'Example:\n  identity-labels ip-locations import posts-2025.csv',
+    )
+    .action((files: string[], options: IpImportCommandOptions) =>
+      io.withDatabase((database) => importLocations(io, database, files, options)),
+    );
 }

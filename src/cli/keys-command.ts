@@ -1,6 +1,7 @@
 // `identity-labels keys ...`: the keys real names are encrypted with at rest. `generate` makes one, `status`
 // shows which keys the stored names are under, `encrypt` encrypts the names still in plain text, `rotate`
 // moves every name onto the current key so that an old one can be removed from REAL_NAME_KEYS.
+import type { Command } from 'commander';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { newRealNameKey, type RealNameKeys } from '../crypto/real-name-keys';
@@ -12,49 +13,55 @@ import {
   type ReencryptScope,
 } from '../key-rotation/reencrypt-real-names';
 import { errorMessage } from '../errors';
+import type { CommandIo } from './command-io';
 import { CommandError } from './database';
+import { wholeNumber } from './options';
 import { startCountProgress } from './progress';
 
 const whole = (count: number) => count.toLocaleString('en');
 
 function requireKeys(config: Config): RealNameKeys {
   if (config.realNameKeys === undefined) {
-    throw new CommandError('REAL_NAME_KEYS is not set: there is no key to encrypt under (see `keys generate`)', 2);
+    throw new CommandError(
+      'REAL_NAME_KEYS is not set: there is no key to encrypt under (see `keys generate`)',
+      'CONFIG_INVALID',
+    );
   }
   return config.realNameKeys;
 }
 
 /** `keys encrypt` (scope plain) and `keys rotate` (scope not-current). */
-export async function runReencrypt(
+async function reencrypt(
+  io: CommandIo,
   dataSource: DataSource,
   config: Config,
   scope: ReencryptScope,
   batchSize: number,
 ): Promise<void> {
   const verb = scope === 'plain' ? 'encrypt' : 'rotate';
-  if (batchSize < 1) throw new CommandError('--batch-size must be at least 1', 2);
+  if (batchSize < 1) throw new CommandError('--batch-size must be at least 1', 'USAGE');
   const keys = requireKeys(config);
   const total = await countToReencrypt(dataSource, scope, keys);
-  const progress = startCountProgress(`keys ${verb}`, total, 'names', process.stderr);
+  const progress = startCountProgress(`keys ${verb}`, total, 'names', io.stderr);
   const result = await reencryptRealNames(dataSource, new RealNames(keys), {
     scope,
     batchSize,
     onBatch: ({ reencrypted, unreadable }) => progress.update(reencrypted + unreadable),
-    onUnreadable: (userId, error) => process.stderr.write(`account ${userId}: ${error.message}\n`),
+    onUnreadable: (userId, error) => io.stderr.write(`account ${userId}: ${error.message}\n`),
   }).finally(() => progress.stop());
-  process.stdout.write(
+  io.stdout.write(
     `keys ${verb}: ${whole(result.reencrypted)} names now under key "${keys.currentId}"` +
       (result.unreadable > 0 ? `, ${whole(result.unreadable)} could not be read (left as they are)` : '') +
       '\n',
   );
-  if (result.unreadable > 0) process.exitCode = 1;
+  if (result.unreadable > 0) io.setExitCode(1);
 }
 
 /** `keys status`: plain-text names, names under each key, and configured keys no name is under any more. */
-export async function printKeyStatus(dataSource: DataSource, config: Config): Promise<void> {
+async function printKeyStatus(io: CommandIo, dataSource: DataSource, config: Config): Promise<void> {
   const counts = await countStoredNames(dataSource);
   const configured = config.realNameKeys?.ids ?? [];
-  process.stdout.write(`plain text: ${whole(counts.plainText)}\n`);
+  io.stdout.write(`plain text: ${whole(counts.plainText)}\n`);
   for (const [keyId, count] of counts.byKeyId) {
     const note =
       keyId === config.realNameKeys?.currentId
@@ -62,20 +69,56 @@ export async function printKeyStatus(dataSource: DataSource, config: Config): Pr
         : configured.includes(keyId)
           ? ''
           : ' (not in REAL_NAME_KEYS: unreadable)';
-    process.stdout.write(`key "${keyId}"${note}: ${whole(count)}\n`);
+    io.stdout.write(`key "${keyId}"${note}: ${whole(count)}\n`);
   }
   for (const keyId of configured) {
     if (counts.byKeyId.has(keyId)) continue;
     const note = keyId === config.realNameKeys?.currentId ? ' (current)' : '';
-    process.stdout.write(`key "${keyId}"${note}: 0${note === '' ? ' (can be removed)' : ''}\n`);
+    io.stdout.write(`key "${keyId}"${note}: 0${note === '' ? ' (can be removed)' : ''}\n`);
   }
 }
 
 /** `keys generate`: one REAL_NAME_KEYS entry with a fresh key. */
-export function printNewKey(keyId: string): void {
+function printNewKey(io: CommandIo, keyId: string): void {
+  let entry: string;
   try {
-    process.stdout.write(`${newRealNameKey(keyId)}\n`);
+    entry = newRealNameKey(keyId);
   } catch (error) {
-    throw new CommandError(errorMessage(error), 2);
+    throw new CommandError(errorMessage(error), 'USAGE');
   }
+  io.stdout.write(`${entry}\n`);
+}
+
+export function register(program: Command, io: CommandIo): void {
+  const keys = program
+    .command('keys')
+    .description('the keys real names are encrypted with at rest (REAL_NAME_KEYS): generate, status, encrypt, rotate');
+  keys
+    .command('generate')
+    .description('print a new REAL_NAME_KEYS entry, keyId:base64 (keep it in a secret store)')
+    .option('--id <keyId>', 'its key id: 1-32 letters, digits, "_" or "-"', 'k1')
+    .action((options: { id: string }) => printNewKey(io, options.id));
+  keys
+    .command('status')
+    .description('how many stored names are plain text, and how many are under each key')
+    .action(() => io.withDatabase(({ dataSource, config }) => printKeyStatus(io, dataSource, config)));
+  keys
+    .command('encrypt')
+    .description('encrypt the names still stored as plain text, under the current (first) key; resumable')
+    .option('--batch-size <n>', 'names per transaction', wholeNumber('--batch-size'), 500)
+    .action((options: { batchSize: number }) =>
+      io.withDatabase(({ dataSource, config }) => reencrypt(io, dataSource, config, 'plain', options.batchSize)),
+    );
+  keys
+    .command('rotate')
+    .description('re-encrypt every name not under the current (first) key, plain ones included; resumable')
+    .option('--batch-size <n>', 'names per transaction', wholeNumber('--batch-size'), 500)
+    .addHelpText(
+      'after',
+      '\nPut the new key first in REAL_NAME_KEYS, keep the old ones after it, restart the servers, then run this.\n' +
+        'Once `keys status` shows no name under an old key, remove that key from REAL_NAME_KEYS.',
+    )
+    .action((options: { batchSize: number }) =>
+      io.withDatabase(({ dataSource, config }) => reencrypt(io, dataSource, config, 'not-current', options.batchSize)),
+    );
 }

@@ -6,6 +6,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import IP2Region from 'ip2region';
+import { ExpectedFailure } from '../errors';
 import { placeOfNames, placeOfText, UNKNOWN_PLACE, type IpPlace } from './place';
 
 /** Where the files are; undefined: the ones the ip2region package ships. */
@@ -23,8 +24,11 @@ export interface IpDataFile {
   dataDate: string | null;
 }
 
-export class IpDatabaseError extends Error {
+export class IpDatabaseError extends ExpectedFailure {
   override name = 'IpDatabaseError';
+  constructor(message: string) {
+    super('IP_DATABASE_UNREADABLE', message);
+  }
 }
 
 const PACKAGE_DATA = join(dirname(require.resolve('ip2region/package.json')), 'data');

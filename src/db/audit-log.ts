@@ -1,0 +1,11 @@
+// Reading the audit log: what happened to an account's disclosure, and why. It is written with each change
+// (db/account-writes.ts); here it is only read.
+import type { DataSource } from 'typeorm';
+import { AuditLogTable, type AuditEntry } from './tables';
+
+export type { AuditEntry };
+
+/** The account's entries, oldest first. */
+export function auditEntriesOf(dataSource: DataSource, userId: string): Promise<AuditEntry[]> {
+  return dataSource.getRepository(AuditLogTable).find({ where: { userId }, order: { id: 'ASC' } });
+}
