@@ -5,7 +5,12 @@ import { AuditLogTable, type AuditEntry } from './tables';
 
 export type { AuditEntry };
 
-/** The account's entries, oldest first. */
+/** The account's entries, oldest first (an erased account's are under its pseudonym, never found by id). */
 export function auditEntriesOf(dataSource: DataSource, userId: string): Promise<AuditEntry[]> {
-  return dataSource.getRepository(AuditLogTable).find({ where: { userId }, order: { id: 'ASC' } });
+  return dataSource
+    .getRepository(AuditLogTable)
+    .createQueryBuilder('entry')
+    .where('entry.userId = :userId AND entry.erased = :erased', { userId, erased: false })
+    .orderBy('entry.id', 'ASC')
+    .getMany();
 }

@@ -135,3 +135,13 @@ export async function storePostLocations(
   await advanceUserLocations(manager, stored);
   return stored;
 }
+
+/** Every location recorded for the account's posts, most recent first (the owner's copy of what is held). */
+export async function selectLocationsOfUser(
+  database: SqlRunner,
+  userId: string,
+  limit: number,
+): Promise<PostLocation[]> {
+  const sql = `SELECT ${COLUMNS.join(', ')} FROM post_ip_locations WHERE user_id = ? ORDER BY recorded_at DESC, post_id DESC LIMIT ?`;
+  return ((await database.query(sql, [userId, limit])) as LocationRow[]).map(locationFromRow);
+}

@@ -1,6 +1,7 @@
 // What every resolver of one request can reach: the viewer, the request's own loaders, and the
 // services the app hands the GraphQL layer once, at start-up.
 import type { ConsentService } from '../consent/consent-service';
+import type { OwnerData } from '../owner-data/read-owner-data';
 import type { IpLocationLanguage } from '../ip-location/label';
 import { viewerMaySeeIpLocation, type IpLocationViewers } from '../ip-location/visibility';
 import { createIdentityLoader, type AccountSource, type IdentityLoader } from '../loaders/identity-loader';
@@ -14,6 +15,8 @@ export interface GraphQLServices {
   accounts: AccountSource;
   /** The consent mutation's use case: it stores the answer and tells the other instances. */
   consent: ConsentService;
+  /** The owner's view of what is held about its own account (the caller checks who asks). */
+  ownerData: { read(userId: string): Promise<OwnerData> };
   /** The stages in force, held in memory. */
   stages: { current(): readonly PolicyStage[] };
   /** The policy's notion of now; tests move it. */

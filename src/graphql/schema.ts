@@ -8,13 +8,14 @@ import { buildSchema, createResolversMap } from 'type-graphql';
 import { resolveEntities } from './entities';
 import { droppedFieldResolvers, fieldsNeedingResolvers } from './resolver-coverage';
 import { ConsentResolver } from './resolvers/consent.resolver';
+import { OwnerDataResolver } from './resolvers/owner-data.resolver';
 import { PolicyResolver } from './resolvers/policy.resolver';
 import { Post } from './types/post';
 import { User } from './types/user';
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@external", "@requires"])`;
 
-const RESOLVER_CLASSES = [PolicyResolver, ConsentResolver] as const;
+const RESOLVER_CLASSES = [PolicyResolver, ConsentResolver, OwnerDataResolver] as const;
 
 function buildTypeGraphqlSchema(): Promise<GraphQLSchema> {
   return buildSchema({

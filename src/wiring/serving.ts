@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createConsentService } from '../consent/consent-service';
+import { createOwnerDataService } from '../owner-data/owner-data-service';
 import { databaseAnswers } from '../db/data-source';
 import { startGraphQLServer } from '../graphql/apollo-server';
 import { createRequestContext, type GraphQLServices } from '../graphql/context';
@@ -21,6 +22,8 @@ export const DRAIN_DEADLINE_MS = 10_000;
 const READY_TIMEOUT_MS = 2000;
 /** A write is a few statements (begin, insert, read back, upsert, commit), each bounded alike. */
 const WRITE_STATEMENTS = 5;
+/** The owner's view is four reads (account, latest location, post locations, history), each bounded alike. */
+const OWNER_DATA_READS = 4;
 
 export interface ServingOptions {
   log: Logger;
@@ -43,6 +46,16 @@ function graphQLServices(
       clock: options.clock,
       timeoutMs: config.dbQueryTimeoutMs * WRITE_STATEMENTS,
       onCommitted: (userIds) => void readPath.changes.announce({ userIds }),
+      log: options.log,
+    }),
+    ownerData: createOwnerDataService({
+      dataSource: storage.dataSource,
+      stages: () => storage.stages.current(),
+      clock: options.clock,
+      settings,
+      openRealName: storage.realNames.open,
+      language: config.ipLocation.language,
+      timeoutMs: config.dbQueryTimeoutMs * OWNER_DATA_READS,
       log: options.log,
     }),
     stages: storage.stages,

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { ConfigError, loadConfig } from '../../src/config';
+import { PseudonymKey } from '../../src/crypto/pseudonym-key';
 import { RealNameKeys } from '../../src/crypto/real-name-keys';
 
 const KEY_1 = Buffer.alloc(32, 1).toString('base64');
@@ -10,6 +11,7 @@ describe('configuration', () => {
   it('has sensible defaults for everything', () => {
     expect(loadConfig({})).toEqual({
       realNameKeys: expect.any(RealNameKeys), // the embedded demo's, made per run
+      pseudonymKey: expect.any(PseudonymKey), // likewise
       production: false,
       routerSecret: undefined,
       maxBodyBytes: 1048576,
