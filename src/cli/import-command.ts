@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
+import { hasTombstones } from '../db/erasures';
 import { loadPolicyStages } from '../db/policy-stages';
 import { RealNames } from '../real-names/real-names';
 import { errorForLog } from '../errors';
@@ -34,7 +35,8 @@ export interface ImportCommandResult {
 }
 
 function describe(counts: ImportCounts): string {
-  return `${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.rejected} rejected`;
+  const erased = counts.erased > 0 ? `, ${counts.erased} skipped: erased` : '';
+  return `${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.rejected} rejected${erased}`;
 }
 
 function addCounts(total: ImportCounts, counts: ImportCounts): void {
@@ -42,6 +44,7 @@ function addCounts(total: ImportCounts, counts: ImportCounts): void {
   total.updated += counts.updated;
   total.unchanged += counts.unchanged;
   total.rejected += counts.rejected;
+  total.erased += counts.erased;
 }
 
 const FILE_PROBLEMS: Record<string, string> = {
@@ -63,6 +66,16 @@ async function checkReadable(path: string): Promise<number | undefined> {
   }
 }
 
+/** Without PSEUDONYM_KEY an erased account cannot be recognized: refused rather than brought back. */
+async function requireKeyForErasedIds(dataSource: DataSource, config: Config): Promise<void> {
+  if (config.pseudonymKey !== undefined || !(await hasTombstones(dataSource))) return;
+  throw new CommandError(
+    'accounts have been erased here, and PSEUDONYM_KEY is not set: without the key they were erased under, ' +
+      'an import would store them again. Set PSEUDONYM_KEY.',
+    'CONFIG_INVALID',
+  );
+}
+
 function resumeHint(source: string, line: number): string {
   return (
     `${source}: lines 1-${line} are stored, nothing after line ${line} is. Run the same import again to finish ` +
@@ -77,6 +90,7 @@ export async function runImport(
   options: ImportCommandOptions,
   io: Pick<CommandIo, 'stdin' | 'stdout' | 'stderr'>,
 ): Promise<ImportCommandResult> {
+  await requireKeyForErasedIds(dataSource, config);
   // Fail on a bad name or an unreadable file before importing anything.
   const sources = paths.map((path) => ({ path, format: formatOf(path, options.format) }));
   const sizes = await Promise.all(paths.map(checkReadable));

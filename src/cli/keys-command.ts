@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
+import { newPseudonymKey } from '../crypto/pseudonym-key';
 import { newRealNameKey, type RealNameKeys } from '../crypto/real-name-keys';
 import { RealNames } from '../real-names/real-names';
 import {
@@ -98,6 +99,12 @@ export function register(program: Command, io: CommandIo): void {
     .description('print a new REAL_NAME_KEYS entry, keyId:base64 (keep it in a secret store)')
     .option('--id <keyId>', 'its key id: 1-32 letters, digits, "_" or "-"', 'k1')
     .action((options: { id: string }) => printNewKey(io, options.id));
+  keys
+    .command('generate-pseudonym-key')
+    .description('print a new PSEUDONYM_KEY, base64 (keep it in a secret store, and never change it)')
+    .action(() => {
+      io.stdout.write(`${newPseudonymKey()}\n`);
+    });
   keys
     .command('status')
     .description('how many stored names are plain text, and how many are under each key')

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { errorMessage, ExpectedFailure } from '../errors';
+import * as accounts from './accounts-command';
 import * as audit from './audit-command';
 import { processIo, type CommandIo } from './command-io';
 import * as importAccounts from './import-command';
@@ -15,7 +16,7 @@ import * as migrate from './migrate-command';
 import * as notify from './notify-command';
 import * as policy from './policy-command';
 
-const COMMAND_GROUPS = [migrate, importAccounts, ipLocations, policy, notify, keys, audit];
+const COMMAND_GROUPS = [migrate, importAccounts, ipLocations, policy, notify, keys, accounts, audit];
 
 /** The version in the nearest package.json above this file (it runs from src/cli/ and dist/src/cli/). */
 function packageVersion(): string {

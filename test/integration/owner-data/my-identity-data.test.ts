@@ -19,7 +19,8 @@ const server = useTestServer({
 });
 
 const owner = (userId: string) => ({ 'x-viewer-id': userId });
-const myData = async (headers: Record<string, string>) => (await server.post({ query: MY_DATA }, headers)).body;
+const myData = async (headers: Record<string, string>): Promise<any> =>
+  (await server.post({ query: MY_DATA }, headers)).body;
 
 it('an anonymous caller gets UNAUTHENTICATED and no data', async () => {
   const body = await myData({});
@@ -32,7 +33,7 @@ describe.each(Object.values(accountsInEveryStatus).map((account) => [account.use
   (userId, account) => {
     it('sees its own verified name, and its label as a verified viewer sees it', async () => {
       const data = (await myData(owner(userId))).data.myIdentityData;
-      const seen = (await server.entities([userRef(userId)], USER_FIELDS, VERIFIED_VIEWER)).data?._entities[0];
+      const [seen] = (await server.entities([userRef(userId)], USER_FIELDS, VERIFIED_VIEWER)).data?._entities as any[];
       expect(data).toMatchObject({ userId, realName: textOf(account.realName, plainRealNames) });
       expect(data.identityLabel).toEqual({
         status: seen.identityLabel.status,
