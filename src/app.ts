@@ -9,6 +9,7 @@ import { Metrics } from './observability/metrics';
 import { Lifecycle } from './wiring/lifecycle';
 import { startNotifySchedule } from './wiring/notify';
 import { openChangeFeed, openReadPath } from './wiring/read-path';
+import { startPurgeSchedule } from './wiring/retention';
 import { startServing } from './wiring/serving';
 import { openPrimary, openStorage } from './wiring/storage';
 
@@ -39,6 +40,7 @@ export async function startApp(config: Config, appOptions: AppOptions): Promise<
     const readPath = openReadPath(config, storage, changes, options.log, metrics);
     const http = await startServing(config, storage, readPath, metrics, options, lifecycle);
     startNotifySchedule(config, storage, readPath, options, lifecycle);
+    startPurgeSchedule(config, storage, options, lifecycle);
     return { dataSource, stageCache: storage.stages, url: http.url, close: () => lifecycle.close() };
   } catch (error) {
     await lifecycle.close().catch(() => undefined); // the start-up failure is the one to report

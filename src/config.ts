@@ -193,6 +193,15 @@ const settings = z.object({
   maxInList: variable('MAX_IN_LIST', integerFromEnv(1, 10000).default(1000)),
   /** How often the server runs notify itself; 0 leaves it to `identity-labels notify`. */
   notifyIntervalSeconds: variable('NOTIFY_INTERVAL_SECONDS', integerFromEnv(0, 86400).default(300)),
+  /** Data kept no longer than needed (PIPL Art. 19): what the purge deletes, and how often the server runs it. */
+  retention: z.object({
+    /** Audit entries older than this are deleted (three years by default: impact-assessment records are kept so long). */
+    auditDays: variable('AUDIT_RETENTION_DAYS', integerFromEnv(30, 36_500).default(1096)),
+    /** Notices the platform has delivered are deleted this long after delivery. */
+    deliveredNoticeDays: variable('DELIVERED_NOTICE_RETENTION_DAYS', integerFromEnv(1, 3650).default(30)),
+    /** How often the server purges; 0 leaves it to `identity-labels purge`. */
+    intervalSeconds: variable('PURGE_INTERVAL_SECONDS', integerFromEnv(0, 604_800).default(86_400)),
+  }),
   /** The shortest notice a MANDATORY stage may give (`identity-labels policy add` refuses less). */
   minMandatoryNoticeDays: variable('MIN_MANDATORY_NOTICE_DAYS', integerFromEnv(0, 365).default(7)),
   /** Federated traces (ftv1) for a router that asks for them; off: they cost on every field. */

@@ -7,6 +7,8 @@ import type { DataSource } from 'typeorm';
 import { importIpLocations, readLocationLines, type IpImportCounts } from '../import/import-ip-locations';
 import { formatOf, type RecordFormat } from '../import/record-lines';
 import { IpDatabase } from '../ip-location/ip-database';
+import { deleteLocationsOfPosts } from '../ip-recording/delete-locations';
+import { userIdProblem } from '../user-id';
 import type { CommandIo } from './command-io';
 import { CommandError, type CommandDatabase } from './database';
 import { formatOption, wholeNumber } from './options';
@@ -74,10 +76,26 @@ async function importLocations(
   if (total.rejected > 0) io.setExitCode(1);
 }
 
+function registerDelete(group: Command, io: CommandIo): void {
+  group
+    .command('delete')
+    .description('delete the locations of deleted posts (their accounts fall back to their latest remaining post)')
+    .requiredOption('--post <postIds...>', 'the deleted posts')
+    .addHelpText('after', '\nExample:\n  identity-labels ip-locations delete --post p-1001 p-1002')
+    .action((options: { post: string[] }) =>
+      io.withDatabase(async ({ dataSource }) => {
+        const problem = options.post.findIndex((postId) => userIdProblem(postId) !== undefined);
+        if (problem >= 0)
+          throw new CommandError(`--post: post id ${problem + 1} ${userIdProblem(options.post[problem])}`, 'USAGE');
+        const outcome = await deleteLocationsOfPosts(dataSource, options.post);
+        io.stdout.write(`ip-locations delete: ${outcome.deleted} deleted, ${outcome.unknown} had none\n`);
+      }),
+    );
+}
+
 export function register(program: Command, io: CommandIo): void {
-  program
-    .command('ip-locations')
-    .description('where posts were made from (IP属地)')
+  const group = program.command('ip-locations').description('where posts were made from (IP属地)');
+  group
     .command('import')
     .description('backfill post locations from NDJSON or CSV files ("-" for standard input)')
     .argument('<files...>', '.ndjson/.jsonl or .csv files, or - for standard input (NDJSON unless --format)')
@@ -94,4 +112,5 @@ export function register(program: Command, io: CommandIo): void {
     .action((files: string[], options: IpImportCommandOptions) =>
       io.withDatabase((database) => importLocations(io, database, files, options)),
     );
+  registerDelete(group, io);
 }

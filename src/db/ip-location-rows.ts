@@ -145,3 +145,36 @@ export async function selectLocationsOfUser(
   const sql = `SELECT ${COLUMNS.join(', ')} FROM post_ip_locations WHERE user_id = ? ORDER BY recorded_at DESC, post_id DESC LIMIT ?`;
   return ((await database.query(sql, [userId, limit])) as LocationRow[]).map(locationFromRow);
 }
+
+/**
+ * Deletes the posts' locations (the posts were deleted). An account whose latest was one of them gets its
+ * latest remaining post's instead, or none. Returns the post ids that had a location.
+ */
+export async function deletePostLocations(manager: EntityManager, postIds: readonly string[]): Promise<string[]> {
+  const sorted = [...new Set(postIds)].sort();
+  if (sorted.length === 0) return [];
+  const inPosts = `IN (${placeholders(sorted.length)})`;
+  const lock = isMysql(manager.connection.options) ? ' FOR UPDATE' : '';
+  const existing = (await manager.query(
+    `SELECT post_id, user_id FROM post_ip_locations WHERE post_id ${inPosts} ORDER BY post_id${lock}`,
+    sorted,
+  )) as { post_id: string; user_id: string }[];
+  if (existing.length === 0) return [];
+  const deleted = existing.map((row) => row.post_id);
+  const users = [...new Set(existing.map((row) => row.user_id))];
+  const inDeleted = `IN (${placeholders(deleted.length)})`;
+  const inUsers = `IN (${placeholders(users.length)})`;
+  await manager.query(`DELETE FROM post_ip_locations WHERE post_id ${inDeleted}`, deleted);
+  await manager.query(`DELETE FROM user_ip_locations WHERE user_id ${inUsers} AND post_id ${inDeleted}`, [
+    ...users,
+    ...deleted,
+  ]);
+  const later = 'later.user_id = p.user_id AND (later.recorded_at, later.post_id) > (p.recorded_at, p.post_id)';
+  const remainingLatest = (await manager.query(
+    `SELECT ${COLUMNS.map((column) => `p.${column}`).join(', ')} FROM post_ip_locations p WHERE p.user_id ${inUsers} ` +
+      `AND NOT EXISTS (SELECT 1 FROM post_ip_locations later WHERE ${later})`,
+    users,
+  )) as LocationRow[];
+  await advanceUserLocations(manager, remainingLatest.map(locationFromRow));
+  return deleted;
+}

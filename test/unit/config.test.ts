@@ -34,6 +34,7 @@ describe('configuration', () => {
       policyRefreshSeconds: 30,
       maxInList: 1000,
       notifyIntervalSeconds: 300,
+      retention: { auditDays: 1096, deliveredNoticeDays: 30, intervalSeconds: 86400 },
       minMandatoryNoticeDays: 7,
       inlineTracing: false,
       graphqlExecutor: 'graphql-jit',

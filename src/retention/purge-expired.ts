@@ -1,0 +1,50 @@
+// Retention (PIPL Art. 19): data is kept for the shortest time needed. Audit entries (proof that notice and
+// consent happened, kept as long as impact-assessment records: three years by default) and notices the
+// platform has delivered are deleted once past their retention. Run by the server on an interval and by
+// `identity-labels purge`; running it twice, or on two instances at once, deletes nothing twice.
+import type { DataSource } from 'typeorm';
+import { deleteExpiredBatch } from '../db/retention';
+import { inWriteTransaction } from '../db/write-transaction';
+import { daysAfter } from '../policy/time';
+
+export interface RetentionSettings {
+  auditDays: number;
+  deliveredNoticeDays: number;
+}
+
+export interface PurgeResult {
+  auditEntries: number;
+  deliveredNotices: number;
+}
+
+const BATCH = 2000;
+
+async function purgeTable(
+  dataSource: DataSource,
+  table: 'audit_log' | 'notification_outbox',
+  before: Date,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await inWriteTransaction(dataSource, (manager) =>
+      deleteExpiredBatch(manager, table, before, BATCH),
+    );
+    total += deleted;
+    if (deleted < BATCH) return total;
+  }
+}
+
+export async function purgeExpired(
+  dataSource: DataSource,
+  settings: RetentionSettings,
+  now: Date,
+): Promise<PurgeResult> {
+  return {
+    auditEntries: await purgeTable(dataSource, 'audit_log', daysAfter(now, -settings.auditDays)),
+    deliveredNotices: await purgeTable(
+      dataSource,
+      'notification_outbox',
+      daysAfter(now, -settings.deliveredNoticeDays),
+    ),
+  };
+}
