@@ -14,7 +14,7 @@ import { RealNames } from '../real-names/real-names';
 import { userIdProblem } from '../user-id';
 import type { CommandIo } from './command-io';
 import { CommandError, tellServers, type CommandDatabase } from './database';
-import { wholeNumber } from './options';
+import { batchSize } from './options';
 import { parseTombstoneLines } from './tombstone-lines';
 
 const whole = (count: number) => count.toLocaleString('en');
@@ -79,7 +79,7 @@ function registerErase(accounts: Command, io: CommandIo): void {
     .description('forget accounts: their names, facts, notices and IP locations; their audit entries keep no id')
     .argument('[userIds...]', 'the accounts to erase')
     .option('--file <file>', 'more ids, one a line ("-" for standard input)')
-    .option('--batch-size <n>', 'accounts per transaction', wholeNumber('--batch-size'), 500)
+    .option('--batch-size <n>', 'accounts per transaction', batchSize(), 500)
     .addHelpText(
       'after',
       '\nEach account is erased whole or not at all, a batch per transaction; running it again changes nothing.\n' +
@@ -89,7 +89,6 @@ function registerErase(accounts: Command, io: CommandIo): void {
     )
     .action((userIds: string[], options: { file?: string; batchSize: number }) =>
       io.withDatabase(async (database) => {
-        if (options.batchSize < 1) throw new CommandError('--batch-size must be at least 1', 'USAGE');
         const ids = await idsToErase(userIds, options.file, io);
         const erasure = await erasureOptions(database, 'command accounts erase', options.batchSize);
         const counts = await eraseAccounts(database.dataSource, ids, {
@@ -140,7 +139,7 @@ function registerTombstones(accounts: Command, io: CommandIo): void {
     .command('replay-erasures')
     .description('erase again, in a database restored from a backup, the accounts erased since (from `tombstones`)')
     .argument('<file>', 'the live database\'s `accounts tombstones` output ("-" for standard input)')
-    .option('--batch-size <n>', 'accounts per transaction', wholeNumber('--batch-size'), 500)
+    .option('--batch-size <n>', 'accounts per transaction', batchSize(), 500)
     .addHelpText(
       'after',
       "\nRun against the restored database (DATABASE_URL), with the live one's PSEUDONYM_KEY:\n" +
@@ -149,7 +148,6 @@ function registerTombstones(accounts: Command, io: CommandIo): void {
     )
     .action((file: string, options: { batchSize: number }) =>
       io.withDatabase(async (database) => {
-        if (options.batchSize < 1) throw new CommandError('--batch-size must be at least 1', 'USAGE');
         const written = parseTombstoneLines(await readIdFile(file, io), file);
         const erasure = await erasureOptions(database, 'command accounts replay-erasures', options.batchSize);
         const result = await replayErasures(database.dataSource, written, erasure);

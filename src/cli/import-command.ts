@@ -15,7 +15,7 @@ import { formatOf, readRecords, RecordSourceError, type RecordFormat } from '../
 import type { CommandIo } from './command-io';
 import { CommandError, tellServers, type CommandDatabase } from './database';
 import { runNotify } from './notify-command';
-import { formatOption, wholeNumber } from './options';
+import { batchSize, formatOption } from './options';
 import { startProgress } from './progress';
 
 export interface ImportCommandOptions {
@@ -178,7 +178,7 @@ export function register(program: Command, io: CommandIo): void {
     .description('load account records from NDJSON or CSV files ("-" for standard input), then run notify')
     .argument('<files...>', '.ndjson/.jsonl or .csv files, or - for standard input (NDJSON unless --format)')
     .addOption(formatOption())
-    .option('--batch-size <n>', 'records per transaction', wholeNumber('--batch-size'), 2000)
+    .option('--batch-size <n>', 'records per transaction', batchSize(), 2000)
     .option('--no-notify', 'do not run notify after the import')
     .addHelpText(
       'after',

@@ -11,7 +11,7 @@ import { deleteLocationsOfPosts } from '../ip-recording/delete-locations';
 import { userIdProblem } from '../user-id';
 import type { CommandIo } from './command-io';
 import { CommandError, type CommandDatabase } from './database';
-import { formatOption, wholeNumber } from './options';
+import { batchSize, formatOption } from './options';
 import { startProgress } from './progress';
 
 export interface IpImportCommandOptions {
@@ -68,9 +68,6 @@ async function importLocations(
   files: string[],
   options: IpImportCommandOptions,
 ) {
-  if (options.batchSize < 1 || options.batchSize > 10_000) {
-    throw new CommandError('--batch-size must be between 1 and 10000', 'USAGE');
-  }
   const database = IpDatabase.open(config.ipLocation.databasePaths);
   const total = await runIpLocationImport(dataSource, database, files, options, io);
   if (total.rejected > 0) io.setExitCode(1);
@@ -100,7 +97,7 @@ export function register(program: Command, io: CommandIo): void {
     .description('backfill post locations from NDJSON or CSV files ("-" for standard input)')
     .argument('<files...>', '.ndjson/.jsonl or .csv files, or - for standard input (NDJSON unless --format)')
     .addOption(formatOption())
-    .option('--batch-size <n>', 'records per transaction (at most 10000)', wholeNumber('--batch-size'), 1000)
+    .option('--batch-size <n>', 'records per transaction (at most 10000)', batchSize(), 1000)
     .addHelpText(
       'after',
       '\nEach record has postId, userId, ip (IPv4 or IPv6) and at (ISO 8601 with a zone): a CSV header names\n' +

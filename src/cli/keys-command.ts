@@ -16,7 +16,7 @@ import {
 import { errorMessage } from '../errors';
 import type { CommandIo } from './command-io';
 import { CommandError } from './database';
-import { wholeNumber } from './options';
+import { batchSize } from './options';
 import { startCountProgress } from './progress';
 
 const whole = (count: number) => count.toLocaleString('en');
@@ -40,7 +40,6 @@ async function reencrypt(
   batchSize: number,
 ): Promise<void> {
   const verb = scope === 'plain' ? 'encrypt' : 'rotate';
-  if (batchSize < 1) throw new CommandError('--batch-size must be at least 1', 'USAGE');
   const keys = requireKeys(config);
   const total = await countToReencrypt(dataSource, scope, keys);
   const progress = startCountProgress(`keys ${verb}`, total, 'names', io.stderr);
@@ -112,14 +111,14 @@ export function register(program: Command, io: CommandIo): void {
   keys
     .command('encrypt')
     .description('encrypt the names still stored as plain text, under the current (first) key; resumable')
-    .option('--batch-size <n>', 'names per transaction', wholeNumber('--batch-size'), 500)
+    .option('--batch-size <n>', 'names per transaction', batchSize(), 500)
     .action((options: { batchSize: number }) =>
       io.withDatabase(({ dataSource, config }) => reencrypt(io, dataSource, config, 'plain', options.batchSize)),
     );
   keys
     .command('rotate')
     .description('re-encrypt every name not under the current (first) key, plain ones included; resumable')
-    .option('--batch-size <n>', 'names per transaction', wholeNumber('--batch-size'), 500)
+    .option('--batch-size <n>', 'names per transaction', batchSize(), 500)
     .addHelpText(
       'after',
       '\nPut the new key first in REAL_NAME_KEYS, keep the old ones after it, restart the servers, then run this.\n' +

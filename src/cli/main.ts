@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { errorMessage, ExpectedFailure } from '../errors';
 import * as accounts from './accounts-command';
 import * as audit from './audit-command';
@@ -35,16 +35,43 @@ export function buildProgram(io: CommandIo = processIo()): Command {
     .description('Manage the identity-labels database: accounts, policy stages, notices and the audit log.')
     .addHelpText('after', '\nConfiguration comes from the environment, as for the server (DATABASE_URL=mysql://...).')
     .version(packageVersion(), '-V, --version', 'print the version')
-    .showHelpAfterError();
+    .helpOption('-h, --help', 'print this help')
+    // A wrong argument is one line and a hint (below), not a page of help; every subcommand inherits this.
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined });
   for (const group of COMMAND_GROUPS) group.register(program, io);
   return program;
 }
 
+/** The words of the command that was run ("policy add"), as far as they name commands. */
+function commandPath(program: Command, argv: string[]): string[] {
+  const path: string[] = [];
+  let command = program;
+  for (const word of argv.slice(2)) {
+    const next = command.commands.find((candidate) => candidate.name() === word);
+    if (next === undefined) break;
+    path.push(word);
+    command = next;
+  }
+  return path;
+}
+
+/** A wrong argument or option: one line, what to read, exit code 2. Help and --version exit 0. */
+function usageError(program: Command, argv: string[], error: CommanderError, io: CommandIo): void {
+  if (error.exitCode === 0) return;
+  const message = error.message.replace(/^error: /, '');
+  const help = ['identity-labels', ...commandPath(program, argv), '--help'].join(' ');
+  io.stderr.write(`identity-labels: ${message}\n(\`${help}\` shows the usage)\n`);
+  io.setExitCode(2);
+}
+
 /** Runs the command; a failure is one line on stderr, and its exit code (1 for anything unexpected). */
 export async function main(argv: string[], io: CommandIo = processIo()): Promise<void> {
+  const program = buildProgram(io);
   try {
-    await buildProgram(io).parseAsync(argv);
+    await program.parseAsync(argv);
   } catch (error) {
+    if (error instanceof CommanderError) return usageError(program, argv, error, io);
     io.stderr.write(`identity-labels: ${errorMessage(error)}\n`);
     io.setExitCode(error instanceof ExpectedFailure ? error.exitCode : 1);
   }

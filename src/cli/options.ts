@@ -1,12 +1,21 @@
 // The option parsers the commands share: each refuses a bad value with a message naming it, before anything runs.
 import { InvalidArgumentError, Option } from 'commander';
 
-export function wholeNumber(name: string) {
+/** A whole number from `min` to `max`: a bound a value cannot pass unnoticed (a typo, an extra zero). */
+export function wholeNumber(name: string, min: number, max: number) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
-    return Number(value);
+    const number = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+    if (!(number >= min && number <= max)) {
+      throw new InvalidArgumentError(
+        `${name} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, got "${value.slice(0, 32)}"`,
+      );
+    }
+    return number;
   };
 }
+
+/** Records, names or accounts per transaction: one is slow, and past this a transaction holds too many locks. */
+export const batchSize = (max = 10_000) => wholeNumber('--batch-size', 1, max);
 
 export function isoDate(value: string): Date {
   // A date-time without a zone is UTC, as the help says (JavaScript would read it in local time).

@@ -12,7 +12,7 @@ import {
   retireStage,
   type NewPolicyStage,
 } from '../policy-admin/policy-stage-admin';
-import { MAX_STAGE_NAME_LENGTH } from '../policy/stage-rules';
+import { MAX_MIN_FOLLOWERS, MAX_NOTICE_DAYS, MAX_STAGE_NAME_LENGTH } from '../policy/stage-rules';
 import type { CommandIo } from './command-io';
 import type { CommandDatabase } from './database';
 import { runNotify } from './notify-command';
@@ -116,11 +116,16 @@ function registerAdd(policy: Command, io: CommandIo): void {
     .requiredOption(
       '--min-followers <n>',
       'accounts with at least this many followers are subject',
-      wholeNumber('--min-followers'),
+      wholeNumber('--min-followers', 0, MAX_MIN_FOLLOWERS),
     )
     .requiredOption('--from <date>', 'when the stage comes into force (ISO 8601; without a zone, UTC)', isoDate)
     .option('--categories <list>', 'comma-separated content categories (default: all)', categoryList)
-    .option('--notice-days <n>', 'days between the notice and the deadline', wholeNumber('--notice-days'), 13)
+    .option(
+      '--notice-days <n>',
+      'days between the notice and the deadline',
+      wholeNumber('--notice-days', 0, MAX_NOTICE_DAYS),
+      13,
+    )
     .addOption(
       new Option('--mode <mode>', 'consent: shown once the account consents; mandatory: shown at the deadline')
         .choices(['consent', 'mandatory'])

@@ -9,12 +9,24 @@ export interface StageRules {
 }
 
 export const MAX_STAGE_NAME_LENGTH = 64;
+/** Far above any platform's largest account, and within the column (a signed 32-bit INT). */
+export const MAX_MIN_FOLLOWERS = 2_000_000_000;
+/** Ten years: a deadline further out is a typo, and one past year 9999 is no date at all. */
+export const MAX_NOTICE_DAYS = 3650;
 
 /** Every reason the stage cannot be added, in words; empty when it can. */
 export function stageProblems(stage: Omit<PolicyStage, 'id'>, now: Date, rules: StageRules): string[] {
   const problems: string[] = [];
   if (stage.name.trim() === '' || stage.name.length > MAX_STAGE_NAME_LENGTH) {
     problems.push(`the name must be 1-${MAX_STAGE_NAME_LENGTH} characters`);
+  }
+  if (!Number.isInteger(stage.minFollowers) || stage.minFollowers < 0 || stage.minFollowers > MAX_MIN_FOLLOWERS) {
+    problems.push(
+      `the follower minimum must be a whole number from 0 to ${MAX_MIN_FOLLOWERS}, got ${stage.minFollowers}`,
+    );
+  }
+  if (!Number.isInteger(stage.noticeDays) || stage.noticeDays < 0 || stage.noticeDays > MAX_NOTICE_DAYS) {
+    problems.push(`the notice must be a whole number of days from 0 to ${MAX_NOTICE_DAYS}, got ${stage.noticeDays}`);
   }
   // null means every category: an empty list must never be stored as "every category" by accident.
   if (stage.categories !== null && stage.categories.length === 0) {

@@ -1,0 +1,46 @@
+// A wrong argument or option is one line that says what was wrong, a hint where to read more, and exit
+// code 2 (docs/cli.md), before anything is opened or changed. Numbers have bounds a typo cannot pass.
+import { runCli } from '../../support/cli';
+
+const env = { DATABASE_URL: 'mysql://root@127.0.0.1:1/never-opened' };
+
+it.each([
+  [['import', '--batch-size', '0', 'a.csv'], /--batch-size must be a whole number from 1 to 10,000, got "0"/, 'import'],
+  [
+    ['ip-locations', 'import', '--batch-size', '20000', 'a.csv'],
+    /from 1 to 10,000, got "20000"/,
+    'ip-locations import',
+  ],
+  [['keys', 'rotate', '--batch-size', '-1'], /--batch-size/, 'keys rotate'],
+  [['accounts', 'erase', '--batch-size', 'lots', 'u-1'], /got "lots"/, 'accounts erase'],
+  [
+    ['policy', 'add', '--name', 'x', '--min-followers', '99999999999', '--from', '2031-01-01'],
+    /--min-followers must be a whole number from 0 to 2,000,000,000, got "99999999999"/,
+    'policy add',
+  ],
+  [
+    ['policy', 'add', '--name', 'x', '--min-followers', '1', '--from', '2031-01-01', '--notice-days', '999999999'],
+    /--notice-days must be a whole number from 0 to 3,650/,
+    'policy add',
+  ],
+  [['policy', 'add', '--name', 'x'], /required option '--min-followers <n>' not specified/, 'policy add'],
+  [['no-such-command'], /unknown command 'no-such-command'/, ''],
+])('%j: one line, a hint, exit code 2', async (args, message, helpFor) => {
+  const result = await runCli(args, env);
+  expect(result.code).toBe(2);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(message);
+  expect(lines[1]).toBe(`(\`${['identity-labels', helpFor, '--help'].filter(Boolean).join(' ')}\` shows the usage)`);
+  expect(result.stdout).toBe('');
+});
+
+it('--help and --version still answer on stdout with exit code 0', async () => {
+  expect(await runCli(['--version'], env)).toMatchObject({
+    code: 0,
+    stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/),
+  });
+  const help = await runCli(['policy', 'add', '--help'], env);
+  expect(help).toMatchObject({ code: 0, stderr: '' });
+  expect(help.stdout).toMatch(/^Usage: identity-labels policy add \[options\]/);
+});
