@@ -94,7 +94,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js'],
+    // bin/identity-labels is JavaScript without the suffix: a command on PATH is called by its bare name.
+    files: ['**/*.js', 'bin/identity-labels'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {

@@ -6,7 +6,13 @@
 const shared = {
   testEnvironment: 'node',
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
+    // ip2region.js (the IP database's official binding) is ES modules only: Jest can require() those only
+    // under --experimental-vm-modules, so it is compiled to CommonJS for the tests (Node itself loads it as is).
+    '/node_modules/ip2region\\.js/.+\\.js$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!ip2region\\.js/)'],
   setupFiles: ['reflect-metadata'],
 };
 

@@ -3,6 +3,7 @@
 // Each setting is declared once, below, in the shape the code reads it (`config.replicas.maxLagSeconds`): the
 // variable it comes from, how it is checked, its default and what it is for. The Config type is what that
 // declaration produces.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { newPseudonymKey, PseudonymKey, pseudonymKeyProblem } from './crypto/pseudonym-key';
@@ -37,11 +38,16 @@ const isMysqlUrl = (url: string) => /^mysql:\/\//.test(url);
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['nickname', 'realName']);
 
-/** The file names of the ip2region package, looked for in IP_DATABASE_PATH. */
-const IP_DATABASE_FILES = { ipv4: 'ip2region.db', ipv6: 'ipv6wry.db' };
+/**
+ * The files looked for in IP_DATABASE_PATH: upstream's .xdb files by the names it publishes them under, else
+ * the .db files by the ip2region package's names (when neither is there, opening names the .db one).
+ */
+const IP_DATABASE_FILES = { ipv4: ['ip2region_v4.xdb', 'ip2region.db'], ipv6: ['ip2region_v6.xdb', 'ipv6wry.db'] };
 
-function inDirectory(directory: string | undefined, file: string): string | undefined {
-  return directory === undefined ? undefined : join(directory, file);
+function inDirectory(directory: string | undefined, names: string[]): string | undefined {
+  if (directory === undefined) return undefined;
+  const paths = names.map((name) => join(directory, name));
+  return paths.find((path) => existsSync(path)) ?? paths.at(-1);
 }
 
 const settings = z.object({
@@ -234,10 +240,10 @@ const settings = z.object({
     language: variable('IP_LOCATION_LANGUAGE', z.enum(IP_LOCATION_LANGUAGES).default('zh')),
     /** Who is shown `ipLocation`; the others get null. */
     viewers: variable('IP_LOCATION_VIEWERS', z.enum(IP_LOCATION_VIEWER_SETTINGS).default('anyone')),
-    /** The IP database files; undefined: the ones the ip2region package ships. */
+    /** The IP database files (.xdb or .db); undefined: the ones the ip2region package ships. */
     databasePaths: z
       .object({
-        /** A folder holding both files under the package's names. */
+        /** A folder holding both files: upstream's ip2region_v4.xdb and ip2region_v6.xdb, or the package's .db names. */
         directory: variable('IP_DATABASE_PATH', z.string().min(1).optional()),
         /** The IPv4 file alone (overrides the folder for it). */
         ipv4: variable('IP_DATABASE_V4_PATH', z.string().min(1).optional()),

@@ -74,7 +74,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
       representationLimit(options.limits.maxRepresentations),
       countErrors(options.countError),
       clientErrorsAre4xx,
-      ...subgraphPlugins({ inlineTracing: options.inlineTracing, production }),
+      ...subgraphPlugins({ inlineTracing: options.inlineTracing }),
     ],
   });
   await apollo.start();

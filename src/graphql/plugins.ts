@@ -13,7 +13,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 
 /** A viewer's labels must never be cached by a proxy or the router and served to someone else. */
 const noStore: ApolloServerPlugin = {
@@ -87,7 +86,6 @@ export function countExecutions(count: () => void): ApolloServerPlugin {
 
 export interface PluginSettings {
   inlineTracing: boolean;
-  production: boolean;
 }
 
 export function subgraphPlugins(settings: PluginSettings): ApolloServerPlugin[] {
@@ -95,11 +93,9 @@ export function subgraphPlugins(settings: PluginSettings): ApolloServerPlugin[] 
     ApolloServerPluginUsageReportingDisabled(),
     ApolloServerPluginCacheControlDisabled(),
     settings.inlineTracing ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
-    // In development, a browser's GET /graphql opens Apollo Sandbox; in production nobody explores the
-    // schema through this subgraph (the router composes from _service).
-    settings.production
-      ? ApolloServerPluginLandingPageDisabled()
-      : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+    // Apollo's landing page loads Sandbox from Apollo's CDN; in development GET /graphql serves GraphiQL
+    // instead (http/development-page.ts), and Apollo never sees a GET.
+    ApolloServerPluginLandingPageDisabled(),
     noStore,
   ];
 }

@@ -1,17 +1,12 @@
-// The HTTP face of the subgraph: POST /graphql for the router (in development, GET /graphql opens Apollo
-// Sandbox in a browser); /health, /ready and /metrics for the platform. HTTP only: what a request means is
+// The HTTP face of the subgraph: POST /graphql for the router (in development, GET /graphql opens GraphiQL
+// in a browser); /health, /ready and /metrics for the platform. HTTP only: what a request means is
 // the GraphQL layer's business.
 import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, {
-  LogController,
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { errorForLog } from '../errors';
+import { registerDevelopmentPage } from './development-page';
 import type { Metrics } from '../observability/metrics';
 import { registerIpLocationRoute, type IpLocationEndpoint } from './ip-location-route';
 import { requireRouterSecret } from './router-auth';
@@ -127,19 +122,7 @@ export async function startHttpServer<Context extends object>(
   // POST only for operations: a GET would carry the query and its variables in the URL, where request logs
   // and proxies keep them.
   fastify.route({ method: 'POST', url: '/graphql', ...onRequest, handler });
-  if (!settings.production) {
-    // The landing page (Apollo Sandbox) for a browser; an operation sent by GET is refused.
-    const refuseOperations = async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!request.url.includes('?')) return;
-      await reply
-        .code(405)
-        .header('allow', 'POST')
-        .send({
-          errors: [{ message: 'send GraphQL operations with POST', extensions: { code: 'METHOD_NOT_ALLOWED' } }],
-        });
-    };
-    fastify.route({ method: 'GET', url: '/graphql', preHandler: refuseOperations, handler });
-  }
+  if (!settings.production) registerDevelopmentPage(fastify, log); // GET /graphql: GraphiQL, for a browser
 
   if (options.ipLocations !== undefined) registerIpLocationRoute(fastify, options.ipLocations, log);
 

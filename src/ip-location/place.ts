@@ -1,6 +1,6 @@
 // From what an IP database says about an address to the codes that are stored: ISO 3166-1 country, and for
 // mainland China the ISO 3166-2 province. Nothing else is kept (no city, no network, no address).
-import { countryAtStart, countryCodeOfName } from './countries';
+import { countryAtStart, countryCodeOfName, isAssignedCountryCode } from './countries';
 import { MAINLAND_PROVINCES, SPECIAL_REGIONS } from './regions';
 
 /** Both null: unknown (a private, reserved or unrouted address, or a region that is not a country). */
@@ -40,4 +40,17 @@ export function placeOfText(text: string): IpPlace {
   const found = countryAtStart(text);
   if (found === undefined) return UNKNOWN_PLACE;
   return found.countryCode === 'CN' ? placeInChina(found.rest) : { countryCode: found.countryCode, regionCode: null };
+}
+
+/**
+ * A place as an .xdb file's region text gives it. Upstream's data since 2025 reads
+ * "Country|Province|City|ISP|ISO code" (Chinese names for China, English elsewhere): the code says the
+ * country, the province narrows China. Older data (and the bundled .db) reads "Country|Area|Province|City|ISP",
+ * whose last field is an ISP, never an assigned country code in ip2region's data; it is read by the names.
+ */
+export function placeOfRegionText(region: string): IpPlace {
+  const [country = '', second = '', third = '', , fifth = ''] = region.split('|');
+  if (isAssignedCountryCode(fifth))
+    return fifth === 'CN' ? placeInChina(second) : { countryCode: fifth, regionCode: null };
+  return placeOfNames(country, third);
 }

@@ -39,15 +39,17 @@ export async function storeLocationRecords(
   records: readonly { position: number; record: LocationRecord }[],
   timeoutMs?: number,
 ): Promise<StoreOutcome> {
-  const located = records.map(({ position, record }) => ({
-    position,
-    location: {
-      postId: record.postId,
-      userId: record.userId,
-      ...database.locate(record.ip),
-      recordedAt: record.at,
-    } satisfies PostLocation,
-  }));
+  const located = await Promise.all(
+    records.map(async ({ position, record }) => ({
+      position,
+      location: {
+        postId: record.postId,
+        userId: record.userId,
+        ...(await database.locate(record.ip)),
+        recordedAt: record.at,
+      } satisfies PostLocation,
+    })),
+  );
   // The one write path: retried on a deadlock between writers of overlapping batches (rare: one lock order)
   // or a dead connection; the transaction rolls back whole, so repeating it is safe.
   const storing = inWriteTransaction(dataSource, (manager) =>

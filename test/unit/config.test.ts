@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ConfigError, loadConfig } from '../../src/config';
 import { PseudonymKey } from '../../src/crypto/pseudonym-key';
@@ -75,6 +78,24 @@ describe('configuration', () => {
       ipv4: undefined,
       ipv6: '/fresh/v6.db',
     });
+  });
+
+  it('takes upstream’s .xdb files from the IP database directory when they are there, the .db names otherwise', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ip-data-'));
+    try {
+      writeFileSync(join(directory, 'ip2region_v4.xdb'), '');
+      expect(loadConfig({ IP_DATABASE_PATH: directory }).ipLocation.databasePaths).toEqual({
+        ipv4: join(directory, 'ip2region_v4.xdb'),
+        ipv6: join(directory, 'ipv6wry.db'),
+      });
+      writeFileSync(join(directory, 'ip2region_v6.xdb'), '');
+      expect(loadConfig({ IP_DATABASE_PATH: directory }).ipLocation.databasePaths).toEqual({
+        ipv4: join(directory, 'ip2region_v4.xdb'),
+        ipv6: join(directory, 'ip2region_v6.xdb'),
+      });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('reads every variable', () => {

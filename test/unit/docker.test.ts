@@ -10,6 +10,7 @@ import {
   subgraphSources,
   SUPERGRAPH_SCHEMA,
 } from '../../examples/supergraph-config';
+import { dockerStages, stageName } from '../support/dockerfile';
 import { REPOSITORY_ROOT } from '../support/paths';
 
 const ROOT = REPOSITORY_ROOT;
@@ -132,19 +133,8 @@ describe('docker/supergraph.graphql', () => {
 });
 
 describe('docker/Dockerfile', () => {
-  // Instructions, with continuation lines joined, grouped by stage.
-  const instructions = readFileSync(join(DOCKER, 'Dockerfile'), 'utf8')
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-  const stages: string[][] = [];
-  for (const instruction of instructions) {
-    if (/^FROM\b/i.test(instruction)) stages.push([]);
-    stages.at(-1)?.push(instruction);
-  }
+  const stages = dockerStages();
   const final = stages.at(-1) ?? [];
-  const stageName = (stage: string[]) => / AS (\S+)$/i.exec(stage[0] ?? '')?.[1];
 
   it('builds in one stage and runs from another', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);

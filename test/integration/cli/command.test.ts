@@ -7,13 +7,13 @@ import { runCli } from '../../support/cli';
 import { REPOSITORY_ROOT } from '../../support/paths';
 
 const { version } = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as { version: string };
-const BIN = join(REPOSITORY_ROOT, 'bin', 'identity-labels.js');
+const BIN = join(REPOSITORY_ROOT, 'bin', 'identity-labels');
 
 it('--version prints the package version', async () => {
   expect(await runCli(['--version'], {})).toMatchObject({ code: 0, stdout: `${version}\n` });
 });
 
-it('the installed command (bin/identity-labels.js) runs the built tool', () => {
+it('the installed command (bin/identity-labels) runs the built tool', () => {
   const result = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
   expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 0, stdout: `${version}\n` });
 });
@@ -22,8 +22,8 @@ it('before a build, the command says to build first instead of "not found"', () 
   const clone = mkdtempSync(join(tmpdir(), 'identity-fresh-clone-'));
   try {
     mkdirSync(join(clone, 'bin'));
-    copyFileSync(BIN, join(clone, 'bin', 'identity-labels.js'));
-    const result = spawnSync(process.execPath, [join(clone, 'bin', 'identity-labels.js'), 'migrate'], {
+    copyFileSync(BIN, join(clone, 'bin', 'identity-labels'));
+    const result = spawnSync(process.execPath, [join(clone, 'bin', 'identity-labels'), 'migrate'], {
       encoding: 'utf8',
     });
     expect(result.status).toBe(2);
