@@ -75,7 +75,7 @@ it('refuses to remove a stage in force: history stays, and it can be retired ins
 it.each([
   [
     ['policy', 'add', '--name', 'x', '--min-followers', 'lots', '--from', '2030-01-01'],
-    /--min-followers must be a whole number, got "lots"/,
+    /--min-followers must be a whole number from 0 to 2,000,000,000, got "lots"/,
   ],
   [
     ['policy', 'add', '--name', 'x', '--min-followers', '5', '--from', 'tomorrow'],

@@ -28,6 +28,7 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'CreatePolicyChanges1795590000012',
     'CreateIpLocations1795590000020',
     'AddEncryptedRealName1795590000030',
+    'CreateErasures1795590000050',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
 });
@@ -96,6 +97,9 @@ it('keep an encrypted real name in a column of its own, up to the longest a name
 });
 
 it('refuse to drop the encrypted names while the table holds some (they would be lost)', async () => {
+  const newer =
+    migrations.length - 1 - migrations.findIndex((migration) => migration.name === 'AddEncryptedRealName1795590000030');
+  for (let step = 0; step < newer; step += 1) await dataSource.undoLastMigration();
   await expect(dataSource.undoLastMigration()).rejects.toThrow(
     /1 real names are encrypted: dropping real_name_encrypted would lose them/,
   );
