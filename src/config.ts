@@ -132,8 +132,13 @@ const settings = z.object({
   /** Who may see a disclosed real name (the owner always sees its own). */
   realNameViewers: variable('REAL_NAME_VIEWERS', z.enum(REAL_NAME_VIEWER_SETTINGS).default('verified')),
   /**
+   * Without REAL_NAME_KEYS (development only), what writes real names (an import) refuses to store them in plain
+   * text unless this says so on purpose.
+   */
+  storeRealNamesInPlainText: variable('STORE_REAL_NAMES_IN_PLAIN_TEXT', booleanFromEnv.default(false)),
+  /**
    * The keys real names are encrypted with at rest; the embedded demo makes one per run. undefined (development
-   * on MySQL without REAL_NAME_KEYS only): names are stored as plain text.
+   * on MySQL without REAL_NAME_KEYS only): names are stored as plain text, where storeRealNamesInPlainText allows.
    */
   realNameKeys: variable(
     'REAL_NAME_KEYS',
@@ -277,6 +282,9 @@ function productionChecks(config: z.output<typeof settings>, context: z.Refineme
       'required when NODE_ENV=production, so that no real name is stored readable: ' +
         'keyId:base64-of-32-bytes, kept in a secret store (`identity-labels keys generate` makes one)',
     );
+  }
+  if (config.production && config.storeRealNamesInPlainText) {
+    problem(['storeRealNamesInPlainText'], 'never in production: real names are stored encrypted (REAL_NAME_KEYS)');
   }
   if (config.replicaUrls.length > 0 && config.databaseUrl === undefined) {
     problem(['replicaUrls'], 'needs DATABASE_URL (the embedded demo database has no replicas)');

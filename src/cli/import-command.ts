@@ -66,6 +66,16 @@ async function checkReadable(path: string): Promise<number | undefined> {
   }
 }
 
+/** Names are stored encrypted, or in plain text only when asked for by name: never by an unset key alone. */
+function requireSealedNames(config: Config): void {
+  if (config.realNameKeys !== undefined || config.storeRealNamesInPlainText) return;
+  throw new CommandError(
+    'REAL_NAME_KEYS is not set: the import would store real names in plain text. Set REAL_NAME_KEYS ' +
+      '(`identity-labels keys generate` makes one), or STORE_REAL_NAMES_IN_PLAIN_TEXT=true to mean it (development only).',
+    'CONFIG_INVALID',
+  );
+}
+
 /** Without PSEUDONYM_KEY an erased account cannot be recognized: refused rather than brought back. */
 async function requireKeyForErasedIds(dataSource: DataSource, config: Config): Promise<void> {
   if (config.pseudonymKey !== undefined || !(await hasTombstones(dataSource))) return;
@@ -90,6 +100,7 @@ export async function runImport(
   options: ImportCommandOptions,
   io: Pick<CommandIo, 'stdin' | 'stdout' | 'stderr'>,
 ): Promise<ImportCommandResult> {
+  requireSealedNames(config);
   await requireKeyForErasedIds(dataSource, config);
   // Fail on a bad name or an unreadable file before importing anything.
   const sources = paths.map((path) => ({ path, format: formatOf(path, options.format) }));

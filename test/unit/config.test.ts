@@ -32,6 +32,7 @@ describe('configuration', () => {
       runMigrations: true,
       dbPoolSize: 10,
       realNameViewers: 'verified',
+      storeRealNamesInPlainText: false,
       displayNameFormat: '{nickname} ({realName})',
       hysteresisRatio: 0.9,
       policyRefreshSeconds: 30,

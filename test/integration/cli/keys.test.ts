@@ -17,7 +17,12 @@ const K1 = newRealNameKey('k1');
 const K2 = newRealNameKey('k2');
 const GONE = newRealNameKey('gone');
 const COUNT = 1000;
-const env = (keys: string | undefined) => ({ DATABASE_URL: migrated.database.url, REAL_NAME_KEYS: keys });
+// Without keys, names are stored in plain text on purpose: what `keys encrypt` is for.
+const env = (keys: string | undefined) => ({
+  DATABASE_URL: migrated.database.url,
+  REAL_NAME_KEYS: keys,
+  STORE_REAL_NAMES_IN_PLAIN_TEXT: keys === undefined ? 'true' : 'false',
+});
 const outputs: CliResult[] = [];
 
 async function cli(args: string[], keys: string | undefined, stdin?: string): Promise<CliResult> {

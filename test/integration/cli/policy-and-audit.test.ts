@@ -2,12 +2,13 @@
 import mysql from 'mysql2/promise';
 import { runCli } from '../../support/cli';
 import { useTestDatabase } from '../../support/database';
+import { TEST_REAL_NAME_KEYS } from '../../support/real-names';
 
 const database = useTestDatabase();
 let env: Record<string, string>;
 
 beforeAll(() => {
-  env = { DATABASE_URL: database.url };
+  env = { DATABASE_URL: database.url, REAL_NAME_KEYS: TEST_REAL_NAME_KEYS };
 });
 const connect = () => mysql.createConnection(database.url);
 

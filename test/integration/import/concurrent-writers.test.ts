@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { anAccount, insertAccounts } from '../../support/factories';
 import { startTestServer, type TestServer } from '../../support/server';
 import { onTeardown } from '../../support/teardown';
+import { TEST_REAL_NAME_KEYS } from '../../support/real-names';
 
 jest.setTimeout(300_000);
 
@@ -66,7 +67,7 @@ interface Exit {
 }
 
 async function cli(args: string[], databaseUrl: string): Promise<Exit> {
-  const { code, stderr } = await runCli(args, { DATABASE_URL: databaseUrl });
+  const { code, stderr } = await runCli(args, { DATABASE_URL: databaseUrl, REAL_NAME_KEYS: TEST_REAL_NAME_KEYS });
   return { args, code, stderr };
 }
 

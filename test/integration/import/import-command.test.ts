@@ -269,3 +269,21 @@ it('streams a large file with memory that does not grow with it', async () => {
   expect(result.stdout).toContain(`${count} inserted, 0 updated, 0 unchanged, 0 rejected`);
   expect(await command.dataSource.getRepository(AccountsTable).countBy({ category: 'travel' })).toBe(count);
 });
+
+it('without REAL_NAME_KEYS it refuses to store names in plain text, unless told so by name', async () => {
+  const path = command.file('plain.ndjson', '{"userId":"plain-1","realName":"Ma Li","verification":"VERIFIED"}\n');
+  const refused = await runCli(['import', '--no-notify', path], { ...command.env, REAL_NAME_KEYS: undefined });
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toBe(
+    'identity-labels: REAL_NAME_KEYS is not set: the import would store real names in plain text. Set REAL_NAME_KEYS ' +
+      '(`identity-labels keys generate` makes one), or STORE_REAL_NAMES_IN_PLAIN_TEXT=true to mean it (development only).\n',
+  );
+  expect((await nameColumns()).has('plain-1')).toBe(false);
+  const meant = await runCli(['import', '--no-notify', path], {
+    ...command.env,
+    REAL_NAME_KEYS: undefined,
+    STORE_REAL_NAMES_IN_PLAIN_TEXT: 'true',
+  });
+  expect(meant.code).toBe(0);
+  expect((await nameColumns()).get('plain-1')).toEqual({ plain: 'Ma Li', encrypted: null });
+});

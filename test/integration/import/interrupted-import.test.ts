@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { runCli, startCli, type CliResult, type RunningCli } from '../../support/cli';
 import { connectTo, useDatabaseProxy, useTestDatabase } from '../../support/database';
 import { onTeardown } from '../../support/teardown';
+import { TEST_REAL_NAME_KEYS } from '../../support/real-names';
 
 const database = useTestDatabase();
 const proxy = useDatabaseProxy();
@@ -19,7 +20,7 @@ const RECORDS = 60_000;
 let path: string;
 
 beforeAll(async () => {
-  env = { DATABASE_URL: database.url };
+  env = { DATABASE_URL: database.url, REAL_NAME_KEYS: TEST_REAL_NAME_KEYS };
   folder = mkdtempSync(join(tmpdir(), 'identity-interrupted-'));
   expect((await runCli(['migrate'], env)).code).toBe(0);
   dataSource = await connectTo(database, 2);
@@ -78,7 +79,7 @@ it('Ctrl-C stops after the batch in hand, says how far it got, and the same impo
 });
 
 it('a lost database stops it with how far it got (after retrying); the same import then finishes the job', async () => {
-  const result = await importWhile({ DATABASE_URL: proxy.urlFor(database.url) }, () => proxy.drop());
+  const result = await importWhile({ ...env, DATABASE_URL: proxy.urlFor(database.url) }, () => proxy.drop());
   proxy.restore();
   expect(result.code).toBe(1);
   const line = stoppedAfter(result, 'stopped');

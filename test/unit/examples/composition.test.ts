@@ -48,7 +48,12 @@ it("gives the router's clients User and Post with the fields of all three subgra
     regionCode: 'String',
     recordedAt: 'DateTime!',
   });
-  expect(Object.keys(fieldsOf(apiSchema, 'Query')).sort()).toEqual(['disclosurePolicy', 'feed', 'myIdentityData', 'user']);
+  expect(Object.keys(fieldsOf(apiSchema, 'Query')).sort()).toEqual([
+    'disclosurePolicy',
+    'feed',
+    'myIdentityData',
+    'user',
+  ]);
 });
 
 it('fails with a readable reason when the users subgraph no longer provides the nickname identity-labels requires', () => {
