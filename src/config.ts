@@ -263,9 +263,16 @@ const settings = z.object({
 });
 
 /** What production refuses to start without; run only once every variable is valid on its own. */
-function productionChecks(config: z.output<typeof settings>, context: z.RefinementCtx): void {
+/**
+ * Who reads the configuration: the server, or a command, which needs only what it uses (a command serves no
+ * requests, so it needs no router secret; one that stores names asks for their key itself).
+ */
+export type ConfigReader = 'server' | 'command';
+
+function productionChecks(config: z.output<typeof settings>, context: z.RefinementCtx, reader: ConfigReader): void {
   const problem = (path: string[], message: string) => context.addIssue({ code: 'custom', path, message });
-  if (config.production && config.routerSecret === undefined && !config.allowUnauthenticated) {
+  const server = reader === 'server';
+  if (server && config.production && config.routerSecret === undefined && !config.allowUnauthenticated) {
     problem(
       ['routerSecret'],
       'required when NODE_ENV=production, so that only the router can call this subgraph (set ' +
@@ -276,7 +283,7 @@ function productionChecks(config: z.output<typeof settings>, context: z.Refineme
     // Without it the service would serve the embedded demo data: invented people, and no real account.
     problem(['databaseUrl'], 'required when NODE_ENV=production (the embedded demo database is for trying it out)');
   }
-  if (config.production && config.realNameKeys === undefined) {
+  if (server && config.production && config.realNameKeys === undefined) {
     problem(
       ['realNameKeys'],
       'required when NODE_ENV=production, so that no real name is stored readable: ' +
@@ -291,22 +298,29 @@ function productionChecks(config: z.output<typeof settings>, context: z.Refineme
   }
 }
 
-const configSchema = settings
-  // A transform rather than a refinement: zod runs it only once every variable is valid on its own, so a
-  // production check never reasons from a value that was refused.
-  .transform((config, context) => {
-    productionChecks(config, context);
-    return config;
-  })
-  .transform(({ allowUnauthenticated: _checked, ...config }) => ({
+const configSchema = (reader: ConfigReader) =>
+  settings
+    // A transform rather than a refinement: zod runs it only once every variable is valid on its own, so a
+    // production check never reasons from a value that was refused.
+    .transform((config, context) => {
+      productionChecks(config, context, reader);
+      return config;
+    })
+    .transform(withDefaultKeys);
+
+const SCHEMAS = { server: configSchema('server'), command: configSchema('command') };
+
+function withDefaultKeys({ allowUnauthenticated: _checked, ...config }: z.output<typeof settings>) {
+  return {
     ...config,
     // The embedded demo database, gone when the process stops, gets a fresh key per run.
     realNameKeys: config.realNameKeys ?? (config.databaseUrl === undefined ? RealNameKeys.generate('demo') : undefined),
     pseudonymKey:
       config.pseudonymKey ?? (config.databaseUrl === undefined ? PseudonymKey.parse(newPseudonymKey()) : undefined),
-  }));
+  };
+}
 
-export type Config = z.output<typeof configSchema>;
+export type Config = z.output<(typeof SCHEMAS)['server']>;
 
 /** Where each variable lands in the configuration: ['replicas', 'maxLagSeconds'] for REPLICA_MAX_LAG_SECONDS. */
 function placesOf(schema: z.ZodType, path: readonly string[] = []): { path: readonly string[]; variable: string }[] {
@@ -357,8 +371,8 @@ export class ConfigError extends ExpectedFailure {
 }
 
 /** Parses the environment; throws a ConfigError naming every bad variable and what is wrong with it. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = configSchema.safeParse(settingsInput(env));
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, reader: ConfigReader = 'server'): Config {
+  const result = SCHEMAS[reader].safeParse(settingsInput(env));
   if (result.success) return result.data;
   // Never echo a value back: DATABASE_URL may hold a password, REAL_NAME_KEYS holds keys.
   const problems = result.error.issues.map((issue) => `${variableAt(issue.path)}: ${issue.message}`);

@@ -14,10 +14,8 @@ import { RealNames } from '../real-names/real-names';
 import { userIdProblem } from '../user-id';
 import type { CommandIo } from './command-io';
 import { CommandError, tellServers, type CommandDatabase } from './database';
-import { batchSize } from './options';
+import { batchSize, whole } from './options';
 import { parseTombstoneLines } from './tombstone-lines';
-
-const whole = (count: number) => count.toLocaleString('en');
 
 function requirePseudonymKey(config: Config): PseudonymKey {
   if (config.pseudonymKey === undefined) {

@@ -15,9 +15,22 @@ export class CommandError extends ExpectedFailure {
   }
 }
 
-/** Warnings and errors of the libraries under a command, on stderr (stdout is the command's own output). */
-export function commandLog(): Logger {
-  return pino({ level: 'warn' }, pino.destination(2));
+const LEVEL_NAMES: Record<number, string> = { 40: 'warning', 50: 'error', 60: 'fatal' };
+
+/**
+ * Warnings and errors of what runs under a command, on stderr (stdout is the command's own output), as lines
+ * a person reads: `identity-labels: warning: what happened (its cause)`, never a JSON record.
+ */
+export function commandLog(stderr: NodeJS.WritableStream = process.stderr): Logger {
+  const humanLines = {
+    write(line: string) {
+      const entry = JSON.parse(line) as { level: number; msg?: string; err?: { message?: string } };
+      // A warning says what happened in its own words; only an error adds its cause (a library's own words).
+      const cause = entry.level < 50 || entry.err?.message === undefined ? '' : ` (${entry.err.message})`;
+      stderr.write(`identity-labels: ${LEVEL_NAMES[entry.level] ?? 'warning'}: ${entry.msg ?? ''}${cause}\n`);
+    },
+  };
+  return pino({ level: 'warn', base: undefined, timestamp: false }, humanLines);
 }
 
 /** Opens MySQL; `requireMigrated` refuses to work on a schema that is behind the code. */
@@ -54,7 +67,7 @@ export async function withDatabase<T>(
   run: (database: CommandDatabase) => Promise<T>,
   options: { requireMigrated: boolean } = { requireMigrated: true },
 ): Promise<T> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'command');
   const dataSource = await openCommandDatabase(config, options.requireMigrated);
   const changes = new ChangeFeed({ url: config.redisUrl, channel: config.redisChannel, log: commandLog() });
   try {

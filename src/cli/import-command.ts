@@ -15,7 +15,7 @@ import { formatOf, readRecords, RecordSourceError, type RecordFormat } from '../
 import type { CommandIo } from './command-io';
 import { CommandError, tellServers, type CommandDatabase } from './database';
 import { runNotify } from './notify-command';
-import { batchSize, formatOption } from './options';
+import { batchSize, formatOption, whole } from './options';
 import { startProgress } from './progress';
 
 export interface ImportCommandOptions {
@@ -35,8 +35,8 @@ export interface ImportCommandResult {
 }
 
 function describe(counts: ImportCounts): string {
-  const erased = counts.erased > 0 ? `, ${counts.erased} skipped: erased` : '';
-  return `${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.rejected} rejected${erased}`;
+  const erased = counts.erased > 0 ? `, ${whole(counts.erased)} skipped: erased` : '';
+  return `${whole(counts.inserted)} inserted, ${whole(counts.updated)} updated, ${whole(counts.unchanged)} unchanged, ${whole(counts.rejected)} rejected${erased}`;
 }
 
 function addCounts(total: ImportCounts, counts: ImportCounts): void {

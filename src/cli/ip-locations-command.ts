@@ -11,7 +11,7 @@ import { deleteLocationsOfPosts } from '../ip-recording/delete-locations';
 import { userIdProblem } from '../user-id';
 import type { CommandIo } from './command-io';
 import { CommandError, type CommandDatabase } from './database';
-import { batchSize, formatOption } from './options';
+import { batchSize, formatOption, whole } from './options';
 import { startProgress } from './progress';
 
 export interface IpImportCommandOptions {
@@ -20,7 +20,7 @@ export interface IpImportCommandOptions {
 }
 
 function describe(counts: IpImportCounts): string {
-  return `${counts.stored} stored, ${counts.unchanged} unchanged (post already located), ${counts.rejected} rejected`;
+  return `${whole(counts.stored)} stored, ${whole(counts.unchanged)} unchanged (post already located), ${whole(counts.rejected)} rejected`;
 }
 
 /** What was loaded, in one line for the operator: which files, their digests, the data's date when known. */
@@ -85,7 +85,7 @@ function registerDelete(group: Command, io: CommandIo): void {
         if (problem >= 0)
           throw new CommandError(`--post: post id ${problem + 1} ${userIdProblem(options.post[problem])}`, 'USAGE');
         const outcome = await deleteLocationsOfPosts(dataSource, options.post);
-        io.stdout.write(`ip-locations delete: ${outcome.deleted} deleted, ${outcome.unknown} had none\n`);
+        io.stdout.write(`ip-locations delete: ${whole(outcome.deleted)} deleted, ${whole(outcome.unknown)} had none\n`);
       }),
     );
 }

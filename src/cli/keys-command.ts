@@ -16,10 +16,8 @@ import {
 import { errorMessage } from '../errors';
 import type { CommandIo } from './command-io';
 import { CommandError } from './database';
-import { batchSize } from './options';
+import { batchSize, whole } from './options';
 import { startCountProgress } from './progress';
-
-const whole = (count: number) => count.toLocaleString('en');
 
 function requireKeys(config: Config): RealNameKeys {
   if (config.realNameKeys === undefined) {

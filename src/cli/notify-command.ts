@@ -6,6 +6,7 @@ import { notifyAccounts } from '../notify/notify-accounts';
 import type { CommandIo } from './command-io';
 import { tellServers, type CommandDatabase } from './database';
 import { notifyProgress } from './progress';
+import { whole } from './options';
 
 export async function runNotify(io: CommandIo, database: CommandDatabase, cause: string): Promise<void> {
   const { dataSource, config, changes } = database;
@@ -17,7 +18,7 @@ export async function runNotify(io: CommandIo, database: CommandDatabase, cause:
     onProgress: notifyProgress(io.stderr),
     onCommitted: tellServers(changes),
   });
-  io.stdout.write(`notify: ${result.notified} notified, ${result.withdrawn} notices withdrawn\n`);
+  io.stdout.write(`notify: ${whole(result.notified)} notified, ${whole(result.withdrawn)} notices withdrawn\n`);
 }
 
 export function register(program: Command, io: CommandIo): void {

@@ -1,5 +1,8 @@
-// The option parsers the commands share: each refuses a bad value with a message naming it, before anything runs.
+// The option parsers the commands share, and the one way they print a count: each refuses a bad value with a message naming it, before anything runs.
 import { InvalidArgumentError, Option } from 'commander';
+
+/** Every count a command prints: 1,204,311, the same everywhere. */
+export const whole = (count: number): string => count.toLocaleString('en');
 
 /** A whole number from `min` to `max`: a bound a value cannot pass unnoticed (a typo, an extra zero). */
 export function wholeNumber(name: string, min: number, max: number) {
@@ -7,7 +10,7 @@ export function wholeNumber(name: string, min: number, max: number) {
     const number = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
     if (!(number >= min && number <= max)) {
       throw new InvalidArgumentError(
-        `${name} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, got "${value.slice(0, 32)}"`,
+        `${name} must be a whole number from ${whole(min)} to ${whole(max)}, got "${value.slice(0, 32)}"`,
       );
     }
     return number;

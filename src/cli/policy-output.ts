@@ -3,6 +3,7 @@ import { stageIsInForce } from '../policy/disclosure';
 import type { PolicyChangeImpact } from '../policy/stage-impact';
 import type { PolicyStage } from '../policy/types';
 import type { PolicyChange } from '../db/tables';
+import { whole } from './options';
 
 function stageState(stage: PolicyStage, now: Date): string {
   if (stage.retiredAt !== null && stage.retiredAt.getTime() <= now.getTime()) {
@@ -15,7 +16,7 @@ function stageState(stage: PolicyStage, now: Date): string {
 export function describeStage(stage: PolicyStage, now: Date): string {
   return [
     stage.name.padEnd(16),
-    `>= ${stage.minFollowers.toLocaleString('en')} followers`.padEnd(26),
+    `>= ${whole(stage.minFollowers)} followers`.padEnd(26),
     `from ${stage.effectiveFrom.toISOString()}`,
     `${stage.noticeDays} notice days`,
     stage.mode,
@@ -25,18 +26,17 @@ export function describeStage(stage: PolicyStage, now: Date): string {
 }
 
 export function describeImpact(impact: PolicyChangeImpact, at: Date, action: 'add' | 'retire'): string {
-  const count = (n: number) => n.toLocaleString('en');
   const shown =
     impact.disclosed === 0
       ? 'none'
-      : `${count(impact.disclosed)}, the first from ${impact.firstDisclosedAt?.toISOString()} (consent or not)`;
+      : `${whole(impact.disclosed)}, the first from ${impact.firstDisclosedAt?.toISOString()} (consent or not)`;
   const lines = [
     `what it would do (from ${at.toISOString()}, as notify would apply it):`,
     action === 'add'
-      ? `  accounts it would govern:       ${count(impact.governedByStage)} (${count(impact.subjectAfter - impact.subjectBefore)} not subject now)`
-      : `  accounts it governs:            ${count(impact.governedByStage)} (${count(impact.subjectBefore - impact.subjectAfter)} would be subject no more)`,
+      ? `  accounts it would govern:       ${whole(impact.governedByStage)} (${whole(impact.subjectAfter - impact.subjectBefore)} not subject now)`
+      : `  accounts it governs:            ${whole(impact.governedByStage)} (${whole(impact.subjectBefore - impact.subjectAfter)} would be subject no more)`,
     `  names it would disclose:        ${shown}`,
-    `  names it would hide again:      ${count(impact.hidden)}`,
+    `  names it would hide again:      ${whole(impact.hidden)}`,
   ];
   return `${lines.join('\n')}\n`;
 }

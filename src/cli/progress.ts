@@ -2,6 +2,7 @@
 // whose total is not known up front) a plain line every few seconds.
 import { SingleBar, Presets } from 'cli-progress';
 import type { NotifyResult } from '../notify/notify-accounts';
+import { whole } from './options';
 
 export interface Progress {
   /** `records`: how many have been dealt with so far, stored or rejected. */
@@ -39,7 +40,7 @@ export function startProgress(source: string, totalBytes: number | undefined, st
   const write = periodicLine(stream);
   return {
     update(records) {
-      write(records, (rate) => `${source}: ${records.toLocaleString('en')} records (${rate.toLocaleString('en')}/s)`);
+      write(records, (rate) => `${source}: ${whole(records)} records (${whole(rate)}/s)`);
     },
     stop() {},
   };
@@ -52,8 +53,8 @@ export function notifyProgress(stream: NodeJS.WritableStream): (result: NotifyRe
     write(
       result.checked,
       (rate) =>
-        `notify: ${result.checked.toLocaleString('en')} accounts checked, ${result.notified.toLocaleString('en')} ` +
-        `notified, ${result.withdrawn.toLocaleString('en')} notices withdrawn (${rate.toLocaleString('en')}/s)`,
+        `notify: ${whole(result.checked)} accounts checked, ${whole(result.notified)} ` +
+        `notified, ${whole(result.withdrawn)} notices withdrawn (${whole(rate)}/s)`,
     );
 }
 
@@ -83,7 +84,7 @@ export function startCountProgress(
     update(done) {
       if (Date.now() - lastLine < LINE_INTERVAL_MS) return;
       lastLine = Date.now();
-      stream.write(`${label}: ${done.toLocaleString('en')} of ${total.toLocaleString('en')} ${items}\n`);
+      stream.write(`${label}: ${whole(done)} of ${whole(total)} ${items}\n`);
     },
     stop() {},
   };

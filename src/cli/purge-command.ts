@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { purgeExpired } from '../retention/purge-expired';
 import type { CommandIo } from './command-io';
+import { whole } from './options';
 
 export function register(program: Command, io: CommandIo): void {
   program
@@ -12,8 +13,8 @@ export function register(program: Command, io: CommandIo): void {
       io.withDatabase(async ({ dataSource, config }) => {
         const result = await purgeExpired(dataSource, config.retention, new Date());
         io.stdout.write(
-          `purge: ${result.auditEntries.toLocaleString('en')} audit entries older than ${config.retention.auditDays} days, ` +
-            `${result.deliveredNotices.toLocaleString('en')} notices delivered over ${config.retention.deliveredNoticeDays} days ago\n`,
+          `purge: ${whole(result.auditEntries)} audit entries older than ${config.retention.auditDays} days, ` +
+            `${whole(result.deliveredNotices)} notices delivered over ${config.retention.deliveredNoticeDays} days ago\n`,
         );
       }),
     );

@@ -58,6 +58,12 @@ it('adds a scheduled stage, and removes it again', async () => {
   expect((await runCli(['policy', 'list'], env)).stdout).not.toContain('finance-2030');
 });
 
+it('in production, a command needs only what it uses: no ROUTER_SECRET, no REAL_NAME_KEYS to list the stages', async () => {
+  const result = await runCli(['policy', 'list'], { DATABASE_URL: database.url, NODE_ENV: 'production' });
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  expect(result.stdout).toMatch(/^initial /m);
+});
+
 it('reads a date-time without a zone as UTC', async () => {
   const added = await runCli(
     ['policy', 'add', '--name', 'utc-check', '--min-followers', '1', '--from', '2031-06-01T08:30', '--yes'],

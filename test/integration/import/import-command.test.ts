@@ -266,7 +266,7 @@ it('streams a large file with memory that does not grow with it', async () => {
   for (const line of result.stderr.split('\n').filter(Boolean)) {
     expect(line).toMatch(/large\.ndjson: [\d,]+ records \([\d,]+\/s\)$/);
   }
-  expect(result.stdout).toContain(`${count} inserted, 0 updated, 0 unchanged, 0 rejected`);
+  expect(result.stdout).toContain(`${count.toLocaleString('en')} inserted, 0 updated, 0 unchanged, 0 rejected`);
   expect(await command.dataSource.getRepository(AccountsTable).countBy({ category: 'travel' })).toBe(count);
 });
 

@@ -74,7 +74,9 @@ it('Ctrl-C stops after the batch in hand, says how far it got, and the same impo
 
   const again = await runCli(['import', '--no-notify', path], env);
   expect(again.code).toBe(0);
-  expect(again.stdout).toContain(`${RECORDS - line} inserted, 0 updated, ${line} unchanged, 0 rejected`);
+  expect(again.stdout).toContain(
+    `${(RECORDS - line).toLocaleString('en')} inserted, 0 updated, ${line.toLocaleString('en')} unchanged, 0 rejected`,
+  );
   expect(await stored()).toBe(RECORDS);
 });
 

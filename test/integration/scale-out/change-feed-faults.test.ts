@@ -86,6 +86,10 @@ it('the command stores its import with Redis down, and says the running instance
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('stdin: 0 inserted, 1 updated');
     expect(result.stderr).toContain('a change could not be told to the other instances');
+    // One line a person reads, not a JSON log record with the Redis client's internals.
+    expect(result.stderr).toBe(
+      'identity-labels: warning: a change could not be told to the other instances (Redis unreachable): they see it within ACCOUNT_CACHE_TTL_MS\n',
+    );
     // B, without its feed, reads the database: the change shows at once anyway
     await waitUntil(async () => (await feedState(instanceB)) === 'down', 'B sees the feed down', 3000);
     expect(await shownBy(instanceB, 'imported')).toBeNull();
