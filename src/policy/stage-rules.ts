@@ -10,11 +10,19 @@ export interface StageRules {
 
 export const MAX_STAGE_NAME_LENGTH = 64;
 
+// C0 controls, DEL and C1 controls: a name is printed on terminals, in logs and in the audit, where an escape
+// sequence (ESC[2J, CSI) would clear or rewrite what an operator reads.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
 /** Every reason the stage cannot be added, in words; empty when it can. */
 export function stageProblems(stage: Omit<PolicyStage, 'id'>, now: Date, rules: StageRules): string[] {
   const problems: string[] = [];
   if (stage.name.trim() === '' || stage.name.length > MAX_STAGE_NAME_LENGTH) {
     problems.push(`the name must be 1-${MAX_STAGE_NAME_LENGTH} characters`);
+  }
+  if (CONTROL_CHARACTER.test(stage.name)) {
+    problems.push('the name must not contain control characters (C0, DEL or C1, such as an escape or a line break)');
   }
   // null means every category: an empty list must never be stored as "every category" by accident.
   if (stage.categories !== null && stage.categories.length === 0) {
