@@ -18,8 +18,9 @@ const LAYERS = [
   },
   {
     target: './src/ip-location',
-    from: ['./src/!(policy|ip-location)/**', './src/!(user-id).ts'],
-    message: 'ip-location/ is the rules and the lookup: it imports only the policy types and the id rule.',
+    from: ['./src/!(policy|ip-location)/**', './src/!(user-id|dates).ts'],
+    message:
+      'ip-location/ is the rules and the lookup: it imports only the policy types, the id rule and the date parser.',
   },
   { target: './src/db', from: ['./src/graphql', './src/http'], message: 'db/ knows nothing of GraphQL or HTTP.' },
   { target: './src/loaders', from: ['./src/graphql', './src/http'], message: 'loaders/ sit below GraphQL and HTTP.' },
@@ -73,7 +74,13 @@ export default tseslint.config(
     files: ['**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', jest: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        jest: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

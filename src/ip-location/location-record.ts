@@ -2,6 +2,7 @@
 // file holds it: {postId, userId, ip, at}. Checked field by field; a reason never repeats a value, so that
 // no address reaches a response, a log line or the command's output through it.
 import { isIP } from 'node:net';
+import { parseIsoInstant } from '../dates';
 import { userIdProblem } from '../user-id';
 
 export interface LocationRecord {
@@ -18,15 +19,13 @@ export const LOCATION_RECORD_FIELDS = ['postId', 'userId', 'ip', 'at'] as const;
 /** A clock a little ahead of ours is fine; a post from further in the future would pin its account's latest. */
 export const ALLOWED_CLOCK_SKEW_MS = 5 * 60 * 1000;
 const EARLIEST = new Date('2000-01-01T00:00:00Z');
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 export type CheckedRecord = { record: LocationRecord; error?: undefined } | { error: string; record?: undefined };
 
 function atOf(value: unknown, now: Date): Date | string {
-  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value) || Number.isNaN(new Date(value).getTime())) {
-    return 'at must be an ISO 8601 date-time with a time zone, such as 2026-11-25T10:00:00Z';
-  }
-  const at = new Date(value);
+  // Strict: an impossible date (30 February, 24:00) is refused, not rolled over into another day.
+  const { instant: at, problem } = parseIsoInstant(value);
+  if (at === undefined) return `at ${problem}`;
   if (at < EARLIEST) return 'at is before 2000-01-01';
   if (at.getTime() > now.getTime() + ALLOWED_CLOCK_SKEW_MS) return 'at is in the future';
   return at;

@@ -177,7 +177,12 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
     [{ postId: 42 }, 'postId must be a string, got number'],
     [{ at: '2026-11-25' }, 'at must be an ISO 8601 date-time with a time zone, such as 2026-11-25T10:00:00Z'],
     [{ at: '2026-11-25T10:00:00' }, 'at must be an ISO 8601 date-time with a time zone, such as 2026-11-25T10:00:00Z'],
-    [{ at: '2026-13-45T10:00:00Z' }, 'at must be an ISO 8601 date-time with a time zone, such as 2026-11-25T10:00:00Z'],
+    [{ at: '2026-13-01T10:00:00Z' }, 'at has a month outside 01-12'],
+    [{ at: '2025-02-30T10:00:00Z' }, 'at has no such day in its month'], // not 2 March
+    [{ at: '2025-02-29T10:00:00Z' }, 'at has no such day in its month'], // 2025 is no leap year
+    [{ at: '2025-06-01T24:00:00Z' }, 'at has an hour past 23 (midnight is 00:00 of the next day)'], // not 2 June
+    [{ at: '2025-06-01T23:60:00Z' }, 'at has a minute past 59'],
+    [{ at: '2025-06-01T10:00:00+08:60' }, 'at has a time zone offset past ±23:59'],
     [{ at: '2026-11-25T12:06:00Z' }, 'at is in the future'],
     [{ at: '1999-12-31T23:59:59Z' }, 'at is before 2000-01-01'],
     [{ country: 'CN' }, 'unknown field "country"'],
@@ -192,6 +197,16 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
     });
     expect((await postLocationRows(server.app.dataSource)).map((row) => row.post_id)).toEqual(['p-good']);
     expect(response.text).not.toContain(String(bad.ip));
+  });
+
+  it('29 February of a leap year is stored as that day', async () => {
+    const response = await postIpLocations(server, {
+      records: [record({ postId: 'p-leap', at: '2024-02-29T10:00:00+08:00' })],
+    });
+    expect(response.body).toEqual({ stored: 1, unchanged: 0, rejected: [] });
+    expect(await postLocationRows(server.app.dataSource)).toMatchObject([
+      { recorded_at: new Date('2024-02-29T02:00:00Z') },
+    ]);
   });
 
   it('a clock at most five minutes ahead is fine', async () => {
