@@ -185,7 +185,8 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
     [{ at: '2025-06-01T10:00:00+08:60' }, 'at has a time zone offset past ±23:59'],
     [{ at: '2026-11-25T12:06:00Z' }, 'at is in the future'],
     [{ at: '1999-12-31T23:59:59Z' }, 'at is before 2000-01-01'],
-    [{ country: 'CN' }, 'unknown field "country"'],
+    [{ country: 'CN' }, 'unknown field at position 5 of 5; expected postId, userId, ip, at'],
+    [{ IP: '223.5.5.5' }, 'unknown field at position 5 of 5; expected postId, userId, ip, at (did you mean "ip"?)'],
   ])('a record with %j is rejected with "%s"; the good record beside it is stored', async (fields, reason) => {
     const bad: Record<string, unknown> = { ...record({ postId: 'p-bad' }), ...fields };
     for (const key of Object.keys(bad)) if (bad[key] === undefined) delete bad[key];
@@ -242,7 +243,7 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
       'with another field',
       '{"records": [], "ip": "223.5.5.5"}',
       400,
-      'unknown field "ip": the body holds "records" only',
+      'unknown field at position 2 of 2; expected records',
     ],
     ['empty', '', 400, 'the body is empty: send {"records": [...]}'],
   ])('a body that is %s: %d, "%s"', async (_case, body, status, message) => {
@@ -250,6 +251,23 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
     expect(response.status).toBe(status);
     expect(response.body).toEqual({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
     expect(response.text).not.toContain('223.5.5.5');
+  });
+
+  it('an unknown key is told by its position, never by its text (it may be an address)', async () => {
+    const keyed = { ...record({ postId: 'p-keyed' }), '203.0.113.77': true };
+    const perRecord = await postIpLocations(server, { records: [keyed] });
+    expect(perRecord.body).toEqual({
+      stored: 0,
+      unchanged: 0,
+      rejected: [{ index: 0, reason: 'unknown field at position 5 of 5; expected postId, userId, ip, at' }],
+    });
+    const wholeBody = await postIpLocations(server, { '198.51.100.23': 1, records: [] });
+    expect(wholeBody.status).toBe(400);
+    expect(wholeBody.body.errors[0].message).toBe('unknown field at position 1 of 2; expected records');
+    for (const text of [perRecord.text, wholeBody.text]) {
+      expect(text).not.toContain('203.0.113');
+      expect(text).not.toContain('198.51.100');
+    }
   });
 
   it('a body that is not JSON: 415', async () => {
