@@ -66,6 +66,23 @@ export class PortInUseError extends Error {
 
 const PROBES = new Set(['/health', '/ready', '/metrics']);
 
+/** A URL's path without its query string: a query may carry a secret (`?access_token=`) or an operation. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** What a log line says of a request: Fastify's own fields, the URL cut to its path. */
+function requestForLog(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: pathOf(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 /**
  * A request Fastify refuses before GraphQL sees it (a body that is not JSON, too large, of another type),
  * answered in GraphQL's shape with a code. Fixed messages: a parser's own would quote the body.
@@ -86,11 +103,14 @@ export async function startHttpServer<Context extends object>(
 ): Promise<HttpServer> {
   const { settings, metrics, log } = options;
   const fastify = Fastify({
-    loggerInstance: log,
+    // A child logger's serializer outranks Fastify's, which logs the whole URL with its query string.
+    loggerInstance: log.child({}, { serializers: { req: requestForLog } }),
     bodyLimit: settings.maxBodyBytes,
     requestIdHeader: 'x-request-id',
     // Probes hit every few seconds; their log lines would drown the requests that matter.
-    logController: new LogController({ disableRequestLogging: (request) => PROBES.has(request.url) }),
+    logController: new LogController({
+      disableRequestLogging: (request) => PROBES.has(pathOf(request.url)),
+    }),
   }) as unknown as FastifyInstance;
 
   fastify.addHook('onResponse', async (request, reply) => {
@@ -142,6 +162,11 @@ export async function startHttpServer<Context extends object>(
   }
 
   if (options.ipLocations !== undefined) registerIpLocationRoute(fastify, options.ipLocations, log);
+
+  // Fastify's own 404 repeats the URL, query string and all, in its body.
+  fastify.setNotFoundHandler(async (_request, reply) =>
+    reply.code(404).send({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] }),
+  );
 
   fastify.get('/health', async () => ({ status: 'ok' }));
   fastify.get('/ready', async (_request, reply) => {

@@ -301,6 +301,37 @@ describe('only the posts service gets in', () => {
   });
 });
 
+describe('a secret in the URL', () => {
+  it('is refused, and neither logged nor echoed: the request log has the path without its query string', async () => {
+    const secret = 'leaked-in-the-query-string-0123456789';
+    const before = logLines.length;
+    const refused = await fetch(`${server.app.url}/ip-locations?access_token=${secret}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ records: [] }),
+    });
+    expect(refused.status).toBe(401);
+    const graphql = await fetch(`${server.app.url}/graphql?access_token=${secret}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(graphql.status).toBe(200);
+    const nowhere = await fetch(`${server.app.url}/nowhere?access_token=${secret}`);
+    expect(nowhere.status).toBe(404);
+    expect(await nowhere.text()).not.toContain(secret);
+
+    const logged = logLines.slice(before).map((line) => JSON.parse(line) as Record<string, any>);
+    expect(logged.filter((entry) => entry.msg === 'incoming request').map((entry) => entry.req.url)).toEqual([
+      '/ip-locations',
+      '/graphql',
+      '/nowhere',
+    ]);
+    expect(JSON.stringify(logged)).not.toContain(secret);
+    expect(JSON.stringify(logged)).not.toContain('access_token');
+  });
+});
+
 describe('two writers at once', () => {
   beforeEach(clearTables);
 
