@@ -12,6 +12,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { errorForLog } from '../errors';
+import { discardBody } from './discard-body';
 import type { Metrics } from '../observability/metrics';
 import { registerIpLocationRoute, type IpLocationEndpoint } from './ip-location-route';
 import { requireRouterSecret } from './router-auth';
@@ -134,6 +135,8 @@ export async function startHttpServer<Context extends object>(
     const refused = refusedBody(error, settings.maxBodyBytes);
     metrics.graphqlErrors.inc({ code: refused.code });
     request.log.info({ code: refused.code }, 'request refused');
+    // The client may still be sending: let it finish, or it reads a broken pipe instead of the 413.
+    if (refused.status === 413) await discardBody(request.raw);
     return reply
       .code(refused.status)
       .send({ errors: [{ message: refused.message, extensions: { code: refused.code } }] });
