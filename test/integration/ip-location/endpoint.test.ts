@@ -158,6 +158,30 @@ describe('stores what the posts service sends', () => {
       expect(await userLocationRows(server.app.dataSource)).toMatchObject([{ post_id: 'p-b', country_code: 'US' }]);
     }
   });
+
+  // U+1F600 is written in UTF-16 as D83D DE00, which sorts before FF5E; by code point (and by UTF-8 byte,
+  // as MySQL compares utf8mb4_bin) it is the greater.
+  it.each([
+    ['in one request', 'p-\u{1F600} then p-\uFF5E', [['p-\u{1F600}', 'p-\uFF5E']]],
+    ['in one request', 'p-\uFF5E then p-\u{1F600}', [['p-\uFF5E', 'p-\u{1F600}']]],
+    ['in two requests', 'p-\u{1F600} then p-\uFF5E', [['p-\u{1F600}'], ['p-\uFF5E']]],
+    ['in two requests', 'p-\uFF5E then p-\u{1F600}', [['p-\uFF5E'], ['p-\u{1F600}']]],
+  ])(
+    'a tie is decided by code point %s (%s): the id with the astral character is the later',
+    async (_how, _order, requests) => {
+      await clearTables();
+      const same = '2026-11-25T10:00:00.000Z';
+      for (const postIds of requests) {
+        const records = postIds.map((postId) =>
+          record({ postId, userId: 'u-1', ip: postId === 'p-\u{1F600}' ? '8.8.8.8' : '223.5.5.5', at: same }),
+        );
+        expect((await postIpLocations(server, { records })).body.stored).toBe(postIds.length);
+      }
+      expect(await userLocationRows(server.app.dataSource)).toMatchObject([
+        { post_id: 'p-\u{1F600}', country_code: 'US' },
+      ]);
+    },
+  );
 });
 
 describe('bad input is answered clearly, and nothing of it is stored', () => {
