@@ -29,8 +29,9 @@ const LAYERS = [
   },
   {
     target: './src/ip-location',
-    from: ['./src/!(policy|ip-location)/**', './src/!(user-id|errors).ts'],
-    message: 'ip-location/ is the rules and the lookup: it imports only the policy types, the id rule, the errors.',
+    from: ['./src/!(policy|ip-location)/**', './src/!(user-id|errors|dates).ts'],
+    message:
+      'ip-location/ is the rules and the lookup: it imports only the policy types, the id rule, the errors and the date parser.',
   },
   {
     target: './src/db',

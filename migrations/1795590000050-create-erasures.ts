@@ -21,10 +21,7 @@ export class CreateErasures1795590000050 implements MigrationInterface {
       ],
       ...(mysql ? { engine: 'InnoDB' } : {}),
     });
-    await queryRunner.addColumn(
-      'audit_log',
-      new TableColumn({ name: 'erased', type: 'boolean', default: 0 }),
-    );
+    await queryRunner.addColumn('audit_log', new TableColumn({ name: 'erased', type: 'boolean', default: 0 }));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -9,6 +9,7 @@ import { AddAuditStage1795590000011 } from './1795590000011-add-audit-stage';
 import { CreatePolicyChanges1795590000012 } from './1795590000012-create-policy-changes';
 import { CreateIpLocations1795590000020 } from './1795590000020-create-ip-locations';
 import { AddEncryptedRealName1795590000030 } from './1795590000030-add-encrypted-real-name';
+import { Utf8mb4Everywhere1795590000040 } from './1795590000040-utf8mb4-everywhere';
 import { CreateErasures1795590000050 } from './1795590000050-create-erasures';
 
 export const migrations = [
@@ -22,5 +23,6 @@ export const migrations = [
   CreatePolicyChanges1795590000012,
   CreateIpLocations1795590000020,
   AddEncryptedRealName1795590000030,
+  Utf8mb4Everywhere1795590000040,
   CreateErasures1795590000050,
 ];

@@ -3,10 +3,11 @@
 import type { Command } from 'commander';
 import { auditEntriesOf, type AuditEntry } from '../db/audit-log';
 import type { CommandIo } from './command-io';
+import { printable } from './options';
 
 function describeEntry(entry: AuditEntry): string {
-  const stage = entry.stageName === null ? '' : `  stage ${entry.stageName}`;
-  return `${entry.at.toISOString()}  ${entry.event.padEnd(18)} ${entry.oldStatus} -> ${entry.newStatus}${stage}  (${entry.cause})`;
+  const stage = entry.stageName === null ? '' : `  stage ${printable(entry.stageName)}`;
+  return `${entry.at.toISOString()}  ${entry.event.padEnd(18)} ${entry.oldStatus} -> ${entry.newStatus}${stage}  (${printable(entry.cause)})`;
 }
 
 export function register(program: Command, io: CommandIo): void {

@@ -16,7 +16,7 @@ import {
 import { errorMessage } from '../errors';
 import type { CommandIo } from './command-io';
 import { CommandError } from './database';
-import { batchSize, whole } from './options';
+import { batchSize, printable, whole } from './options';
 import { startCountProgress } from './progress';
 
 function requireKeys(config: Config): RealNameKeys {
@@ -67,12 +67,12 @@ async function printKeyStatus(io: CommandIo, dataSource: DataSource, config: Con
         : configured.includes(keyId)
           ? ''
           : ' (not in REAL_NAME_KEYS: unreadable)';
-    io.stdout.write(`key "${keyId}"${note}: ${whole(count)}\n`);
+    io.stdout.write(`key "${printable(keyId)}"${note}: ${whole(count)}\n`);
   }
   for (const keyId of configured) {
     if (counts.byKeyId.has(keyId)) continue;
     const note = keyId === config.realNameKeys?.currentId ? ' (current)' : '';
-    io.stdout.write(`key "${keyId}"${note}: 0${note === '' ? ' (can be removed)' : ''}\n`);
+    io.stdout.write(`key "${printable(keyId)}"${note}: 0${note === '' ? ' (can be removed)' : ''}\n`);
   }
 }
 

@@ -16,6 +16,7 @@ import * as migrate from './migrate-command';
 import * as notify from './notify-command';
 import * as policy from './policy-command';
 import * as purge from './purge-command';
+import { printable } from './options';
 
 const COMMAND_GROUPS = [migrate, importAccounts, ipLocations, policy, notify, keys, accounts, purge, audit];
 
@@ -72,7 +73,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) return usageError(program, argv, error, io);
-    io.stderr.write(`identity-labels: ${errorMessage(error)}\n`);
+    io.stderr.write(`identity-labels: ${printable(errorMessage(error), true)}\n`);
     io.setExitCode(error instanceof ExpectedFailure ? error.exitCode : 1);
   }
 }

@@ -3,7 +3,7 @@ import { stageIsInForce } from '../policy/disclosure';
 import type { PolicyChangeImpact } from '../policy/stage-impact';
 import type { PolicyStage } from '../policy/types';
 import type { PolicyChange } from '../db/tables';
-import { whole } from './options';
+import { whole, printable } from './options';
 
 function stageState(stage: PolicyStage, now: Date): string {
   if (stage.retiredAt !== null && stage.retiredAt.getTime() <= now.getTime()) {
@@ -15,7 +15,7 @@ function stageState(stage: PolicyStage, now: Date): string {
 
 export function describeStage(stage: PolicyStage, now: Date): string {
   return [
-    stage.name.padEnd(16),
+    printable(stage.name).padEnd(16),
     `>= ${whole(stage.minFollowers)} followers`.padEnd(26),
     `from ${stage.effectiveFrom.toISOString()}`,
     `${stage.noticeDays} notice days`,
@@ -43,5 +43,5 @@ export function describeImpact(impact: PolicyChangeImpact, at: Date, action: 'ad
 
 /** One line of `policy history`. */
 export function describeChange(change: PolicyChange): string {
-  return `${change.at.toISOString()}  ${change.action.padEnd(8)} ${change.stageName}  (${change.cause})`;
+  return `${change.at.toISOString()}  ${change.action.padEnd(8)} ${printable(change.stageName)}  (${printable(change.cause)})`;
 }

@@ -3,6 +3,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from 'pino';
 import { migrations } from '../../migrations';
 import { withTimeout } from '../timeout';
+import { refuseTextColumnsNotInUtf8mb4 } from './character-sets';
 import { ReadReplicas, replicaName, type ReplicaObserver } from './read-replicas';
 import { SqlLogger, type QueryObserver } from './sql-logger';
 import { TABLES } from './tables';
@@ -78,7 +79,10 @@ export async function runMigrationsInTurn(dataSource: DataSource): Promise<strin
     if (!locked) {
       throw new Error(`another process has been migrating this database for over ${MIGRATION_LOCK_SECONDS} s`);
     }
-    return (await dataSource.runMigrations()).map((migration) => migration.name);
+    const applied = (await dataSource.runMigrations()).map((migration) => migration.name);
+    // The migrations make every text column utf8mb4; one that is not now was changed by hand.
+    await refuseTextColumnsNotInUtf8mb4(dataSource);
+    return applied;
   } finally {
     if (locked) await lockHolder.query(`SELECT RELEASE_LOCK(${MIGRATION_LOCK})`).catch(() => undefined);
     await lockHolder.release();
@@ -102,6 +106,16 @@ export async function openDatabase(
 ): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(settings, log, observeQuery));
   await dataSource.initialize();
+  try {
+    await refuseTextColumnsNotInUtf8mb4(dataSource);
+  } catch (error) {
+    // Pending migrations convert the columns (and the migrate command opens the database to run them).
+    const pending = await dataSource.showMigrations().catch(() => false);
+    if (!pending) {
+      await dataSource.destroy();
+      throw error;
+    }
+  }
   return dataSource;
 }
 

@@ -60,10 +60,33 @@ export function selectUserLocations(database: SqlRunner, userIds: readonly strin
   return selectLocations(database, 'user_ip_locations', 'user_id', userIds);
 }
 
-/** Later post first; for two posts of the same millisecond, the greater post id, so any order of arrival agrees. */
+/** Where a UTF-16 unit ranks by code point: surrogates (U+10000 and above) after U+E000-U+FFFF, not before. */
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  return unit >= 0xe000 ? unit - 0x800 : unit;
+}
+
+/**
+ * Orders ids by Unicode code point, as the database does (utf8mb4_bin on MySQL, BINARY on SQLite: both the
+ * order of the UTF-8 bytes). JavaScript's `<` compares UTF-16 units instead, which puts U+1F600 before
+ * U+FF5E: the code and the SQL would then break a tie two ways. Ids are well-formed (user-id.ts).
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index += 1) {
+    const difference = codePointRank(a.charCodeAt(index)) - codePointRank(b.charCodeAt(index));
+    if (difference !== 0) return difference;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Later post first; for two posts of the same millisecond, the greater post id by code point, in this code
+ * as in advanceUserLocations' SQL, so that any order of arrival, in one batch or several, agrees.
+ */
 function isLater(a: PostLocation, b: PostLocation): boolean {
   const difference = a.recordedAt.getTime() - b.recordedAt.getTime();
-  return difference > 0 || (difference === 0 && a.postId > b.postId);
+  return difference > 0 || (difference === 0 && compareCodePoints(a.postId, b.postId) > 0);
 }
 
 /** Each account's latest of these locations. */
@@ -73,13 +96,13 @@ function latestByUser(locations: readonly PostLocation[]): PostLocation[] {
     const current = latest.get(location.userId);
     if (current === undefined || isLater(location, current)) latest.set(location.userId, location);
   }
-  return [...latest.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  return [...latest.values()].sort((a, b) => compareCodePoints(a.userId, b.userId));
 }
 
 /** Inserts the posts that have no location yet; a post that has one keeps it (a repeat changes nothing). */
 async function insertNewPostLocations(manager: EntityManager, locations: readonly PostLocation[]): Promise<void> {
-  // One order for every writer: two batches never wait for each other's rows in opposite orders.
-  const sorted = [...locations].sort((a, b) => (a.postId < b.postId ? -1 : a.postId > b.postId ? 1 : 0));
+  // One order for every writer, the index's: two batches never wait for each other's rows in opposite orders.
+  const sorted = [...locations].sort((a, b) => compareCodePoints(a.postId, b.postId));
   const keepExisting = isMysql(manager.connection.options)
     ? 'ON DUPLICATE KEY UPDATE post_id = post_id'
     : 'ON CONFLICT (post_id) DO NOTHING';

@@ -62,11 +62,19 @@ function failureName(error: unknown): string {
   return errorForLog(error).code ?? (error instanceof Error ? error.name : 'unknown error');
 }
 
-/** Why a status check failed, in words an operator can act on. */
+/** Why a status check failed, in words an operator can act on: each access error has its own remedy. */
 function checkFailure(error: unknown): string {
   const name = failureName(error);
-  if (/ACCESS_DENIED/.test(name)) {
-    return `cannot read SHOW REPLICA STATUS (${name}): grant the replica URL's user REPLICA MONITOR (MariaDB) or REPLICATION CLIENT (MySQL)`;
+  switch (name) {
+    // Logging in was refused: a wrong password, an unknown user, a host the user may not come from.
+    case 'ER_ACCESS_DENIED_ERROR':
+    case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
+      return `access denied (${name}): the replica refused to log the replica URL's user in; check its user and password`;
+    case 'ER_DBACCESS_DENIED_ERROR':
+      return `access denied to the database (${name}): grant the replica URL's user SELECT on the database`;
+    // Logged in, but SHOW REPLICA STATUS needs a right of its own.
+    case 'ER_SPECIFIC_ACCESS_DENIED_ERROR':
+      return `cannot read SHOW REPLICA STATUS (${name}): grant the replica URL's user REPLICA MONITOR (MariaDB) or REPLICATION CLIENT (MySQL)`;
   }
   return name.startsWith('ER_') ? `status check failed (${name})` : `unreachable (${name})`;
 }

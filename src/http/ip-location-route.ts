@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode, errorForLog } from '../errors';
+import { discardBody } from './discard-body';
 import { digest, secretMatches } from './router-auth';
 
 export const IP_LOCATIONS_PATH = '/ip-locations';
@@ -57,8 +58,10 @@ export function registerIpLocationRoute(fastify: FastifyInstance, endpoint: IpLo
     url: IP_LOCATIONS_PATH,
     bodyLimit: IP_LOCATIONS_BODY_LIMIT,
     onRequest: [authenticate, requireJson],
-    errorHandler: async (error: FastifyError, _request, reply) => {
+    errorHandler: async (error: FastifyError, request, reply) => {
       const known = BODY_ERRORS[error.code];
+      // The client may still be sending: let it finish, or it reads a broken pipe instead of the 413.
+      if (known?.[0] === 413) await discardBody(request.raw);
       if (known !== undefined) return sendError(reply, known[0], ErrorCode.BAD_REQUEST, known[1]);
       if (error.statusCode === 400) {
         return sendError(reply, error.statusCode, ErrorCode.BAD_REQUEST, 'the body must be a JSON object');

@@ -3,10 +3,11 @@
 // the GraphQL layer's business.
 import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { errorForLog } from '../errors';
 import { registerDevelopmentPage } from './development-page';
+import { discardBody } from './discard-body';
 import type { Metrics } from '../observability/metrics';
 import { registerIpLocationRoute, type IpLocationEndpoint } from './ip-location-route';
 import { requireRouterSecret } from './router-auth';
@@ -61,6 +62,23 @@ export class PortInUseError extends Error {
 
 const PROBES = new Set(['/health', '/ready', '/metrics']);
 
+/** A URL's path without its query string: a query may carry a secret (`?access_token=`) or an operation. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** What a log line says of a request: Fastify's own fields, the URL cut to its path. */
+function requestForLog(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: pathOf(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 /**
  * A request Fastify refuses before GraphQL sees it (a body that is not JSON, too large, of another type),
  * answered in GraphQL's shape with a code. Fixed messages: a parser's own would quote the body.
@@ -76,29 +94,21 @@ function refusedBody(error: FastifyError, maxBodyBytes: number): { status: numbe
   return { status, code: 'BAD_REQUEST', message: 'the request body is not valid JSON' };
 }
 
-export async function startHttpServer<Context extends object>(
-  options: HttpServerOptions<Context>,
-): Promise<HttpServer> {
-  const { settings, metrics, log } = options;
-  const fastify = Fastify({
-    loggerInstance: log,
-    bodyLimit: settings.maxBodyBytes,
-    requestIdHeader: 'x-request-id',
-    // Probes hit every few seconds; their log lines would drown the requests that matter.
-    logController: new LogController({ disableRequestLogging: (request) => PROBES.has(request.url) }),
-  }) as unknown as FastifyInstance;
-
+/** Every request counted and timed by its route pattern; while closing, keep-alive is turned off. */
+function countRequests(fastify: FastifyInstance, metrics: Metrics, closing: { value: boolean }): void {
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched'; // the route pattern: never a raw URL
     metrics.httpRequests.inc({ route, method: request.method, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
   });
 
-  const closing = { value: false };
   fastify.addHook('onSend', async (_request, reply) => {
     if (closing.value) reply.header('connection', 'close'); // a keep-alive socket would outlive the drain
   });
+}
 
+/** A request refused before GraphQL (or failing in Fastify) gets an answer in GraphQL's shape, with a code. */
+function answerRefusals(fastify: FastifyInstance, maxBodyBytes: number, metrics: Metrics): void {
   fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
     if ((error.statusCode ?? 500) >= 500) {
       request.log.error({ err: errorForLog(error) }, 'request failed');
@@ -106,13 +116,53 @@ export async function startHttpServer<Context extends object>(
         .code(500)
         .send({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     }
-    const refused = refusedBody(error, settings.maxBodyBytes);
+    const refused = refusedBody(error, maxBodyBytes);
     metrics.graphqlErrors.inc({ code: refused.code });
     request.log.info({ code: refused.code }, 'request refused');
+    // The client may still be sending: let it finish, or it reads a broken pipe instead of the 413.
+    if (refused.status === 413) await discardBody(request.raw);
     return reply
       .code(refused.status)
       .send({ errors: [{ message: refused.message, extensions: { code: refused.code } }] });
   });
+  // Fastify's own 404 repeats the URL, query string and all, in its body.
+  fastify.setNotFoundHandler(async (_request, reply) =>
+    reply.code(404).send({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] }),
+  );
+}
+
+/** /health (alive), /ready (the database answers; details beside), /metrics (Prometheus). */
+function registerProbes<Context extends object>(fastify: FastifyInstance, options: HttpServerOptions<Context>): void {
+  const { metrics } = options;
+  fastify.get('/health', async () => ({ status: 'ok' }));
+  fastify.get('/ready', async (_request, reply) => {
+    const { ready, reason, details } = await options.readiness();
+    if (ready) return { status: 'ready', ...details };
+    return reply.code(503).send({ status: 'not ready', reason, ...details });
+  });
+  fastify.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+}
+
+export async function startHttpServer<Context extends object>(
+  options: HttpServerOptions<Context>,
+): Promise<HttpServer> {
+  const { settings, metrics, log } = options;
+  const fastify = Fastify({
+    // A child logger's serializer outranks Fastify's, which logs the whole URL with its query string.
+    loggerInstance: log.child({}, { serializers: { req: requestForLog } }),
+    bodyLimit: settings.maxBodyBytes,
+    requestIdHeader: 'x-request-id',
+    // Probes hit every few seconds; their log lines would drown the requests that matter.
+    logController: new LogController({
+      disableRequestLogging: (request) => PROBES.has(pathOf(request.url)),
+    }),
+  }) as unknown as FastifyInstance;
+
+  const closing = { value: false };
+  countRequests(fastify, metrics, closing);
+  answerRefusals(fastify, settings.maxBodyBytes, metrics);
 
   const handler = fastifyApolloHandler(options.graphql, {
     context: async (request) => options.createContext(request.raw.rawHeaders),
@@ -126,15 +176,7 @@ export async function startHttpServer<Context extends object>(
 
   if (options.ipLocations !== undefined) registerIpLocationRoute(fastify, options.ipLocations, log);
 
-  fastify.get('/health', async () => ({ status: 'ok' }));
-  fastify.get('/ready', async (_request, reply) => {
-    const { ready, reason, details } = await options.readiness();
-    if (ready) return { status: 'ready', ...details };
-    return reply.code(503).send({ status: 'not ready', reason, ...details });
-  });
-  fastify.get('/metrics', async (_request, reply) =>
-    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
+  registerProbes(fastify, options);
 
   let address: string;
   try {

@@ -4,7 +4,7 @@
 import type { DataSource } from 'typeorm';
 import { badRequest } from '../errors';
 import type { IpDatabase } from '../ip-location/ip-database';
-import { checkLocationRecord, type LocationRecord } from '../ip-location/location-record';
+import { checkLocationRecord, unknownFieldsProblem, type LocationRecord } from '../ip-location/location-record';
 import { storeLocationRecords } from './store-locations';
 
 export const MAX_RECORDS_PER_REQUEST = 1000;
@@ -21,10 +21,9 @@ function recordsOf(body: unknown): unknown[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest('the body must be a JSON object: {"records": [...]}');
   }
-  const { records, ...others } = body as Record<string, unknown>;
-  const unknown = Object.keys(others);
-  if (unknown.length > 0)
-    throw badRequest(`unknown field "${unknown[0]!.slice(0, 64)}": the body holds "records" only`);
+  const { records } = body as Record<string, unknown>;
+  const unknown = unknownFieldsProblem(Object.keys(body), ['records']);
+  if (unknown !== undefined) throw badRequest(unknown);
   if (!Array.isArray(records)) throw badRequest('"records" must be an array');
   if (records.length > MAX_RECORDS_PER_REQUEST) {
     throw badRequest(`at most ${MAX_RECORDS_PER_REQUEST} records a request, got ${records.length}`);

@@ -14,11 +14,19 @@ export const MAX_MIN_FOLLOWERS = 2_000_000_000;
 /** Ten years: a deadline further out is a typo, and one past year 9999 is no date at all. */
 export const MAX_NOTICE_DAYS = 3650;
 
+// C0 controls, DEL and C1 controls: a name is printed on terminals, in logs and in the audit, where an escape
+// sequence (ESC[2J, CSI) would clear or rewrite what an operator reads.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
 /** Every reason the stage cannot be added, in words; empty when it can. */
 export function stageProblems(stage: Omit<PolicyStage, 'id'>, now: Date, rules: StageRules): string[] {
   const problems: string[] = [];
   if (stage.name.trim() === '' || stage.name.length > MAX_STAGE_NAME_LENGTH) {
     problems.push(`the name must be 1-${MAX_STAGE_NAME_LENGTH} characters`);
+  }
+  if (CONTROL_CHARACTER.test(stage.name)) {
+    problems.push('the name must not contain control characters (C0, DEL or C1, such as an escape or a line break)');
   }
   if (!Number.isInteger(stage.minFollowers) || stage.minFollowers < 0 || stage.minFollowers > MAX_MIN_FOLLOWERS) {
     problems.push(

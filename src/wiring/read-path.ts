@@ -5,7 +5,6 @@ import { ChangeFeed } from '../changes/change-feed';
 import type { Config } from '../config';
 import { AccountReader } from '../db/account-reader';
 import { IpLocationReader } from '../db/ip-location-reader';
-import { errorForLog } from '../errors';
 import type { Metrics } from '../observability/metrics';
 import type { Lifecycle } from './lifecycle';
 import type { Storage } from './storage';
@@ -56,11 +55,8 @@ export function openReadPath(
   changes.subscribe({
     forget: (userIds) => accounts.forget(userIds),
     forgetAll: () => accounts.forgetAll(),
-    policyChanged: () => {
-      storage.stages.refresh().catch((error: unknown) => {
-        log.warn({ err: errorForLog(error) }, 'policy stage refresh failed');
-      });
-    },
+    // Coalesced and never rejected: a burst of messages is one reload, a failure one warning an interval.
+    policyChanged: () => void storage.stages.refresh(),
   });
   if (config.databaseUrl !== undefined && config.accountCache.ttlMs > 0 && config.redisUrl === undefined) {
     log.info(

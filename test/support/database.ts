@@ -30,24 +30,32 @@ async function onServer(server: string, statement: string): Promise<void> {
   }
 }
 
-/** Creates an empty database, of a name no other test uses, on the server at `server`; returns its name. */
-export async function createUniqueDatabase(server: string): Promise<string> {
+const UTF8MB4 = 'utf8mb4 COLLATE utf8mb4_unicode_ci';
+
+/**
+ * Creates an empty database, of a name no other test uses, on the server at `server`; returns its name.
+ * `characterSet` is its default (`latin1`, say, for a server whose default is not utf8mb4).
+ */
+export async function createUniqueDatabase(server: string, characterSet = UTF8MB4): Promise<string> {
   const name = `identity_labels_test_${randomBytes(6).toString('hex')}`;
-  await onServer(server, `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await onServer(server, `CREATE DATABASE \`${name}\` CHARACTER SET ${characterSet}`);
   return name;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(characterSet = UTF8MB4): Promise<TestDatabase> {
   const server = serverUrl().toString();
-  const name = await createUniqueDatabase(server);
+  const name = await createUniqueDatabase(server, characterSet);
   const url = serverUrl();
   url.pathname = `/${name}`;
   return { name, url: url.toString(), drop: () => onServer(server, `DROP DATABASE IF EXISTS \`${name}\``) };
 }
 
 /** An empty database for the tests of one file: made before them, dropped after. */
-export function useTestDatabase(): TestDatabase {
-  return startedForTheFile(createTestDatabase, (database) => database.drop());
+export function useTestDatabase(characterSet = UTF8MB4): TestDatabase {
+  return startedForTheFile(
+    () => createTestDatabase(characterSet),
+    (database) => database.drop(),
+  );
 }
 
 /** A migrated test database and a connection to it, for the tests of one file. */

@@ -23,6 +23,12 @@ it.each([
     /--notice-days must be a whole number from 0 to 3,650/,
     'policy add',
   ],
+  [
+    ['policy', 'add', '--name', 'x', '--min-followers', '1', '--from', '2029-02-30'],
+    /argument '2029-02-30' is invalid\. the date has no such day in its month/,
+    'policy add',
+  ],
+  [['policy', 'retire', 'initial', '--at', '2030-06-01T24:00:00Z'], /the date has an hour past 23/, 'policy retire'],
   [['policy', 'add', '--name', 'x'], /required option '--min-followers <n>' not specified/, 'policy add'],
   [['no-such-command'], /unknown command 'no-such-command'/, ''],
 ])('%j: one line, a hint, exit code 2', async (args, message, helpFor) => {

@@ -64,6 +64,21 @@ it('in production, a command needs only what it uses: no ROUTER_SECRET, no REAL_
   expect(result.stdout).toMatch(/^initial /m);
 });
 
+it('prints a stage name from the database with its control characters escaped, never raw', async () => {
+  const connection = await connect();
+  await connection.query(
+    "INSERT INTO policy_stages (name, min_followers, effective_from, notice_days, mode) VALUES ('evil\u001b[2J', 5, '2040-01-01', 13, 'CONSENT')",
+  );
+  await connection.end();
+  const listed = await runCli(['policy', 'list'], env);
+  expect(listed.stdout).toContain('evil\\u001b[2J');
+  expect(listed.stdout).not.toContain('\u001b');
+  const refused = await runCli(['policy', 'retire', 'nope\u001b[2J'], env);
+  expect(refused.stderr).toContain('nope\\u001b[2J');
+  expect(refused.stderr).not.toContain('\u001b');
+  await runCli(['policy', 'remove', 'evil\u001b[2J'], env);
+});
+
 it('reads a date-time without a zone as UTC', async () => {
   const added = await runCli(
     ['policy', 'add', '--name', 'utc-check', '--min-followers', '1', '--from', '2031-06-01T08:30', '--yes'],
@@ -86,7 +101,7 @@ it.each([
   ],
   [
     ['policy', 'add', '--name', 'x', '--min-followers', '5', '--from', 'tomorrow'],
-    /expected a date such as 2026-01-01/,
+    /the date must be an ISO 8601 date or date-time, such as 2026-11-25/,
   ],
   [
     ['policy', 'add', '--name', 'x', '--min-followers', '5', '--from', '2030-01-01', '--mode', 'strict'],

@@ -28,6 +28,7 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'CreatePolicyChanges1795590000012',
     'CreateIpLocations1795590000020',
     'AddEncryptedRealName1795590000030',
+    'Utf8mb4Everywhere1795590000040',
     'CreateErasures1795590000050',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);

@@ -52,20 +52,23 @@ it('NDJSON from standard input; bad lines are reported by number, without their 
     '{"postId":"n-5","userId":"u-1","ip":"61.220.0.1"',
     '{"postId":"n-1","userId":"u-9","ip":"8.8.8.8","at":"2025-01-01T00:00:00Z"}',
     '{"postId":"n-6","userId":"u-2","ip":"61.220.0.1","at":"2025-01-02T00:00:00Z","city":"Taipei"}',
+    '{"postId":"n-7","userId":"u-2","203.0.113.99":"61.220.0.1","at":"2025-01-02T00:00:00Z"}',
   ];
   const result = await runCli(['ip-locations', 'import', '-'], command.env, { stdin: `${lines.join('\n')}\n` });
   expect(result.code).toBe(1);
-  expect(result.stdout).toBe('stdin: 1 stored, 0 unchanged (post already located), 6 rejected\n');
+  expect(result.stdout).toBe('stdin: 1 stored, 0 unchanged (post already located), 7 rejected\n');
   expect(result.stderr.split('\n').slice(1)).toEqual([
     'stdin:2: ip is not an IPv4 or IPv6 address',
     'stdin:4: ip is missing',
     'stdin:5: at must be an ISO 8601 date-time with a time zone, such as 2026-11-25T10:00:00Z',
     'stdin:6: not valid JSON',
-    'stdin:8: unknown field "city"',
+    'stdin:8: unknown field at position 5 of 5; expected postId, userId, ip, at',
+    'stdin:9: unknown field at position 3 of 4; expected postId, userId, ip, at',
     'stdin:7: postId is already recorded for another userId',
     '',
   ]);
-  for (const ip of ['114.114.114', '61.220.0.1', '8.8.8.8']) expect(result.stderr + result.stdout).not.toContain(ip);
+  for (const ip of ['114.114.114', '61.220.0.1', '8.8.8.8', '203.0.113'])
+    expect(result.stderr + result.stdout).not.toContain(ip);
   expect((await postLocationRows(command.dataSource)).map((row) => row.post_id)).toEqual(['n-1']);
 });
 

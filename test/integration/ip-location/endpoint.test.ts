@@ -1,4 +1,5 @@
 // POST /ip-locations, for real: HTTP, MySQL, and the IP database the ip2region package ships.
+import { fetchStatusesFromAnotherProcess } from '../../support/client-process';
 import { useTestServer } from '../../support/server';
 import {
   aLocationRecord,
@@ -157,6 +158,30 @@ describe('stores what the posts service sends', () => {
       expect(await userLocationRows(server.app.dataSource)).toMatchObject([{ post_id: 'p-b', country_code: 'US' }]);
     }
   });
+
+  // U+1F600 is written in UTF-16 as D83D DE00, which sorts before FF5E; by code point (and by UTF-8 byte,
+  // as MySQL compares utf8mb4_bin) it is the greater.
+  it.each([
+    ['in one request', 'p-\u{1F600} then p-\uFF5E', [['p-\u{1F600}', 'p-\uFF5E']]],
+    ['in one request', 'p-\uFF5E then p-\u{1F600}', [['p-\uFF5E', 'p-\u{1F600}']]],
+    ['in two requests', 'p-\u{1F600} then p-\uFF5E', [['p-\u{1F600}'], ['p-\uFF5E']]],
+    ['in two requests', 'p-\uFF5E then p-\u{1F600}', [['p-\uFF5E'], ['p-\u{1F600}']]],
+  ])(
+    'a tie is decided by code point %s (%s): the id with the astral character is the later',
+    async (_how, _order, requests) => {
+      await clearTables();
+      const same = '2026-11-25T10:00:00.000Z';
+      for (const postIds of requests) {
+        const records = postIds.map((postId) =>
+          record({ postId, userId: 'u-1', ip: postId === 'p-\u{1F600}' ? '8.8.8.8' : '223.5.5.5', at: same }),
+        );
+        expect((await postIpLocations(server, { records })).body.stored).toBe(postIds.length);
+      }
+      expect(await userLocationRows(server.app.dataSource)).toMatchObject([
+        { post_id: 'p-\u{1F600}', country_code: 'US' },
+      ]);
+    },
+  );
 });
 
 describe('bad input is answered clearly, and nothing of it is stored', () => {
@@ -177,10 +202,16 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
     [{ postId: 42 }, 'postId must be a string, got number'],
     [{ at: '2026-11-25' }, 'at must be an ISO 8601 date-time with a time zone, such as 2026-11-25T10:00:00Z'],
     [{ at: '2026-11-25T10:00:00' }, 'at must be an ISO 8601 date-time with a time zone, such as 2026-11-25T10:00:00Z'],
-    [{ at: '2026-13-45T10:00:00Z' }, 'at must be an ISO 8601 date-time with a time zone, such as 2026-11-25T10:00:00Z'],
+    [{ at: '2026-13-01T10:00:00Z' }, 'at has a month outside 01-12'],
+    [{ at: '2025-02-30T10:00:00Z' }, 'at has no such day in its month'], // not 2 March
+    [{ at: '2025-02-29T10:00:00Z' }, 'at has no such day in its month'], // 2025 is no leap year
+    [{ at: '2025-06-01T24:00:00Z' }, 'at has an hour past 23 (midnight is 00:00 of the next day)'], // not 2 June
+    [{ at: '2025-06-01T23:60:00Z' }, 'at has a minute past 59'],
+    [{ at: '2025-06-01T10:00:00+08:60' }, 'at has a time zone offset past ±23:59'],
     [{ at: '2026-11-25T12:06:00Z' }, 'at is in the future'],
     [{ at: '1999-12-31T23:59:59Z' }, 'at is before 2000-01-01'],
-    [{ country: 'CN' }, 'unknown field "country"'],
+    [{ country: 'CN' }, 'unknown field at position 5 of 5; expected postId, userId, ip, at'],
+    [{ IP: '223.5.5.5' }, 'unknown field at position 5 of 5; expected postId, userId, ip, at (did you mean "ip"?)'],
   ])('a record with %j is rejected with "%s"; the good record beside it is stored', async (fields, reason) => {
     const bad: Record<string, unknown> = { ...record({ postId: 'p-bad' }), ...fields };
     for (const key of Object.keys(bad)) if (bad[key] === undefined) delete bad[key];
@@ -192,6 +223,16 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
     });
     expect((await postLocationRows(server.app.dataSource)).map((row) => row.post_id)).toEqual(['p-good']);
     expect(response.text).not.toContain(String(bad.ip));
+  });
+
+  it('29 February of a leap year is stored as that day', async () => {
+    const response = await postIpLocations(server, {
+      records: [record({ postId: 'p-leap', at: '2024-02-29T10:00:00+08:00' })],
+    });
+    expect(response.body).toEqual({ stored: 1, unchanged: 0, rejected: [] });
+    expect(await postLocationRows(server.app.dataSource)).toMatchObject([
+      { recorded_at: new Date('2024-02-29T02:00:00Z') },
+    ]);
   });
 
   it('a clock at most five minutes ahead is fine', async () => {
@@ -227,7 +268,7 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
       'with another field',
       '{"records": [], "ip": "223.5.5.5"}',
       400,
-      'unknown field "ip": the body holds "records" only',
+      'unknown field at position 2 of 2; expected records',
     ],
     ['empty', '', 400, 'the body is empty: send {"records": [...]}'],
   ])('a body that is %s: %d, "%s"', async (_case, body, status, message) => {
@@ -235,6 +276,23 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
     expect(response.status).toBe(status);
     expect(response.body).toEqual({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
     expect(response.text).not.toContain('223.5.5.5');
+  });
+
+  it('an unknown key is told by its position, never by its text (it may be an address)', async () => {
+    const keyed = { ...record({ postId: 'p-keyed' }), '203.0.113.77': true };
+    const perRecord = await postIpLocations(server, { records: [keyed] });
+    expect(perRecord.body).toEqual({
+      stored: 0,
+      unchanged: 0,
+      rejected: [{ index: 0, reason: 'unknown field at position 5 of 5; expected postId, userId, ip, at' }],
+    });
+    const wholeBody = await postIpLocations(server, { '198.51.100.23': 1, records: [] });
+    expect(wholeBody.status).toBe(400);
+    expect(wholeBody.body.errors[0].message).toBe('unknown field at position 1 of 2; expected records');
+    for (const text of [perRecord.text, wholeBody.text]) {
+      expect(text).not.toContain('203.0.113');
+      expect(text).not.toContain('198.51.100');
+    }
   });
 
   it('a body that is not JSON: 415', async () => {
@@ -247,7 +305,20 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
     expect(await response.text()).not.toContain('223.5.5.5');
   });
 
-  it('a body over 1 MiB: 413, unread', async () => {
+  it.each(['/ip-locations', '/graphql'])(
+    'a 5 MiB body on %s: 413 every time, received by a client still sending it (not a broken pipe)',
+    async (path) => {
+      // The client is a process of its own: in this one, it would share the server's event loop and timing.
+      const statuses = await fetchStatusesFromAnotherProcess(`${server.app.url}${path}`, {
+        times: 20,
+        headers: { 'content-type': 'application/json', ...WRITER },
+        body: JSON.stringify({ records: [], padding: 'x'.repeat(5 * 1024 * 1024) }),
+      });
+      expect(statuses).toEqual(new Array(20).fill(413));
+    },
+  );
+
+  it('a body over 1 MiB: 413', async () => {
     const response = await postIpLocations(server, { records: [], padding: 'x'.repeat(1024 * 1024) });
     expect(response.status).toBe(413);
   });
@@ -265,6 +336,37 @@ describe('only the posts service gets in', () => {
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ errors: [{ message: 'unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] });
     expect(await postLocationRows(server.app.dataSource)).toEqual([]);
+  });
+});
+
+describe('a secret in the URL', () => {
+  it('is refused, and neither logged nor echoed: the request log has the path without its query string', async () => {
+    const secret = 'leaked-in-the-query-string-0123456789';
+    const before = logLines.length;
+    const refused = await fetch(`${server.app.url}/ip-locations?access_token=${secret}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ records: [] }),
+    });
+    expect(refused.status).toBe(401);
+    const graphql = await fetch(`${server.app.url}/graphql?access_token=${secret}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(graphql.status).toBe(200);
+    const nowhere = await fetch(`${server.app.url}/nowhere?access_token=${secret}`);
+    expect(nowhere.status).toBe(404);
+    expect(await nowhere.text()).not.toContain(secret);
+
+    const logged = logLines.slice(before).map((line) => JSON.parse(line) as Record<string, any>);
+    expect(logged.filter((entry) => entry.msg === 'incoming request').map((entry) => entry.req.url)).toEqual([
+      '/ip-locations',
+      '/graphql',
+      '/nowhere',
+    ]);
+    expect(JSON.stringify(logged)).not.toContain(secret);
+    expect(JSON.stringify(logged)).not.toContain('access_token');
   });
 });
 

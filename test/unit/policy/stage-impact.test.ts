@@ -106,8 +106,17 @@ describe('the rules a new stage must meet', () => {
     ['a start in the past', { effectiveFrom: daysAfter(now, -1) }, /in the past.*--allow-past-start/],
     ['a mandatory notice under the floor', { mode: 'MANDATORY' as const, noticeDays: 0 }, /at least 7 notice days/],
     ['a name of 65 characters', { name: 'x'.repeat(65) }, /name must be 1-64 characters/],
+    ['a name that clears a terminal (ESC[2J)', { name: 'finance\u001b[2J' }, /name must not contain control/],
+    ['a name with a line break', { name: 'finance\n2027' }, /name must not contain control/],
+    ['a name with a NUL', { name: 'finance\u0000' }, /name must not contain control/],
+    ['a name with DEL', { name: 'finance\u007f' }, /name must not contain control/],
+    ['a name with a C1 control (CSI, U+009B)', { name: 'finance\u009b2J' }, /name must not contain control/],
   ])('refuses %s', (_case, fields, problem) => {
     expect(stageProblems({ ...valid, ...fields }, now, rulesOf).join('; ')).toMatch(problem);
+  });
+
+  it('a name in any script, with spaces and punctuation inside, is fine', () => {
+    expect(stageProblems({ ...valid, name: '金融 2027 (第二阶段) \u00a0é' }, now, rulesOf)).toEqual([]);
   });
 
   it('a past start is fine when asked for explicitly', () => {
