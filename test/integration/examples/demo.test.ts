@@ -8,7 +8,7 @@ import { built } from '../../support/paths';
 const DEMO = built('examples', 'demo.js');
 
 const FEED_QUERY =
-  '{ feed(first: 10) { text displayName ipLocation { label } author { id nickname verifiedRealName identityLabel { status restricted } } } }';
+  '{ feed(first: 10) { text displayName ipLocation { label } professionalLabel author { id nickname verifiedRealName identityLabel { status restricted } qualifications { label } mcnAgency { label } } } }';
 
 async function readyUrl(lines: AsyncIterable<string>): Promise<string> {
   for await (const line of lines) {
@@ -29,7 +29,13 @@ async function feed(url: string, headers: Record<string, string>) {
       feed: {
         displayName: string;
         ipLocation: { label: string } | null;
-        author: { id: string; identityLabel: { status: string } };
+        professionalLabel: string | null;
+        author: {
+          id: string;
+          identityLabel: { status: string };
+          qualifications: { label: string }[];
+          mcnAgency: { label: string } | null;
+        };
       }[];
     };
   };
@@ -82,6 +88,26 @@ it('starts the local supergraph on the embedded demo data, answers the feed thro
       '黑龙江',
       '英国',
       '未知',
+    ]);
+
+    // The demo people's credentials and agencies (src/demo/demo-data.ts), from the embedded database.
+    expect(
+      verified.data.feed
+        .slice(0, 8)
+        .map((post) => [
+          post.professionalLabel,
+          post.author.qualifications.map((qualification) => qualification.label),
+          post.author.mcnAgency?.label ?? null,
+        ]),
+    ).toEqual([
+      [null, [], 'MCN机构：星河文化传媒'],
+      [null, [], null],
+      ['金融：证券从业资格', ['金融：证券从业资格'], null],
+      [null, [], null], // a lawyer whose licence expired ten days ago
+      ['医疗卫生：执业医师', ['医疗卫生：执业医师'], null],
+      [null, [], null],
+      [null, [], 'MCN机构：青禾MCN'],
+      [null, ['教育：教师资格证'], null], // a teacher posting on technology
     ]);
 
     const anonymous = await feed(url, {});

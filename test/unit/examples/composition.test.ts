@@ -32,23 +32,42 @@ it("gives the router's clients User and Post with the fields of all three subgra
     verifiedRealName: 'String',
     identityLabel: 'IdentityLabel!',
     ipLocation: 'IpLocation',
+    qualifications: '[Qualification!]!',
+    mcnAgency: 'McnAgency',
+    mayPublishIn: 'Boolean!',
   });
   expect(fieldsOf(apiSchema, 'Post')).toEqual({
     id: 'ID!',
     text: 'String!',
     createdAt: 'String!',
     author: 'User!',
+    category: 'String',
     displayName: 'String!',
     verifiedRealName: 'String',
     ipLocation: 'IpLocation',
+    professionalLabel: 'String',
   });
+  expect(fieldsOf(apiSchema, 'Qualification')).toEqual({
+    field: 'ProfessionalField!',
+    title: 'String!',
+    issuer: 'String',
+    label: 'String!',
+    verifiedAt: 'DateTime!',
+    expiresAt: 'DateTime',
+  });
+  expect(fieldsOf(apiSchema, 'McnAgency')).toEqual({ name: 'String!', label: 'String!' });
   expect(fieldsOf(apiSchema, 'IpLocation')).toEqual({
     label: 'String!',
     countryCode: 'String',
     regionCode: 'String',
     recordedAt: 'DateTime!',
   });
-  expect(Object.keys(fieldsOf(apiSchema, 'Query')).sort()).toEqual(['disclosurePolicy', 'feed', 'myIdentityData', 'user']);
+  expect(Object.keys(fieldsOf(apiSchema, 'Query')).sort()).toEqual([
+    'disclosurePolicy',
+    'feed',
+    'myIdentityData',
+    'user',
+  ]);
 });
 
 it('fails with a readable reason when the users subgraph no longer provides the nickname identity-labels requires', () => {
