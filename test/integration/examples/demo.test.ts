@@ -3,7 +3,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
-import { built } from '../../support/paths';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { built, REPOSITORY_ROOT } from '../../support/paths';
 
 const DEMO = built('examples', 'demo.js');
 
@@ -109,6 +111,14 @@ it('starts the local supergraph on the embedded demo data, answers the feed thro
       [null, [], 'MCN机构：青禾MCN'],
       [null, ['教育：教师资格证'], null], // a teacher posting on technology
     ]);
+
+    // The README's example of these labels, run as it is written.
+    const readme = readFileSync(join(REPOSITORY_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Credentials and MCN agencies'));
+    const query = /-d '(\{"query":.*\})'/.exec(section)![1]!;
+    const shown = /```json\n([\s\S]*?)\n```/.exec(section)![1]!;
+    const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
+    expect(await answer.json()).toEqual(JSON.parse(shown));
 
     const anonymous = await feed(url, {});
     expect(anonymous.data.feed.map((post) => post.ipLocation?.label)).toEqual(

@@ -1,6 +1,8 @@
 // `identity-labels qualifications import` as an operator runs it: real files, MySQL, a separate process; with
 // the account import's guarantees (line errors without values, every file checked first, progress, an
 // interrupted import finished by running it again), and every change audited.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   emptyProfessionalCounts,
@@ -9,6 +11,7 @@ import {
 } from '../../../src/import/import-professional';
 import { runCli } from '../../support/cli';
 import { useCommandDatabase } from '../../support/command-database';
+import { REPOSITORY_ROOT } from '../../support/paths';
 import { labelChangeRows } from '../../support/professional';
 
 const command = useCommandDatabase();
@@ -233,4 +236,22 @@ it('interrupted after its first batch, it says how far it got, and running it ag
   });
   expect(await qualificationRows()).toHaveLength(25);
   expect(await labelChangeRows(command.dataSource)).toHaveLength(25);
+});
+
+it('the example of docs/professional-labels.md and docs/cli.md prints what they say', async () => {
+  await clearTables();
+  const page = readFileSync(join(REPOSITORY_ROOT, 'docs', 'professional-labels.md'), 'utf8');
+  const example =
+    /cat credentials\.csv\n((?:# .*\n)+)identity-labels qualifications import credentials\.csv\n#   (.*)\n/.exec(page);
+  expect(example).not.toBeNull();
+  const csv = example![1]!.replace(/^# /gm, '');
+  const path = command.file('credentials.csv', csv);
+  const first = await runCli(['qualifications', 'import', path], command.env);
+  expect(first).toMatchObject({ code: 0, stderr: '' });
+  expect(first.stdout).toBe(`${example![2]!.replace('credentials.csv', path)}\n`);
+  const cli = readFileSync(join(REPOSITORY_ROOT, 'docs', 'cli.md'), 'utf8');
+  const again = [...cli.matchAll(/^#   (credentials\.csv: .*)$/gm)].map((match) => match[1]);
+  expect(again[0]).toBe(example![2]);
+  const second = await runCli(['qualifications', 'import', path], command.env);
+  expect(second.stdout).toBe(`${again[1]!.replace('credentials.csv', path)}\n`);
 });
