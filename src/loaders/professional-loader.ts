@@ -73,7 +73,11 @@ function batchOf<Row extends { userId: string }>(
       }
       // The IN query returns rows in any order: grouped back by account.
       const byUser = new Map<string, Row[]>();
-      for (const row of rows) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), row]);
+      for (const row of rows) {
+        const held = byUser.get(row.userId);
+        if (held === undefined) byUser.set(row.userId, [row]);
+        else held.push(row);
+      }
       return userIds.map((userId) => byUser.get(userId) ?? []);
     },
     { maxBatchSize },

@@ -43,8 +43,8 @@ interface Applied<Outcome> {
 }
 
 /** The rows' writes, and their audit entries, from the stored rows to the rows after the batch. */
-function netWrites<Row extends { userId: string }>(
-  kind: LabelKind<Row, never, unknown>,
+function netWrites<Row extends { userId: string }, Change extends { userId: string }, Outcome>(
+  kind: LabelKind<Row, Change, Outcome>,
   stored: ReadonlyMap<string, Row>,
   current: ReadonlyMap<string, Row | undefined>,
   causes: ReadonlyMap<string, string>,
@@ -83,7 +83,7 @@ async function applyInTransaction<Row extends { userId: string }, Change extends
     causes.set(key, cause);
     return kind.outcome(before, after);
   });
-  const { writes, audit } = netWrites(kind as LabelKind<Row, never, unknown>, stored, current, causes);
+  const { writes, audit } = netWrites(kind, stored, current, causes);
   await kind.write(manager, writes);
   await insertLabelChanges(manager, audit, options.now);
   // An erasure that began after the check above must not lose to this batch: checked again under a lock
