@@ -10,6 +10,7 @@ const USE_CASES = [
   './src/notify',
   './src/import',
   './src/ip-recording',
+  './src/professional-recording',
   './src/policy-admin',
   './src/key-rotation',
   './src/demo',
@@ -32,6 +33,11 @@ const LAYERS = [
     from: ['./src/!(policy|ip-location)/**', './src/!(user-id|errors|dates).ts'],
     message:
       'ip-location/ is the rules and the lookup: it imports only the policy types, the id rule, the errors and the date parser.',
+  },
+  {
+    target: './src/professional',
+    from: ['./src/!(professional)/**', './src/!(user-id|shown-text).ts'],
+    message: 'professional/ is the rules of credentials and MCN agencies: pure, it imports only the id and text rules.',
   },
   {
     target: './src/db',

@@ -5,6 +5,8 @@ export interface PlatformUser {
   id: string;
   nickname: string;
   followerCount: number;
+  /** The category the posts service files the user's posts under. */
+  category: string;
 }
 
 export interface PlatformPost {
@@ -13,6 +15,8 @@ export interface PlatformPost {
   /** ISO 8601, UTC. */
   createdAt: string;
   authorId: string;
+  /** The posts service's category; identity-labels maps it to a professional field (Post.professionalLabel). */
+  category: string;
   /** The address the post was sent from: the posts service hands it to identity-labels once, and keeps it to itself. */
   ip: string;
 }
@@ -26,14 +30,14 @@ const MINUTE_MS = 60 * 1000;
 
 /** The authors of the demo feed: the identity subgraph's embedded demo accounts, one in every status. */
 export const DEMO_USERS: PlatformUser[] = [
-  { id: 'demo-disclosed', nickname: 'weiwei', followerCount: 2_400_000 },
-  { id: 'demo-organization', nickname: 'hz-evening', followerCount: 1_300_000 },
-  { id: 'demo-notice', nickname: 'nana', followerCount: 720_000 },
-  { id: 'demo-refused', nickname: 'fangfang', followerCount: 1_800_000 },
-  { id: 'demo-deadline-passed', nickname: 'yangyang', followerCount: 650_000 },
-  { id: 'demo-unverified', nickname: 'jingjing', followerCount: 3_100_000 },
-  { id: 'demo-small', nickname: 'leilei', followerCount: 12_000 },
-  { id: 'demo-voluntary', nickname: 'lili', followerCount: 86_000 },
+  { id: 'demo-disclosed', nickname: 'weiwei', followerCount: 2_400_000, category: 'current-affairs' },
+  { id: 'demo-organization', nickname: 'hz-evening', followerCount: 1_300_000, category: 'current-affairs' },
+  { id: 'demo-notice', nickname: 'nana', followerCount: 720_000, category: 'Finance' },
+  { id: 'demo-refused', nickname: 'fangfang', followerCount: 1_800_000, category: 'law' },
+  { id: 'demo-deadline-passed', nickname: 'yangyang', followerCount: 650_000, category: 'health' },
+  { id: 'demo-unverified', nickname: 'jingjing', followerCount: 3_100_000, category: 'politics' },
+  { id: 'demo-small', nickname: 'leilei', followerCount: 12_000, category: 'travel' },
+  { id: 'demo-voluntary', nickname: 'lili', followerCount: 86_000, category: 'technology' },
 ];
 
 /** Where the demo posts are sent from, in turn (documentation-worthy public resolvers and well-known networks). */
@@ -59,6 +63,7 @@ export function postsBy(users: PlatformUser[], count: number, now = new Date()):
       text: `Post ${index + 1} by ${author.nickname}`,
       createdAt: new Date(now.getTime() - index * MINUTE_MS).toISOString(),
       authorId: author.id,
+      category: author.category,
       ip: DEMO_POST_ADDRESSES[index % DEMO_POST_ADDRESSES.length]!,
     };
   });

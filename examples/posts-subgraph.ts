@@ -16,6 +16,8 @@ export const POSTS_TYPE_DEFS = parse(`
     """ISO 8601, UTC."""
     createdAt: String!
     author: User!
+    """The posts service's category, e.g. finance, health; null for none."""
+    category: String
   }
 
   """Owned by the users subgraph; this subgraph only knows its id."""

@@ -11,6 +11,7 @@ import { CreateIpLocations1795590000020 } from './1795590000020-create-ip-locati
 import { AddEncryptedRealName1795590000030 } from './1795590000030-add-encrypted-real-name';
 import { Utf8mb4Everywhere1795590000040 } from './1795590000040-utf8mb4-everywhere';
 import { CreateErasures1795590000050 } from './1795590000050-create-erasures';
+import { CreateProfessionalLabels1795590000070 } from './1795590000070-create-professional-labels';
 
 export const migrations = [
   CreateAccounts1795590000000,
@@ -25,4 +26,5 @@ export const migrations = [
   AddEncryptedRealName1795590000030,
   Utf8mb4Everywhere1795590000040,
   CreateErasures1795590000050,
+  CreateProfessionalLabels1795590000070,
 ];

@@ -12,6 +12,8 @@ import { RealNameKeys, realNameKeysProblem } from './crypto/real-name-keys';
 import { IP_LOCATION_LANGUAGES } from './ip-location/label';
 import { IP_LOCATION_VIEWER_SETTINGS } from './ip-location/visibility';
 import { EXECUTORS } from './graphql/executor';
+import { categoryFieldsProblem, DEFAULT_CATEGORY_FIELDS, parseCategoryFields } from './professional/categories';
+import { LABEL_LANGUAGES } from './professional/label';
 import { REAL_NAME_VIEWER_SETTINGS } from './policy/types';
 
 /** Which environment variable a setting is read from. */
@@ -259,6 +261,23 @@ const settings = z.object({
         ipv4: ipv4 ?? inDirectory(directory, IP_DATABASE_FILES.ipv4),
         ipv6: ipv6 ?? inDirectory(directory, IP_DATABASE_FILES.ipv6),
       })),
+  }),
+  /** Professional credentials and MCN agencies (docs/professional-labels.md). */
+  professional: z.object({
+    /** The language of `Qualification.label`, `McnAgency.label` and `Post.professionalLabel`. */
+    language: variable('PROFESSIONAL_LABEL_LANGUAGE', z.enum(LABEL_LANGUAGES).default('zh')),
+    /** Which professional field a post's category belongs to: category=FIELD pairs, compared regardless of case. */
+    categoryFields: variable(
+      'PROFESSIONAL_CATEGORY_FIELDS',
+      z
+        .string()
+        .default(DEFAULT_CATEGORY_FIELDS)
+        .superRefine((setting, context) => {
+          const problem = categoryFieldsProblem(setting);
+          if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+        })
+        .transform(parseCategoryFields),
+    ),
   }),
 });
 

@@ -6,6 +6,7 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   IDENTITY_UNAVAILABLE: 'IDENTITY_UNAVAILABLE',
   IP_LOCATION_UNAVAILABLE: 'IP_LOCATION_UNAVAILABLE',
+  PROFESSIONAL_LABELS_UNAVAILABLE: 'PROFESSIONAL_LABELS_UNAVAILABLE',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
 } as const;
@@ -45,6 +46,14 @@ export function identityUnavailable(cause: unknown): GraphQLError {
 export function ipLocationUnavailable(cause: unknown): GraphQLError {
   return new GraphQLError('ip location data is unavailable, try again later', {
     extensions: { code: ErrorCode.IP_LOCATION_UNAVAILABLE },
+    originalError: cause instanceof Error ? cause : undefined,
+  });
+}
+
+/** The credentials or MCN agencies could not be read; the cause stays in the server log, not in the response. */
+export function professionalLabelsUnavailable(cause: unknown): GraphQLError {
+  return new GraphQLError('professional label data is unavailable, try again later', {
+    extensions: { code: ErrorCode.PROFESSIONAL_LABELS_UNAVAILABLE },
     originalError: cause instanceof Error ? cause : undefined,
   });
 }

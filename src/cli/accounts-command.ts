@@ -115,6 +115,7 @@ function registerExport(accounts: Command, io: CommandIo): void {
           settings: { hysteresisRatio: config.hysteresisRatio, realNameViewers: config.realNameViewers },
           openRealName: new RealNames(config.realNameKeys).open,
           language: config.ipLocation.language,
+          professionalLanguage: config.professional.language,
           maxLocations: Number.MAX_SAFE_INTEGER,
         });
         io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);

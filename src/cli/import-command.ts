@@ -10,7 +10,14 @@ import { hasTombstones } from '../db/erasures';
 import { loadPolicyStages } from '../db/policy-stages';
 import { RealNames } from '../real-names/real-names';
 import { errorForLog } from '../errors';
-import { emptyCounts, importAccounts, ImportStopped, type ImportCounts } from '../import/import-accounts';
+import {
+  addCounts,
+  ImportStopped,
+  type BatchOptions,
+  type ImportProgress,
+  type ImportTally,
+} from '../import/batched-import';
+import { emptyCounts, importAccounts, type ImportCounts } from '../import/import-accounts';
 import { formatOf, readRecords, RecordSourceError, type RecordFormat } from '../import/records';
 import type { CommandIo } from './command-io';
 import { CommandError, tellServers, type CommandDatabase } from './database';
@@ -27,24 +34,11 @@ export interface ImportCommandOptions {
   onCommitted?: (userIds: readonly string[]) => void;
 }
 
-export interface ImportCommandResult {
-  perSource: { source: string; counts: ImportCounts }[];
-  total: ImportCounts;
-  /** Stopped by the signal: the sources after the one it stopped in were not read. */
-  interrupted: boolean;
-}
+export type ImportCommandResult = ImportFilesResult<ImportCounts>;
 
 function describe(counts: ImportCounts): string {
   const erased = counts.erased > 0 ? `, ${whole(counts.erased)} skipped: erased` : '';
   return `${whole(counts.inserted)} inserted, ${whole(counts.updated)} updated, ${whole(counts.unchanged)} unchanged, ${whole(counts.rejected)} rejected${erased}`;
-}
-
-function addCounts(total: ImportCounts, counts: ImportCounts): void {
-  total.inserted += counts.inserted;
-  total.updated += counts.updated;
-  total.unchanged += counts.unchanged;
-  total.rejected += counts.rejected;
-  total.erased += counts.erased;
 }
 
 const FILE_PROBLEMS: Record<string, string> = {
@@ -93,22 +87,47 @@ function resumeHint(source: string, line: number): string {
   );
 }
 
-export async function runImport(
+/** One kind of record an import command loads: how its counts read, and how one source is imported. */
+export interface RecordImport<C extends ImportTally<C>> {
+  emptyCounts(): C;
+  /** "3 inserted, 1 updated, ..." */
+  describe(counts: C): string;
+  importSource(
+    source: string,
+    input: Readable,
+    format: RecordFormat,
+    hooks: Pick<BatchOptions<C>, 'onRejected' | 'onProgress' | 'signal'>,
+  ): Promise<ImportProgress<C>>;
+}
+
+export interface ImportFilesResult<C> {
+  perSource: { source: string; counts: C }[];
+  total: C;
+  /** Stopped by the signal: the sources after the one it stopped in were not read. */
+  interrupted: boolean;
+}
+
+const recordsDealtWith = (counts: object) => Object.values(counts).reduce((sum: number, count) => sum + count, 0);
+
+/**
+ * Imports the files in turn, with what every import command guarantees: each file is checked before any is
+ * read, bad records are reported as FILE:LINE: reason (never their values), progress is shown, and one
+ * stopped partway says how far it got, to be finished by running it again.
+ */
+export async function importFiles<C extends ImportTally<C>>(
   dataSource: DataSource,
   config: Config,
   paths: string[],
-  options: ImportCommandOptions,
+  options: Pick<ImportCommandOptions, 'format' | 'signal'>,
   io: Pick<CommandIo, 'stdin' | 'stdout' | 'stderr'>,
-): Promise<ImportCommandResult> {
-  requireSealedNames(config);
+  kind: RecordImport<C>,
+): Promise<ImportFilesResult<C>> {
   await requireKeyForErasedIds(dataSource, config);
   // Fail on a bad name or an unreadable file before importing anything.
   const sources = paths.map((path) => ({ path, format: formatOf(path, options.format) }));
   const sizes = await Promise.all(paths.map(checkReadable));
-  const stages = await loadPolicyStages(dataSource);
-  const realNames = new RealNames(config.realNameKeys);
-  const total = emptyCounts();
-  const perSource: ImportCommandResult['perSource'] = [];
+  const total = kind.emptyCounts();
+  const perSource: ImportFilesResult<C>['perSource'] = [];
   for (const [index, { path, format }] of sources.entries()) {
     const source = path === '-' ? 'stdin' : path;
     const file = path === '-' ? undefined : createReadStream(path);
@@ -116,21 +135,15 @@ export async function runImport(
     const progress = startProgress(source, sizes[index], io.stderr);
     const bytesRead = () => file?.bytesRead ?? 0;
     try {
-      const outcome = await importAccounts(dataSource, source, readRecords(input, format), {
-        stages,
-        rules: { hysteresisRatio: config.hysteresisRatio },
-        clock: () => new Date(),
-        batchSize: options.batchSize,
-        realNames,
-        pseudonymKey: config.pseudonymKey,
-        onRejected: ({ line, reason }) => io.stderr.write(`${source}:${line}: ${reason}\n`),
-        onProgress: (running) =>
-          progress.update(running.inserted + running.updated + running.unchanged + running.rejected, bytesRead()),
-        signal: options.signal,
-        onCommitted: options.onCommitted,
-      }).finally(() => progress.stop());
+      const outcome = await kind
+        .importSource(source, input, format, {
+          onRejected: ({ line, reason }) => io.stderr.write(`${source}:${line}: ${reason}\n`),
+          onProgress: (running) => progress.update(recordsDealtWith(running), bytesRead()),
+          signal: options.signal,
+        })
+        .finally(() => progress.stop());
       const stoppedAt = outcome.interrupted ? ` (interrupted after line ${outcome.storedThroughLine})` : '';
-      io.stdout.write(`${source}: ${describe(outcome.counts)}${stoppedAt}\n`);
+      io.stdout.write(`${source}: ${kind.describe(outcome.counts)}${stoppedAt}\n`);
       perSource.push({ source, counts: outcome.counts });
       addCounts(total, outcome.counts);
       if (outcome.interrupted) {
@@ -140,19 +153,56 @@ export async function runImport(
       }
     } catch (error) {
       if (!(error instanceof ImportStopped)) throw error;
-      const { counts, storedThroughLine } = error.progress;
-      const sourceRefused = error.cause instanceof RecordSourceError && storedThroughLine === 0;
-      if (!sourceRefused || counts.rejected > 0) {
-        io.stdout.write(`${source}: ${describe(counts)} (stopped after line ${storedThroughLine})\n`);
-      }
-      const reason = error.cause instanceof RecordSourceError ? error.message : `the import failed: ${error.message}`;
-      throw new CommandError(
-        `${source}: ${reason}` + (storedThroughLine > 0 ? `\n${resumeHint(source, storedThroughLine)}` : ''),
-      );
+      throw stoppedFailure(source, error as ImportStopped<C>, kind, io);
     }
   }
-  if (paths.length > 1) io.stdout.write(`total: ${describe(total)}\n`);
+  if (paths.length > 1) io.stdout.write(`total: ${kind.describe(total)}\n`);
   return { perSource, total, interrupted: false };
+}
+
+/** Says how far a stopped import got, and returns the command's failure. */
+function stoppedFailure<C extends ImportTally<C>>(
+  source: string,
+  error: ImportStopped<C>,
+  kind: RecordImport<C>,
+  io: Pick<CommandIo, 'stdout'>,
+): CommandError {
+  const { counts, storedThroughLine } = error.progress;
+  const sourceRefused = error.cause instanceof RecordSourceError && storedThroughLine === 0;
+  if (!sourceRefused || counts.rejected > 0) {
+    io.stdout.write(`${source}: ${kind.describe(counts)} (stopped after line ${storedThroughLine})\n`);
+  }
+  const reason = error.cause instanceof RecordSourceError ? error.message : `the import failed: ${error.message}`;
+  return new CommandError(
+    `${source}: ${reason}` + (storedThroughLine > 0 ? `\n${resumeHint(source, storedThroughLine)}` : ''),
+  );
+}
+
+export async function runImport(
+  dataSource: DataSource,
+  config: Config,
+  paths: string[],
+  options: ImportCommandOptions,
+  io: Pick<CommandIo, 'stdin' | 'stdout' | 'stderr'>,
+): Promise<ImportCommandResult> {
+  requireSealedNames(config);
+  const stages = await loadPolicyStages(dataSource);
+  const realNames = new RealNames(config.realNameKeys);
+  return importFiles(dataSource, config, paths, options, io, {
+    emptyCounts,
+    describe,
+    importSource: (source, input, format, hooks) =>
+      importAccounts(dataSource, source, readRecords(input, format), {
+        ...hooks,
+        stages,
+        rules: { hysteresisRatio: config.hysteresisRatio },
+        clock: () => new Date(),
+        batchSize: options.batchSize,
+        realNames,
+        pseudonymKey: config.pseudonymKey,
+        onCommitted: options.onCommitted,
+      }),
+  });
 }
 
 interface ImportArguments {

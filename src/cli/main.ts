@@ -17,8 +17,20 @@ import * as notify from './notify-command';
 import * as policy from './policy-command';
 import * as purge from './purge-command';
 import { printable } from './options';
+import * as qualifications from './qualifications-command';
 
-const COMMAND_GROUPS = [migrate, importAccounts, ipLocations, policy, notify, keys, accounts, purge, audit];
+const COMMAND_GROUPS = [
+  migrate,
+  importAccounts,
+  ipLocations,
+  qualifications,
+  policy,
+  notify,
+  keys,
+  accounts,
+  purge,
+  audit,
+];
 
 /** The version in the nearest package.json above this file (it runs from src/cli/ and dist/src/cli/). */
 function packageVersion(): string {

@@ -1,8 +1,10 @@
 // What an erasure does to the tables, in the caller's transaction: every row that holds the account's id
-// (its account row with the name, its notices, its posts' and its own IP locations) is deleted; its audit
-// entries keep their event, stage and time but trade the id for its pseudonym; its tombstone (pseudonym and
-// time, never the id) keeps it from coming back. Both MySQL and SQLite accept this SQL.
+// (its account row with the name, its notices, its posts' and its own IP locations, its credentials and MCN
+// agency) is deleted; its audit entries keep their event, stage and time but trade the id for its pseudonym
+// (and its label changes lose the credentials' and agency's names too); its tombstone (pseudonym and time,
+// never the id) keeps it from coming back. Both MySQL and SQLite accept this SQL.
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PseudonymKey } from '../crypto/pseudonym-key';
 import type { AuditedEvent } from '../policy/audit-events';
 import { datetimeParameter, dateFromColumn, placeholders } from './account-rows';
 import { isMysql } from './dialect';
@@ -25,8 +27,17 @@ export const TABLES_WITH_USER_IDS = [
   'notification_outbox',
   'post_ip_locations',
   'user_ip_locations',
+  'qualifications',
+  'mcn_agencies',
   'audit_log',
+  'label_changes',
 ] as const;
+
+/** The tables of TABLES_WITH_USER_IDS that keep an erased account's entries under its pseudonym (erased = 1). */
+const PSEUDONYMIZED_TABLES: ReadonlySet<string> = new Set(['audit_log', 'label_changes']);
+
+/** Deleted whole at an erasure. */
+const DELETED_TABLES = TABLES_WITH_USER_IDS.filter((table) => !PSEUDONYMIZED_TABLES.has(table));
 
 /**
  * Those of `pseudonyms` that have a tombstone. `lock` (MySQL) waits for an erasure of them still being
@@ -45,6 +56,22 @@ export async function erasedAmong(
     [...pseudonyms],
   )) as { pseudonym: string }[];
   return new Set(rows.map((row) => row.pseudonym));
+}
+
+/**
+ * Those of `userIds` that were erased (none without a key: then nothing was ever erased), for a writer
+ * that must skip them. `lock` as for erasedAmong.
+ */
+export async function erasedUserIds(
+  manager: EntityManager,
+  userIds: readonly string[],
+  key: PseudonymKey | undefined,
+  lock = false,
+): Promise<Set<string>> {
+  if (key === undefined || userIds.length === 0) return new Set();
+  const pseudonyms = new Map(userIds.map((userId) => [key.of(userId), userId]));
+  const erased = await erasedAmong(manager, [...pseudonyms.keys()], lock);
+  return new Set([...erased].map((pseudonym) => pseudonyms.get(pseudonym)!));
 }
 
 export async function hasTombstones(dataSource: DataSource): Promise<boolean> {
@@ -82,13 +109,20 @@ export async function eraseAccountRows(
   if (erasures.length === 0) return;
   const ids = erasures.map((erasure) => erasure.userId);
   const inIds = `IN (${placeholders(ids.length)})`;
-  for (const table of ['accounts', 'notification_outbox', 'post_ip_locations', 'user_ip_locations'] as const) {
+  for (const table of DELETED_TABLES) {
     await manager.query(`DELETE FROM ${table} WHERE user_id ${inIds}`, ids);
   }
+  const pseudonyms = `CASE user_id ${erasures.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+  const pseudonymParameters = [...erasures.flatMap((erasure) => [erasure.userId, erasure.pseudonym]), ...ids];
   await manager.query(
-    `UPDATE audit_log SET erased = 1, user_id = CASE user_id ${erasures.map(() => 'WHEN ? THEN ?').join(' ')} END ` +
+    `UPDATE audit_log SET erased = 1, user_id = ${pseudonyms} WHERE erased = 0 AND user_id ${inIds}`,
+    pseudonymParameters,
+  );
+  // What a credential or an agency was called could tell who the account was: only the event, field and dates stay.
+  await manager.query(
+    `UPDATE label_changes SET erased = 1, title = NULL, issuer = NULL, agency = NULL, user_id = ${pseudonyms} ` +
       `WHERE erased = 0 AND user_id ${inIds}`,
-    [...erasures.flatMap((erasure) => [erasure.userId, erasure.pseudonym]), ...ids],
+    pseudonymParameters,
   );
   const row = `(${placeholders(8)})`;
   await manager.query(
@@ -108,8 +142,8 @@ export async function eraseAccountRows(
 
 /** Every distinct user id still held in any table (not pseudonyms): what the restore drill checks against the tombstones. */
 export async function userIdsHeld(dataSource: DataSource): Promise<string[]> {
-  const selects = TABLES_WITH_USER_IDS.map((table) =>
-    table === 'audit_log' ? 'SELECT user_id FROM audit_log WHERE erased = 0' : `SELECT user_id FROM ${table}`,
+  const selects = TABLES_WITH_USER_IDS.map(
+    (table) => `SELECT user_id FROM ${table}${PSEUDONYMIZED_TABLES.has(table) ? ' WHERE erased = 0' : ''}`,
   );
   const rows = (await dataSource.query(selects.join(' UNION '))) as { user_id: string }[];
   return rows.map((row) => row.user_id);
@@ -120,7 +154,8 @@ export async function userIdsHeldAmong(manager: EntityManager, userIds: readonly
   if (userIds.length === 0) return new Set();
   const inIds = `IN (${placeholders(userIds.length)})`;
   const selects = TABLES_WITH_USER_IDS.map(
-    (table) => `SELECT user_id FROM ${table} WHERE user_id ${inIds}${table === 'audit_log' ? ' AND erased = 0' : ''}`,
+    (table) =>
+      `SELECT user_id FROM ${table} WHERE user_id ${inIds}${PSEUDONYMIZED_TABLES.has(table) ? ' AND erased = 0' : ''}`,
   );
   const rows = (await manager.query(
     selects.join(' UNION '),

@@ -1,12 +1,14 @@
-// Deleting what is kept no longer: audit entries past their retention, notices delivered long enough ago.
+// Deleting what is kept no longer: audit entries (audit_log, label_changes) past their retention, notices
+// delivered long enough ago.
 // A batch of ids at a time, each batch its own statement, so that a large purge never holds many locks.
 import type { EntityManager } from 'typeorm';
 import { datetimeParameter, placeholders } from './account-rows';
 
-type ExpiringTable = 'audit_log' | 'notification_outbox';
+export type ExpiringTable = 'audit_log' | 'label_changes' | 'notification_outbox';
 
 const EXPIRES_BY: Record<ExpiringTable, string> = {
   audit_log: 'at',
+  label_changes: 'at',
   notification_outbox: 'delivered_at',
 };
 

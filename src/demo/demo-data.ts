@@ -6,6 +6,9 @@ import type { DataSource } from 'typeorm';
 import type { AccountFacts } from '../policy/types';
 import { daysAfter } from '../policy/time';
 import { newAccount, storeSeededAccounts } from '../db/account-writes';
+import { writeMcnAgencies, writeQualifications } from '../db/professional-rows';
+import type { StoredMcnAgency } from '../professional/label';
+import type { StoredQualification } from '../professional/qualification';
 import { inWriteTransaction } from '../db/write-transaction';
 import { StoredRealName, type RealNames } from '../real-names/real-names';
 import { PolicyStagesTable } from '../db/tables';
@@ -103,7 +106,75 @@ export function demoAccounts(now: Date, stageIds: StageIds): Record<DemoPerson, 
   };
 }
 
-/** Seeds a freshly migrated database with the demo accounts, their names encrypted; returns how many. */
+export interface DemoProfessionalLabels {
+  qualifications: StoredQualification[];
+  agencies: StoredMcnAgency[];
+}
+
+/**
+ * The demo people's credentials and MCN agencies: a finance credential in force, a doctor's licence that
+ * never expires, a lawyer's licence expired ten days ago (its posts on law lose their label), a teacher who
+ * posts on technology (a profile label, no post label); two accounts run by MCN agencies.
+ */
+export function demoProfessionalLabels(now: Date): DemoProfessionalLabels {
+  const daysAgo = (days: number) => daysAfter(now, -days);
+  return {
+    qualifications: [
+      {
+        userId: 'demo-notice',
+        field: 'FINANCE',
+        title: '证券从业资格',
+        issuer: '中国证券业协会',
+        verifiedAt: daysAgo(200),
+        expiresAt: daysAfter(now, 900),
+      },
+      {
+        userId: 'demo-deadline-passed',
+        field: 'MEDICAL',
+        title: '执业医师',
+        issuer: '国家卫生健康委员会',
+        verifiedAt: daysAgo(400),
+        expiresAt: null,
+      },
+      {
+        userId: 'demo-refused',
+        field: 'LAW',
+        title: '律师执业证',
+        issuer: '北京市司法局',
+        verifiedAt: daysAgo(800),
+        expiresAt: daysAgo(10),
+      },
+      {
+        userId: 'demo-voluntary',
+        field: 'EDUCATION',
+        title: '教师资格证',
+        issuer: null,
+        verifiedAt: daysAgo(90),
+        expiresAt: null,
+      },
+    ],
+    agencies: [
+      { userId: 'demo-disclosed', name: '星河文化传媒', since: daysAgo(300) },
+      { userId: 'demo-small', name: '青禾MCN', since: daysAgo(20) },
+    ],
+  };
+}
+
+/** Stores credentials and agencies as given, with no audit: the demo's past has no history of its own. */
+export async function storeSeededProfessionalLabels(
+  dataSource: DataSource,
+  labels: DemoProfessionalLabels,
+): Promise<void> {
+  await inWriteTransaction(dataSource, async (manager) => {
+    await writeQualifications(manager, { inserted: labels.qualifications, updated: [], deleted: [] });
+    await writeMcnAgencies(manager, { inserted: labels.agencies, updated: [], deleted: [] });
+  });
+}
+
+/**
+ * Seeds a freshly migrated database with the demo accounts, their names encrypted, and their credentials and
+ * agencies; returns how many accounts.
+ */
 export async function seedDemoData(dataSource: DataSource, now: Date, realNames: RealNames): Promise<number> {
   const stages = await dataSource.getRepository(PolicyStagesTable).find();
   const idOf = (name: string): number => {
@@ -117,5 +188,6 @@ export async function seedDemoData(dataSource: DataSource, now: Date, realNames:
     realName: account.realName && realNames.reseal(account.realName),
   }));
   await inWriteTransaction(dataSource, (manager) => storeSeededAccounts(manager, sealed));
+  await storeSeededProfessionalLabels(dataSource, demoProfessionalLabels(now));
   return accounts.length;
 }

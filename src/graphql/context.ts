@@ -6,6 +6,12 @@ import type { IpLocationLanguage } from '../ip-location/label';
 import { viewerMaySeeIpLocation, type IpLocationViewers } from '../ip-location/visibility';
 import { createIdentityLoader, type AccountSource, type IdentityLoader } from '../loaders/identity-loader';
 import { createIpLocationLoader, type IpLocationLoader, type IpLocationSource } from '../loaders/ip-location-loader';
+import {
+  createProfessionalLoader,
+  type ProfessionalLoader,
+  type ProfessionalSettings,
+  type ProfessionalSource,
+} from '../loaders/professional-loader';
 import type { LabelSettings } from '../policy/label';
 import type { PolicyStage, RealNameOpener, Viewer } from '../policy/types';
 import { viewerFromHeaders } from './viewer';
@@ -29,6 +35,9 @@ export interface GraphQLServices {
   maxInList: number;
   ipLocations: IpLocationSource;
   ipLocationSettings: { language: IpLocationLanguage; viewers: IpLocationViewers };
+  /** The accounts' credentials and MCN agencies, read afresh by every request. */
+  professional: ProfessionalSource;
+  professionalSettings: ProfessionalSettings;
 }
 
 export interface RequestContext {
@@ -37,6 +46,8 @@ export interface RequestContext {
   identities: IdentityLoader;
   /** This request's batches of Post.ipLocation and User.ipLocation: one read each. */
   ipLocations: IpLocationLoader;
+  /** This request's batches of credentials (every field that needs them) and MCN agencies: one read each. */
+  professional: ProfessionalLoader;
   services: GraphQLServices;
 }
 
@@ -62,6 +73,12 @@ export function createRequestContext(services: GraphQLServices, rawHeaders: read
       source: services.ipLocations,
       language: services.ipLocationSettings.language,
       visible: viewerMaySeeIpLocation(viewer, services.ipLocationSettings.viewers),
+      maxBatchSize: services.maxInList,
+    }),
+    professional: createProfessionalLoader({
+      source: services.professional,
+      ...services.professionalSettings,
+      clock: services.clock,
       maxBatchSize: services.maxInList,
     }),
   };

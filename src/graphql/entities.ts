@@ -19,7 +19,8 @@ function entityOf(reading: EntityReading, label: LoadedLabel, displayNameFormat:
     return new User(reading.id, reading.nickname, new Attribution(reading.nickname, label, displayNameFormat, where));
   }
   const where = `Post ${reading.id} representation "author"`;
-  return new Post(reading.id, new Attribution(reading.authorNickname, label, displayNameFormat, where));
+  const attribution = new Attribution(reading.authorNickname, label, displayNameFormat, where);
+  return new Post(reading.id, attribution, reading.userId, reading.category);
 }
 
 /** The `_entities` resolver. How many representations a request may carry is checked before (limits.ts). */
@@ -35,7 +36,10 @@ export function resolveEntities(): EntitiesResolver {
     const { displayNameFormat } = context.services;
     return readings.map((reading) => {
       if (reading instanceof Error) return reading;
-      if (reading.userId === null) return new Post(reading.id, null); // only a post can lack its user
+      // Only a post can lack its user.
+      if (reading.__typename === 'Post' && reading.userId === null) {
+        return new Post(reading.id, null, null, reading.category);
+      }
       const label = labels[next++];
       if (label === undefined) throw new Error('the label loader answered fewer labels than it was asked for');
       // Without the database the entity still resolves (its fields degrade); any other error is the item's.

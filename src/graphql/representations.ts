@@ -7,7 +7,7 @@ import { userIdProblem } from '../user-id';
 /** A checked representation: whose label it needs (`userId`, null for none) and what the entity is built from. */
 export type EntityReading =
   | { __typename: 'User'; id: string; userId: string; nickname: unknown }
-  | { __typename: 'Post'; id: string; userId: string | null; authorNickname: unknown };
+  | { __typename: 'Post'; id: string; userId: string | null; authorNickname: unknown; category: unknown };
 
 type Representation = Record<string, unknown>;
 
@@ -34,9 +34,10 @@ function readPost(representation: Representation): EntityReading {
   }
   const author = representation.author;
   // Without its author, the post still resolves; the fields that @require the author say what is missing.
-  if (!isObject(author)) return { __typename: 'Post', id, userId: null, authorNickname: undefined };
+  const category = representation.category; // checked by the field that @requires it
+  if (!isObject(author)) return { __typename: 'Post', id, userId: null, authorNickname: undefined, category };
   const userId = requireUserId(author.id, `Post ${id} representation "author.id"`);
-  return { __typename: 'Post', id, userId, authorNickname: author.nickname };
+  return { __typename: 'Post', id, userId, authorNickname: author.nickname, category };
 }
 
 const READERS: Record<string, (representation: Representation) => EntityReading> = {

@@ -59,8 +59,13 @@ export async function buildIdentitySchema(): Promise<GraphQLSchema> {
   }
   resolvers.Query = { ...generated.Query, _entities: resolveEntities() };
   if (generated.Mutation !== undefined) resolvers.Mutation = generated.Mutation;
-  resolvers.User = { ipLocation: callMethod };
-  resolvers.Post = { ipLocation: callMethod };
+  resolvers.User = {
+    ipLocation: callMethod,
+    qualifications: callMethod,
+    mcnAgency: callMethod,
+    mayPublishIn: callMethod,
+  };
+  resolvers.Post = { ipLocation: callMethod, professionalLabel: callMethod };
   const dropped = droppedFieldResolvers(fieldsNeedingResolvers(typeGraphqlSchema, RESOLVER_CLASSES), resolvers);
   if (dropped.length > 0) {
     throw new Error(

@@ -1,15 +1,18 @@
 // Loads account records into the database: batched upserts, one transaction a batch, every change audited.
 // Importing the same records twice leaves the same state (the second time everything is "unchanged"), so an
 // import that stopped partway is finished by running it again.
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { PseudonymKey } from '../crypto/pseudonym-key';
 import { lockAccounts, newAccount, sameAccount, saveAccountChanges, type AccountChange } from '../db/account-writes';
 import { WriteConflict } from '../db/database-errors';
-import { erasedAmong } from '../db/erasures';
+import { erasedUserIds } from '../db/erasures';
 import type { RealNames } from '../real-names/real-names';
 import { inWriteTransaction } from '../db/write-transaction';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
+import { importInBatches, type BatchOptions, type ImportProgress as Progress } from './batched-import';
 import type { AccountRecord, ParsedLine } from './records';
+
+export { ImportStopped, type RejectedRecord } from './batched-import';
 
 export interface ImportCounts {
   inserted: number;
@@ -20,49 +23,20 @@ export interface ImportCounts {
   erased: number;
 }
 
-export interface RejectedRecord {
-  source: string;
-  line: number;
-  reason: string;
-}
-
-export interface ImportOptions {
+export interface ImportOptions extends BatchOptions<ImportCounts> {
   stages: readonly PolicyStage[];
   rules: PolicyRules;
   /** The time each batch is stamped with (audit entries, decisions). */
   clock: () => Date;
-  batchSize: number;
   /** Seals new names; an unchanged one keeps its stored value. */
   realNames: RealNames;
   /** Erased accounts are recognized by their pseudonym under this key; undefined: none was ever erased. */
   pseudonymKey: PseudonymKey | undefined;
-  onRejected: (rejected: RejectedRecord) => void;
-  /** Called after every stored batch with the running totals. */
-  onProgress?: (counts: ImportCounts) => void;
   /** Called once a batch has committed, with the accounts it changed (readers' caches forget them). */
   onCommitted?: (userIds: readonly string[]) => void;
-  /** Aborted (Ctrl-C): the import stops before its next batch, and says how far it got. */
-  signal?: AbortSignal;
 }
 
-/** How far an import got: everything up to `storedThroughLine` is stored (or was rejected), nothing after it. */
-export interface ImportProgress {
-  counts: ImportCounts;
-  storedThroughLine: number;
-  /** Stopped by the signal before the end of its input. */
-  interrupted: boolean;
-}
-
-/** The import stopped on an error; `progress` says how far it got first. */
-export class ImportStopped extends Error {
-  override name = 'ImportStopped';
-  constructor(
-    readonly progress: ImportProgress,
-    cause: unknown,
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-  }
-}
+export type ImportProgress = Progress<ImportCounts>;
 
 export function emptyCounts(): ImportCounts {
   return { inserted: 0, updated: 0, unchanged: 0, rejected: 0, erased: 0 };
@@ -89,31 +63,17 @@ export function mergeRecord(
   return merged;
 }
 
-/** The erased ones among these ids (none without a key: then nothing was ever erased). */
-async function erasedIds(
-  manager: EntityManager,
-  userIds: readonly string[],
-  key: PseudonymKey | undefined,
-  lock = false,
-): Promise<Set<string>> {
-  if (key === undefined || userIds.length === 0) return new Set();
-  const pseudonyms = new Map(userIds.map((userId) => [key.of(userId), userId]));
-  const erased = await erasedAmong(manager, [...pseudonyms.keys()], lock);
-  return new Set([...erased].map((pseudonym) => pseudonyms.get(pseudonym)!));
-}
-
 async function storeBatch(
   dataSource: DataSource,
   source: string,
   batch: { line: number; record: AccountRecord }[],
-  counts: ImportCounts,
   options: ImportOptions,
-): Promise<void> {
+): Promise<ImportCounts> {
   // Counted per attempt: a transaction tried again counts afresh from what it then reads.
   const { batchCounts, changedIds } = await inWriteTransaction(dataSource, async (manager) => {
     const attempt = emptyCounts();
     const userIds = [...new Set(batch.map(({ record }) => record.userId))];
-    const erased = await erasedIds(manager, userIds, options.pseudonymKey);
+    const erased = await erasedUserIds(manager, userIds, options.pseudonymKey);
     const stored = await lockAccounts(manager, userIds);
     const current = new Map(stored);
     const lastLine = new Map<string, number>();
@@ -140,17 +100,13 @@ async function storeBatch(
     // An erasure that began after the check above must not lose to this batch: checked again under a lock
     // (an erasure still being written is waited for), and the batch runs again, skipping it, if one did.
     const inserted = changes.filter((change) => change.before === undefined).map((change) => change.after.userId);
-    if ((await erasedIds(manager, inserted, options.pseudonymKey, true)).size > 0) {
+    if ((await erasedUserIds(manager, inserted, options.pseudonymKey, true)).size > 0) {
       throw new WriteConflict('an account being imported was erased meanwhile');
     }
     return { batchCounts: attempt, changedIds: changes.map((change) => change.after.userId) };
   });
   if (changedIds.length > 0) options.onCommitted?.(changedIds);
-  // Counted only once the batch is committed: a failed batch must not be reported as stored.
-  counts.inserted += batchCounts.inserted;
-  counts.updated += batchCounts.updated;
-  counts.unchanged += batchCounts.unchanged;
-  counts.erased += batchCounts.erased;
+  return batchCounts;
 }
 
 /**
@@ -164,33 +120,5 @@ export async function importAccounts(
   options: ImportOptions,
   counts: ImportCounts = emptyCounts(),
 ): Promise<ImportProgress> {
-  const progress: ImportProgress = { counts, storedThroughLine: 0, interrupted: false };
-  let batch: { line: number; record: AccountRecord }[] = [];
-  const store = async () => {
-    await storeBatch(dataSource, source, batch, counts, options);
-    progress.storedThroughLine = batch.at(-1)?.line ?? progress.storedThroughLine;
-    batch = [];
-    options.onProgress?.(counts);
-  };
-  try {
-    for await (const parsed of records) {
-      if (options.signal?.aborted) {
-        progress.interrupted = true;
-        return progress;
-      }
-      if (parsed.error !== undefined) {
-        counts.rejected += 1;
-        options.onRejected({ source, line: parsed.line, reason: parsed.error });
-        continue;
-      }
-      batch.push(parsed);
-      if (batch.length >= options.batchSize) await store();
-    }
-    if (options.signal?.aborted) progress.interrupted = true;
-    else if (batch.length > 0) await store();
-    else options.onProgress?.(counts);
-    return progress;
-  } catch (error) {
-    throw new ImportStopped(progress, error);
-  }
+  return importInBatches(source, records, (batch) => storeBatch(dataSource, source, batch, options), counts, options);
 }

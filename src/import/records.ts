@@ -3,6 +3,7 @@
 // quotes a value from the input (a cell may be a real name): positions, counts and field names only.
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { shownTextProblem } from '../shown-text';
 import { userIdProblem } from '../user-id';
 import { SUBJECT_KINDS, VERIFICATIONS, type AccountFacts } from '../policy/types';
 import { readLines, unknownNames, type LineSchema, type ParsedLine as Line, type RecordFormat } from './record-lines';
@@ -17,23 +18,10 @@ export type ParsedLine = Line<AccountRecord>;
 
 const FIELDS = ['userId', 'followerCount', 'realName', 'verification', 'subjectKind', 'category'] as const;
 
-// C0 and C1 controls, U+FFFD (text that was already damaged before it got here), and the bidirectional
-// embeddings, overrides and isolates, which would reorder what a feed shows around the name.
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-const FORBIDDEN_IN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffd]/;
-
-/** A text field a feed will show: well-formed, printable, not blank. */
+/** A text field a feed will show: well-formed, printable, not blank (src/shown-text.ts). */
 function shownText(field: string, maxLength: number) {
   return z.string({ error: `${field} must be a string` }).superRefine((value, context) => {
-    const problem = !value.isWellFormed()
-      ? 'is not well-formed Unicode text'
-      : FORBIDDEN_IN_TEXT.test(value)
-        ? 'contains a control, replacement or bidirectional formatting character'
-        : value.trim() === ''
-          ? 'is empty'
-          : value.length > maxLength
-            ? `is longer than ${maxLength} characters`
-            : undefined;
+    const problem = shownTextProblem(value, maxLength);
     if (problem !== undefined) context.addIssue({ code: 'custom', message: `${field} ${problem}` });
   });
 }

@@ -7,6 +7,7 @@ import { DatabaseTimeoutError, isDatabaseFailure } from '../db/database-errors';
 import { errorForLog, identityUnavailable } from '../errors';
 import type { IpLocationLanguage } from '../ip-location/label';
 import type { LabelSettings } from '../policy/label';
+import type { LabelLanguage } from '../professional/label';
 import type { PolicyStage, RealNameOpener } from '../policy/types';
 import { withTimeout } from '../timeout';
 import { readOwnerData, type OwnerData } from './read-owner-data';
@@ -22,6 +23,7 @@ export interface OwnerDataServiceOptions {
   settings: LabelSettings;
   openRealName: RealNameOpener;
   language: IpLocationLanguage;
+  professionalLanguage: LabelLanguage;
   timeoutMs: number;
   log: Logger;
 }
@@ -35,6 +37,7 @@ export function createOwnerDataService(options: OwnerDataServiceOptions): { read
         settings: options.settings,
         openRealName: options.openRealName,
         language: options.language,
+        professionalLanguage: options.professionalLanguage,
         maxLocations: OWNER_VIEW_MAX_LOCATIONS,
       });
       const bounded = withTimeout(reading, options.timeoutMs, () => {

@@ -1,16 +1,31 @@
 // The owner's view and copy of what this service holds about its account (PIPL Art. 45): its verified name,
-// its label as others see it and why, every IP location recorded for its posts, and its audit history. Read
+// its label as others see it and why, every IP location recorded for its posts, its credentials and MCN
+// agency with their history, and its audit history. Read
 // from the primary, so that an owner who just answered sees the answer. Given to the account's owner alone:
 // the callers (the myIdentityData query, `identity-labels accounts export`) establish who asks.
 import type { DataSource } from 'typeorm';
 import { selectAccounts } from '../db/account-rows';
 import { auditEntriesOf } from '../db/audit-log';
 import { selectLocationsOfUser, selectUserLocations } from '../db/ip-location-rows';
+import {
+  labelChangesOf,
+  selectMcnAgencies,
+  selectQualifications,
+  type LabelChangeEntry,
+} from '../db/professional-rows';
 import { ipLocationOf, type IpLocation, type IpLocationLanguage } from '../ip-location/label';
 import type { AuditEvent } from '../policy/audit-events';
 import { explainLabel, type LabelExplanation } from '../policy/explanation';
 import { decideIdentityLabel, type IdentityLabel, type LabelSettings } from '../policy/label';
 import type { DisclosureStatus, PolicyStage, RealNameOpener, Verification } from '../policy/types';
+import {
+  mcnAgencyOf,
+  qualificationOf,
+  type LabelLanguage,
+  type McnAgency,
+  type Qualification,
+} from '../professional/label';
+import { isInForce, qualificationsInForce } from '../professional/qualification';
 
 /**
  * Another signed-in, verified viewer: the most any viewer but the owner is shown. Its id has a control
@@ -31,6 +46,17 @@ export interface HistoryEntry {
   stage: string | null;
 }
 
+export interface OwnedQualification extends Qualification {
+  /** In force now: shown on the profile, and counting for mayPublishIn. */
+  inForce: boolean;
+}
+
+export interface OwnedMcnAgency extends McnAgency {
+  since: Date;
+}
+
+export type { LabelChangeEntry };
+
 export interface OwnerData {
   userId: string;
   /** The owner's own verified name, whether or not it is disclosed; null when none is held. */
@@ -40,6 +66,11 @@ export interface OwnerData {
   explanation: LabelExplanation;
   ipLocations: OwnedIpLocation[];
   history: HistoryEntry[];
+  /** Every credential held, expired ones included: those in force first, as the profile lists them. */
+  qualifications: OwnedQualification[];
+  mcnAgency: OwnedMcnAgency | null;
+  /** The credentials' and agencies' changes, oldest first. */
+  labelHistory: LabelChangeEntry[];
 }
 
 export interface OwnerDataOptions {
@@ -48,8 +79,31 @@ export interface OwnerDataOptions {
   settings: LabelSettings;
   openRealName: RealNameOpener;
   language: IpLocationLanguage;
+  professionalLanguage: LabelLanguage;
   /** Most post locations listed, the most recent first (the export lists them all). */
   maxLocations: number;
+}
+
+/** Every credential held: those in force first, as the profile lists them, then the expired ones, the latest first. */
+async function ownedQualifications(
+  dataSource: DataSource,
+  userId: string,
+  now: Date,
+  language: LabelLanguage,
+): Promise<OwnedQualification[]> {
+  const held = await selectQualifications(dataSource.manager, [userId]);
+  const expired = held
+    .filter((qualification) => !isInForce(qualification, now))
+    .sort((a, b) => b.expiresAt!.getTime() - a.expiresAt!.getTime());
+  return [...qualificationsInForce(held, now), ...expired].map((qualification) => ({
+    ...qualificationOf(qualification, language),
+    inForce: isInForce(qualification, now),
+  }));
+}
+
+async function ownedMcnAgency(dataSource: DataSource, userId: string, language: LabelLanguage) {
+  const [agency] = await selectMcnAgencies(dataSource.manager, [userId]);
+  return agency === undefined ? null : { ...mcnAgencyOf(agency, language), since: agency.since };
 }
 
 export async function readOwnerData(
@@ -79,5 +133,8 @@ export async function readOwnerData(
       newStatus: entry.newStatus,
       stage: entry.stageName,
     })),
+    qualifications: await ownedQualifications(dataSource, userId, now, options.professionalLanguage),
+    mcnAgency: await ownedMcnAgency(dataSource, userId, options.professionalLanguage),
+    labelHistory: await labelChangesOf(dataSource.manager, userId),
   };
 }

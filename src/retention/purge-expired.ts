@@ -1,9 +1,10 @@
 // Retention (PIPL Art. 19): data is kept for the shortest time needed. Audit entries (proof that notice and
-// consent happened, kept as long as impact-assessment records: three years by default) and notices the
-// platform has delivered are deleted once past their retention. Run by the server on an interval and by
-// `identity-labels purge`; running it twice, or on two instances at once, deletes nothing twice.
+// consent happened, and of the credentials and agencies shown; kept as long as impact-assessment records:
+// three years by default) and notices the platform has delivered are deleted once past their retention. Run
+// by the server on an interval and by `identity-labels purge`; running it twice, or on two instances at once,
+// deletes nothing twice.
 import type { DataSource } from 'typeorm';
-import { deleteExpiredBatch } from '../db/retention';
+import { deleteExpiredBatch, type ExpiringTable } from '../db/retention';
 import { inWriteTransaction } from '../db/write-transaction';
 import { daysAfter } from '../policy/time';
 
@@ -13,17 +14,14 @@ export interface RetentionSettings {
 }
 
 export interface PurgeResult {
+  /** Of the disclosure's audit (audit_log) and the professional labels' (label_changes). */
   auditEntries: number;
   deliveredNotices: number;
 }
 
 const BATCH = 2000;
 
-async function purgeTable(
-  dataSource: DataSource,
-  table: 'audit_log' | 'notification_outbox',
-  before: Date,
-): Promise<number> {
+async function purgeTable(dataSource: DataSource, table: ExpiringTable, before: Date): Promise<number> {
   let total = 0;
   for (;;) {
     const deleted = await inWriteTransaction(dataSource, (manager) =>
@@ -39,8 +37,11 @@ export async function purgeExpired(
   settings: RetentionSettings,
   now: Date,
 ): Promise<PurgeResult> {
+  const auditBefore = daysAfter(now, -settings.auditDays);
   return {
-    auditEntries: await purgeTable(dataSource, 'audit_log', daysAfter(now, -settings.auditDays)),
+    auditEntries:
+      (await purgeTable(dataSource, 'audit_log', auditBefore)) +
+      (await purgeTable(dataSource, 'label_changes', auditBefore)),
     deliveredNotices: await purgeTable(
       dataSource,
       'notification_outbox',

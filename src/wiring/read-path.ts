@@ -1,10 +1,12 @@
-// The read path's sources: account rows behind the row cache, kept true by the change feed, and IP
-// locations. Every instance subscribes to the feed; what any writer changes, every cache forgets.
+// The read path's sources: account rows behind the row cache, kept true by the change feed, IP locations,
+// and professional labels (no cache: what is in force is decided at read time). Every instance subscribes to
+// the feed; what any writer changes, every cache forgets.
 import type { Logger } from 'pino';
 import { ChangeFeed } from '../changes/change-feed';
 import type { Config } from '../config';
 import { AccountReader } from '../db/account-reader';
 import { IpLocationReader } from '../db/ip-location-reader';
+import { ProfessionalReader } from '../db/professional-reader';
 import type { Metrics } from '../observability/metrics';
 import type { Lifecycle } from './lifecycle';
 import type { Storage } from './storage';
@@ -12,6 +14,7 @@ import type { Storage } from './storage';
 export interface ReadPath {
   accounts: AccountReader;
   ipLocations: IpLocationReader;
+  professional: ProfessionalReader;
   changes: ChangeFeed;
 }
 
@@ -65,5 +68,6 @@ export function openReadPath(
     );
   }
   const ipLocations = new IpLocationReader(storage.reads, config.dbQueryTimeoutMs, log);
-  return { accounts, ipLocations, changes };
+  const professional = new ProfessionalReader(storage.reads, config.dbQueryTimeoutMs, log);
+  return { accounts, ipLocations, professional, changes };
 }

@@ -22,8 +22,11 @@ export const DRAIN_DEADLINE_MS = 10_000;
 const READY_TIMEOUT_MS = 2000;
 /** A write is a few statements (begin, insert, read back, upsert, commit), each bounded alike. */
 const WRITE_STATEMENTS = 5;
-/** The owner's view is four reads (account, latest location, post locations, history), each bounded alike. */
-const OWNER_DATA_READS = 4;
+/**
+ * The owner's view is seven reads (account, latest location, post locations, history, credentials, MCN
+ * agency, their history), each bounded alike.
+ */
+const OWNER_DATA_READS = 7;
 
 export interface ServingOptions {
   log: Logger;
@@ -55,6 +58,7 @@ function graphQLServices(
       settings,
       openRealName: storage.realNames.open,
       language: config.ipLocation.language,
+      professionalLanguage: config.professional.language,
       timeoutMs: config.dbQueryTimeoutMs * OWNER_DATA_READS,
       log: options.log,
     }),
@@ -66,6 +70,8 @@ function graphQLServices(
     maxInList: config.maxInList,
     ipLocations: readPath.ipLocations,
     ipLocationSettings: { language: config.ipLocation.language, viewers: config.ipLocation.viewers },
+    professional: readPath.professional,
+    professionalSettings: config.professional,
   };
 }
 

@@ -5,6 +5,7 @@ import { inspect } from 'node:util';
 import { ConfigError, loadConfig } from '../../src/config';
 import { PseudonymKey } from '../../src/crypto/pseudonym-key';
 import { RealNameKeys } from '../../src/crypto/real-name-keys';
+import { DEFAULT_CATEGORY_FIELDS, parseCategoryFields } from '../../src/professional/categories';
 
 const KEY_1 = Buffer.alloc(32, 1).toString('base64');
 const KEY_2 = Buffer.alloc(32, 2).toString('base64');
@@ -55,6 +56,21 @@ describe('configuration', () => {
         viewers: 'anyone',
         databasePaths: { ipv4: undefined, ipv6: undefined },
       },
+      professional: { language: 'zh', categoryFields: parseCategoryFields(DEFAULT_CATEGORY_FIELDS) },
+    });
+  });
+
+  it('reads the professional label settings: the language, and a category mapping that replaces the default', () => {
+    const { professional } = loadConfig({
+      PROFESSIONAL_LABEL_LANGUAGE: 'en',
+      PROFESSIONAL_CATEGORY_FIELDS: 'Stocks=FINANCE, kids = EDUCATION',
+    });
+    expect(professional).toEqual({
+      language: 'en',
+      categoryFields: new Map([
+        ['stocks', 'FINANCE'],
+        ['kids', 'EDUCATION'],
+      ]),
     });
   });
 
@@ -136,6 +152,9 @@ describe('configuration', () => {
     [{ IP_LOCATION_WRITER_SECRET: 'short' }, /IP_LOCATION_WRITER_SECRET: must be at least 16 characters/],
     [{ IP_LOCATION_LANGUAGE: 'fr' }, /IP_LOCATION_LANGUAGE:.*zh.*en/],
     [{ IP_LOCATION_VIEWERS: 'everyone' }, /IP_LOCATION_VIEWERS:.*anyone/],
+    [{ PROFESSIONAL_LABEL_LANGUAGE: 'fr' }, /PROFESSIONAL_LABEL_LANGUAGE:.*zh.*en/],
+    [{ PROFESSIONAL_CATEGORY_FIELDS: 'stocks' }, /PROFESSIONAL_CATEGORY_FIELDS: entry 1 of 1 is not category=FIELD/],
+    [{ PROFESSIONAL_CATEGORY_FIELDS: 'stocks=MONEY' }, /PROFESSIONAL_CATEGORY_FIELDS: entry 1 of 1 names no field/],
   ])('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

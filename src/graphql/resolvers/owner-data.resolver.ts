@@ -10,7 +10,8 @@ export class OwnerDataResolver {
     nullable: true,
     description:
       "What this service holds about the signed-in viewer's own account (header x-viewer-id): its verified name, " +
-      'its label and why, its IP locations and its history. Nobody else can read it.',
+      'its label and why, its IP locations, its credentials and MCN agency, and their history. Nobody else can ' +
+      'read it.',
   })
   async myIdentityData(@Ctx() context: RequestContext): Promise<OwnerData> {
     const userId = context.viewer.id;

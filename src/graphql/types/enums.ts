@@ -1,6 +1,8 @@
 // The GraphQL enums, built from the policy's own lists so that the two cannot drift apart.
 import { registerEnumType } from 'type-graphql';
 import { DISCLOSURE_MODES, DISCLOSURE_REASONS, DISCLOSURE_STATUSES, SUBJECT_KINDS } from '../../policy/types';
+import { LABEL_CHANGE_EVENTS } from '../../professional/label-changes';
+import { PROFESSIONAL_FIELDS } from '../../professional/qualification';
 
 function enumObject<const Values extends readonly string[]>(values: Values): { [Value in Values[number]]: Value } {
   return Object.fromEntries(values.map((value) => [value, value])) as { [Value in Values[number]]: Value };
@@ -10,6 +12,8 @@ export const DisclosureStatusEnum = enumObject(DISCLOSURE_STATUSES);
 export const SubjectKindEnum = enumObject(SUBJECT_KINDS);
 export const DisclosureModeEnum = enumObject(DISCLOSURE_MODES);
 export const DisclosureReasonEnum = enumObject(DISCLOSURE_REASONS);
+export const ProfessionalFieldEnum = enumObject(PROFESSIONAL_FIELDS);
+export const LabelChangeEventEnum = enumObject(LABEL_CHANGE_EVENTS);
 
 registerEnumType(DisclosureStatusEnum, {
   name: 'DisclosureStatus',
@@ -39,5 +43,29 @@ registerEnumType(DisclosureReasonEnum, {
     MANDATORY_DEADLINE: {
       description: "A MANDATORY stage's notice deadline passed: shown consent or not, even after a withdrawal.",
     },
+  },
+});
+registerEnumType(ProfessionalFieldEnum, {
+  name: 'ProfessionalField',
+  description:
+    'A field whose publishers must show a credential (CAC notice on "self-media" management, 10 July 2023, item 2).',
+  valuesConfig: {
+    FINANCE: { description: '金融: finance.' },
+    EDUCATION: { description: '教育: education.' },
+    MEDICAL: { description: '医疗卫生: medicine and health.' },
+    LAW: { description: '司法: law.' },
+  },
+});
+registerEnumType(LabelChangeEventEnum, {
+  name: 'LabelChangeEvent',
+  description:
+    "A change of an account's credentials or MCN agency. That a credential expired is told by its expiresAt.",
+  valuesConfig: {
+    QUALIFICATION_GRANTED: { description: 'A credential was verified and added.' },
+    QUALIFICATION_RENEWED: { description: 'A credential was verified again: new verifiedAt or expiresAt.' },
+    QUALIFICATION_UPDATED: { description: 'A credential now names another issuer.' },
+    QUALIFICATION_REVOKED: { description: 'A credential was revoked and removed.' },
+    MCN_JOINED: { description: 'The account joined an MCN agency.' },
+    MCN_LEFT: { description: 'The account left an MCN agency.' },
   },
 });

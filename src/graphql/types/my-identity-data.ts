@@ -4,9 +4,12 @@ import type * as owner from '../../owner-data/read-owner-data';
 import type * as explanation from '../../policy/explanation';
 import type { IdentityLabel as Label } from '../../policy/label';
 import type { ConsentAnswer, DisclosureStatus, Verification } from '../../policy/types';
-import { DisclosureStatusEnum } from './enums';
+import type { LabelChangeEvent } from '../../professional/label-changes';
+import type { ProfessionalField } from '../../professional/qualification';
+import { DisclosureStatusEnum, LabelChangeEventEnum, ProfessionalFieldEnum } from './enums';
 import { IdentityLabel } from './identity-label';
 import { PolicyStage } from './policy-stage';
+import { Qualification } from './professional';
 
 /** Served as the use case builds it (src/owner-data/read-owner-data.ts): plain data, read by the default resolvers. */
 @ObjectType({ description: "Why the account's label is what it is, and what answering would do." })
@@ -81,6 +84,53 @@ export class HistoryEntry implements owner.HistoryEntry {
   stage!: string | null;
 }
 
+@ObjectType({ description: 'A credential held for the account, in force or expired.' })
+export class OwnedQualification extends Qualification implements owner.OwnedQualification {
+  @Field(() => Boolean, { description: 'Shown on the profile now, and counting for mayPublishIn; false once expired.' })
+  inForce!: boolean;
+}
+
+@ObjectType({ description: "The account's MCN agency, as its owner sees it." })
+export class OwnedMcnAgency implements owner.OwnedMcnAgency {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  label!: string;
+
+  @Field(() => DateTimeResolver, { description: 'When the account joined it.' })
+  since!: Date;
+}
+
+@ObjectType({
+  description: "One change of the account's credentials or MCN agency: the credential or agency as it then stood.",
+})
+export class LabelHistoryEntry implements owner.LabelChangeEntry {
+  @Field(() => DateTimeResolver)
+  at!: Date;
+
+  @Field(() => LabelChangeEventEnum)
+  event!: LabelChangeEvent;
+
+  @Field(() => ProfessionalFieldEnum, { nullable: true })
+  field!: ProfessionalField | null;
+
+  @Field(() => String, { nullable: true })
+  title!: string | null;
+
+  @Field(() => String, { nullable: true })
+  issuer!: string | null;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  verifiedAt!: Date | null;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  expiresAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The MCN agency joined or left.' })
+  agency!: string | null;
+}
+
 @ObjectType({
   description: "What this service holds about the signed-in viewer's own account, for its owner alone (PIPL Art. 45).",
 })
@@ -110,4 +160,15 @@ export class MyIdentityData implements owner.OwnerData {
 
   @Field(() => [HistoryEntry], { description: 'Oldest first.' })
   history!: HistoryEntry[];
+
+  @Field(() => [OwnedQualification], {
+    description: 'Every credential held: those in force first, as the profile lists them, then the expired ones.',
+  })
+  qualifications!: OwnedQualification[];
+
+  @Field(() => OwnedMcnAgency, { nullable: true })
+  mcnAgency!: OwnedMcnAgency | null;
+
+  @Field(() => [LabelHistoryEntry], { description: "The credentials' and MCN agencies' changes, oldest first." })
+  labelHistory!: LabelHistoryEntry[];
 }

@@ -24,12 +24,20 @@ export class Post {
   @Field(() => User, { description: 'Owned by the posts subgraph.' })
   readonly author: unknown; // declared for the contract; the router never asks this subgraph for it
 
+  @Directive('@external')
+  @Field(() => String, { nullable: true, description: 'Owned by the posts subgraph.' })
+  readonly category: unknown;
+
   constructor(
     id: string,
     /** null when the representation carried no author id (@requires was not honoured). */
     private readonly authorAttribution: Attribution | null,
+    /** As the router sent them (@requires); checked only where they are used. */
+    private readonly authorId: string | null = null,
+    category: unknown = undefined,
   ) {
     this.id = id;
+    this.category = category;
   }
 
   @Directive('@requires(fields: "author { id nickname }")')
@@ -51,6 +59,25 @@ export class Post {
   })
   ipLocation(_args: unknown, context: RequestContext): Promise<Location | null> {
     return context.ipLocations.ofPost(this.id);
+  }
+
+  /** A method, so that every post of the request asks for its author's credentials in one batch. */
+  @Directive('@requires(fields: "author { id } category")')
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The author's credential label for the field the post's category belongs to (PROFESSIONAL_CATEGORY_FIELDS), " +
+      'as Qualification.label; null when the category is in no field or the author holds no credential in force there.',
+  })
+  professionalLabel(_args: unknown, context: RequestContext): Promise<string | null> | GraphQLError {
+    if (this.authorId === null) return this.missingAuthor();
+    if (this.category === undefined) {
+      return badUserInput(`Post ${this.id} representation has no category: it is required by @requires`);
+    }
+    if (this.category !== null && typeof this.category !== 'string') {
+      return badUserInput(`Post ${this.id} representation "category" must be a string or null`);
+    }
+    return context.professional.professionalLabel(this.authorId, this.category);
   }
 
   private missingAuthor(): GraphQLError {

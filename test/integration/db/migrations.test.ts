@@ -30,6 +30,7 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'AddEncryptedRealName1795590000030',
     'Utf8mb4Everywhere1795590000040',
     'CreateErasures1795590000050',
+    'CreateProfessionalLabels1795590000070',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
 });
@@ -84,6 +85,18 @@ it.each([
     'a country code that is not two letters',
     "INSERT INTO user_ip_locations (user_id, post_id, country_code, recorded_at) VALUES ('u', 'p', 'U', NOW())",
   ],
+  [
+    'a professional field that is not one',
+    "INSERT INTO qualifications (user_id, field, title, verified_at) VALUES ('u', 'POLITICS', 't', NOW())",
+  ],
+  [
+    'a credential that expires before it was verified',
+    "INSERT INTO qualifications (user_id, field, title, verified_at, expires_at) VALUES ('u', 'LAW', 't', NOW(), NOW() - INTERVAL 1 DAY)",
+  ],
+  [
+    "event = 'QUALIFICATION_EXPIRED' (expiry is told by the time, not an entry)",
+    "INSERT INTO label_changes (user_id, at, event, cause) VALUES ('u', NOW(), 'QUALIFICATION_EXPIRED', 'x')",
+  ],
 ])('refuse a row with %s', async (_case, sql) => {
   await expect(dataSource.query(sql)).rejects.toThrow(/constraint/i);
 });
@@ -95,6 +108,15 @@ it('keep an encrypted real name in a column of its own, up to the longest a name
   const [row] = await dataSource.query('SELECT real_name, real_name_encrypted FROM accounts');
   expect(row.real_name).toBeNull();
   expect(decryptRealName(keys, 'x', row.real_name_encrypted)).toBe('张'.repeat(255));
+});
+
+it('keep titles that differ only in case or accents apart, as two credentials', async () => {
+  await dataSource.query(
+    "INSERT INTO qualifications (user_id, field, title, verified_at) VALUES ('u', 'LAW', 'Lawyer', NOW()), ('u', 'LAW', 'lawyer', NOW()), ('u', 'LAW', 'lawyér', NOW())",
+  );
+  const [{ n }] = await dataSource.query("SELECT COUNT(*) AS n FROM qualifications WHERE title = 'lawyer'");
+  expect(Number(n)).toBe(1);
+  await dataSource.query('DELETE FROM qualifications');
 });
 
 it('refuse to drop the encrypted names while the table holds some (they would be lost)', async () => {

@@ -3,12 +3,14 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
-import { built } from '../../support/paths';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { built, REPOSITORY_ROOT } from '../../support/paths';
 
 const DEMO = built('examples', 'demo.js');
 
 const FEED_QUERY =
-  '{ feed(first: 10) { text displayName ipLocation { label } author { id nickname verifiedRealName identityLabel { status restricted } } } }';
+  '{ feed(first: 10) { text displayName ipLocation { label } professionalLabel author { id nickname verifiedRealName identityLabel { status restricted } qualifications { label } mcnAgency { label } } } }';
 
 async function readyUrl(lines: AsyncIterable<string>): Promise<string> {
   for await (const line of lines) {
@@ -29,7 +31,13 @@ async function feed(url: string, headers: Record<string, string>) {
       feed: {
         displayName: string;
         ipLocation: { label: string } | null;
-        author: { id: string; identityLabel: { status: string } };
+        professionalLabel: string | null;
+        author: {
+          id: string;
+          identityLabel: { status: string };
+          qualifications: { label: string }[];
+          mcnAgency: { label: string } | null;
+        };
       }[];
     };
   };
@@ -83,6 +91,34 @@ it('starts the local supergraph on the embedded demo data, answers the feed thro
       '英国',
       '未知',
     ]);
+
+    // The demo people's credentials and agencies (src/demo/demo-data.ts), from the embedded database.
+    expect(
+      verified.data.feed
+        .slice(0, 8)
+        .map((post) => [
+          post.professionalLabel,
+          post.author.qualifications.map((qualification) => qualification.label),
+          post.author.mcnAgency?.label ?? null,
+        ]),
+    ).toEqual([
+      [null, [], 'MCN机构：星河文化传媒'],
+      [null, [], null],
+      ['金融：证券从业资格', ['金融：证券从业资格'], null],
+      [null, [], null], // a lawyer whose licence expired ten days ago
+      ['医疗卫生：执业医师', ['医疗卫生：执业医师'], null],
+      [null, [], null],
+      [null, [], 'MCN机构：青禾MCN'],
+      [null, ['教育：教师资格证'], null], // a teacher posting on technology
+    ]);
+
+    // The README's example of these labels, run as it is written.
+    const readme = readFileSync(join(REPOSITORY_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Credentials and MCN agencies'));
+    const query = /-d '(\{"query":.*\})'/.exec(section)![1]!;
+    const shown = /```json\n([\s\S]*?)\n```/.exec(section)![1]!;
+    const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
+    expect(await answer.json()).toEqual(JSON.parse(shown));
 
     const anonymous = await feed(url, {});
     expect(anonymous.data.feed.map((post) => post.ipLocation?.label)).toEqual(

@@ -8,7 +8,9 @@ import { DEMO_USERS, postsBy } from '../../../examples/platform-data';
 import { recordPostLocations, startPostsSubgraph } from '../../../examples/posts-subgraph';
 import type { RunningServer } from '../../../examples/serve';
 import { startUsersSubgraph } from '../../../examples/users-subgraph';
-import { accountsInEveryStatus, NOW } from '../../support/every-status';
+import { storeSeededProfessionalLabels } from '../../../src/demo/demo-data';
+import { accountsInEveryStatus, NOW, professionalLabelsInEveryStatus } from '../../support/every-status';
+import { professionalSelects } from '../../support/professional';
 import { WRITER_SECRET } from '../../support/ip-locations';
 import { plainRealNames, textOf } from '../../support/real-names';
 import { useTestServer, type GraphQLResponse } from '../../support/server';
@@ -60,6 +62,7 @@ type Router = 'Apollo Gateway' | 'Hive Gateway';
 const identityFetches: Record<Router, string[]> = { 'Apollo Gateway': [], 'Hive Gateway': [] };
 
 beforeAll(async () => {
+  await storeSeededProfessionalLabels(identity.app.dataSource, professionalLabelsInEveryStatus);
   const usersSubgraph = await startUsersSubgraph(users, 0);
   const posts = postsBy(users, FEED_PAGE, NOW);
   const postsSubgraph = await startPostsSubgraph(posts, 0);
@@ -372,6 +375,98 @@ describe('IP locations through the gateway', () => {
     expect(selects.filter((sql) => /post_ip_locations/.test(sql))).toHaveLength(1);
     expect(selects.filter((sql) => /user_ip_locations/.test(sql))).toHaveLength(1);
     expect(result.accountQueries).toBe(3); // Post{displayName}, User{displayName}, User{verifiedRealName ...}
+  });
+});
+
+// Credentials and MCN agencies through both routers: Post.professionalLabel needs the post's category and author
+// from the posts subgraph (@requires), the User fields only the key; every fetch reads each kind of data once.
+// (One mayPublishIn only: this subgraph runs with MAX_ALIASES at 1.)
+describe.each<Router>(['Apollo Gateway', 'Hive Gateway'])('professional labels through %s', (router) => {
+  const LABELS_QUERY = `query($first: Int) { feed(first: $first) {
+    id category professionalLabel
+    author { id qualifications { field label } mayPublishIn(field: MEDICAL) mcnAgency { label } }
+  } }`;
+  interface LabelledPost {
+    id: string;
+    category: string;
+    professionalLabel: string | null;
+    author: {
+      id: string;
+      qualifications: { field: string; label: string }[];
+      mayPublishIn: boolean;
+      mcnAgency: { label: string } | null;
+    };
+  }
+  /** What each demo author's posts and profile show (src/demo/demo-data.ts, examples/platform-data.ts). */
+  const EXPECTED: Record<string, Omit<LabelledPost['author'], 'id'> & { post: string | null }> = {
+    'demo-disclosed': {
+      post: null,
+      qualifications: [],
+      mayPublishIn: false,
+      mcnAgency: { label: 'MCN机构：星河文化传媒' },
+    },
+    'demo-organization': { post: null, qualifications: [], mayPublishIn: false, mcnAgency: null },
+    // Category "Finance": matched regardless of case.
+    'demo-notice': {
+      post: '金融：证券从业资格',
+      qualifications: [{ field: 'FINANCE', label: '金融：证券从业资格' }],
+      mayPublishIn: false,
+      mcnAgency: null,
+    },
+    // Category "law", but the licence expired ten days ago: no label.
+    'demo-refused': { post: null, qualifications: [], mayPublishIn: false, mcnAgency: null },
+    'demo-deadline-passed': {
+      post: '医疗卫生：执业医师',
+      qualifications: [{ field: 'MEDICAL', label: '医疗卫生：执业医师' }],
+      mayPublishIn: true,
+      mcnAgency: null,
+    },
+    'demo-unverified': { post: null, qualifications: [], mayPublishIn: false, mcnAgency: null },
+    'demo-small': { post: null, qualifications: [], mayPublishIn: false, mcnAgency: { label: 'MCN机构：青禾MCN' } },
+    // A teacher posting on technology: the profile shows the credential, the posts no label.
+    'demo-voluntary': {
+      post: null,
+      qualifications: [{ field: 'EDUCATION', label: '教育：教师资格证' }],
+      mayPublishIn: false,
+      mcnAgency: null,
+    },
+  };
+
+  it.each([
+    ['a verified viewer', VERIFIED],
+    ['an anonymous viewer', ANONYMOUS],
+  ])('%s sees every post’s credential label and every author’s credentials and agency', async (_viewer, headers) => {
+    const result = await throughGateway(LABELS_QUERY, { first: FEED_PAGE }, headers, router);
+    expect(result.body.errors).toBeUndefined();
+    const posts = result.body.data!.feed as LabelledPost[];
+    expect(posts).toHaveLength(FEED_PAGE);
+    for (const post of posts) {
+      const { post: label, ...author } = EXPECTED[post.author.id]!;
+      expect({ id: post.id, label: post.professionalLabel, author: post.author }).toEqual({
+        id: post.id,
+        label,
+        author: { id: post.author.id, ...author },
+      });
+    }
+  });
+
+  it('reads the credentials and the agencies of the whole page with one query each per request', async () => {
+    const before = identity.queries.length;
+    const result = await throughGateway(LABELS_QUERY, { first: FEED_PAGE }, VERIFIED, router);
+    expect(result.body.errors).toBeUndefined();
+    // Apollo Gateway sends a Post fetch (the label, after the posts subgraph gave the category) and a User
+    // fetch (the profile); Hive Gateway may send the two in one request. Each request reads each kind once.
+    if (router === 'Apollo Gateway') {
+      expect(result.identityFetches.map(typesAndFields).sort()).toEqual([
+        'Post{professionalLabel}',
+        'User{qualifications{field label}mayPublishIn(field:MEDICAL)mcnAgency{label}}',
+      ]);
+    }
+    const asking = (pattern: RegExp) => result.identityFetches.filter((query) => pattern.test(query)).length;
+    expect(professionalSelects(identity.queries.slice(before))).toEqual({
+      qualifications: asking(/professionalLabel|qualifications|mayPublishIn/),
+      mcnAgencies: asking(/mcnAgency/),
+    });
   });
 });
 

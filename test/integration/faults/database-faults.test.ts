@@ -169,3 +169,20 @@ describe('the consent mutation', () => {
     },
   );
 });
+
+it('professional labels are never guessed: with the database dropped, PROFESSIONAL_LABELS_UNAVAILABLE, and mayPublishIn costs its entity', async () => {
+  proxy.drop();
+  const agency = await server.entities(star(), '... on User { mcnAgency { label } }');
+  expect(agency.data?._entities).toEqual([{ mcnAgency: null }]);
+  expect(agency.errors?.map((error) => error.extensions?.code)).toContain('PROFESSIONAL_LABELS_UNAVAILABLE');
+  // false would suspend the account's publishing for a database outage: the contract makes it non-null instead.
+  const publish = await server.entities(star(), '... on User { mayPublishIn(field: LAW) }');
+  expect(publish.data?._entities).toEqual([null]);
+  expect(publish.errors?.map((error) => error.extensions?.code)).toContain('PROFESSIONAL_LABELS_UNAVAILABLE');
+  for (const error of [...(agency.errors ?? []), ...(publish.errors ?? [])]) {
+    expect(error.message).not.toMatch(/127\.0\.0\.1|ECONN/);
+  }
+  proxy.restore();
+  const recovered = await server.entities(star(), '... on User { mayPublishIn(field: LAW) mcnAgency { label } }');
+  expect(recovered).toEqual({ data: { _entities: [{ mayPublishIn: false, mcnAgency: null }] } });
+});

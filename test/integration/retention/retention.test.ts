@@ -80,3 +80,22 @@ describe('purge', () => {
     );
   });
 });
+
+describe('purge of the professional labels’ history', () => {
+  beforeAll(async () => {
+    for (const at of [daysAgo(1100), daysAgo(3)]) {
+      await db.dataSource.query(
+        "INSERT INTO label_changes (user_id, at, event, field, title, cause) VALUES ('u-l', ?, 'QUALIFICATION_GRANTED', 'LAW', '律师执业证', 'test')",
+        [at],
+      );
+    }
+  });
+
+  it('deletes label changes past AUDIT_RETENTION_DAYS with the audit entries, and nothing newer', async () => {
+    expect((await runCli(['purge'], db.env)).stdout).toBe(
+      'purge: 1 audit entries older than 1096 days, 0 notices delivered over 30 days ago\n',
+    );
+    const left = (await db.dataSource.query('SELECT at FROM label_changes')) as unknown[];
+    expect(left).toHaveLength(1);
+  });
+});

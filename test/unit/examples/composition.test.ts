@@ -32,16 +32,30 @@ it("gives the router's clients User and Post with the fields of all three subgra
     verifiedRealName: 'String',
     identityLabel: 'IdentityLabel!',
     ipLocation: 'IpLocation',
+    qualifications: '[Qualification!]!',
+    mcnAgency: 'McnAgency',
+    mayPublishIn: 'Boolean!',
   });
   expect(fieldsOf(apiSchema, 'Post')).toEqual({
     id: 'ID!',
     text: 'String!',
     createdAt: 'String!',
     author: 'User!',
+    category: 'String',
     displayName: 'String!',
     verifiedRealName: 'String',
     ipLocation: 'IpLocation',
+    professionalLabel: 'String',
   });
+  expect(fieldsOf(apiSchema, 'Qualification')).toEqual({
+    field: 'ProfessionalField!',
+    title: 'String!',
+    issuer: 'String',
+    label: 'String!',
+    verifiedAt: 'DateTime!',
+    expiresAt: 'DateTime',
+  });
+  expect(fieldsOf(apiSchema, 'McnAgency')).toEqual({ name: 'String!', label: 'String!' });
   expect(fieldsOf(apiSchema, 'IpLocation')).toEqual({
     label: 'String!',
     countryCode: 'String',

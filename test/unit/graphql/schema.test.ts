@@ -25,14 +25,21 @@ it('declares the federation contract other subgraphs depend on', async () => {
     'verifiedRealName: String @requires(fields: "author { id }")',
     'disclosurePolicy: [PolicyStage!]!',
     // IP location: fields without arguments and, on Post, without @requires: the post's key is enough.
-    'identityLabel: IdentityLabel!\n  """The most recent location recorded for the account."""\n  ipLocation: IpLocation\n}',
-    '"""Where the post was made from; null if none was recorded."""\n  ipLocation: IpLocation\n}',
+    'identityLabel: IdentityLabel!\n  """The most recent location recorded for the account."""\n  ipLocation: IpLocation\n',
+    '"""Where the post was made from; null if none was recorded."""\n  ipLocation: IpLocation\n',
     'type IpLocation {',
     'label: String!',
     'countryCode: String\n',
     'regionCode: String\n',
     'recordedAt: DateTime!',
     'enum DisclosureStatus',
+    // Professional labels (issue 21): public, no viewer gate; a post's needs its author and category.
+    'qualifications: [Qualification!]!',
+    'mcnAgency: McnAgency\n',
+    'mayPublishIn(field: ProfessionalField!): Boolean!',
+    'enum ProfessionalField {\n  """金融: finance."""\n  FINANCE',
+    'category: String @external',
+    'professionalLabel: String @requires(fields: "author { id } category")',
   ];
   for (const line of contract) expect(sdl).toContain(line);
   expect(sdl).toMatch(/^extend schema @link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
