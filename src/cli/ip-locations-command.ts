@@ -1,18 +1,22 @@
 // `identity-labels ip-locations import FILE...`: the backfill of where posts were made from, with the same
 // checks and storage as POST /ip-locations. Reports every bad line as FILE:LINE: reason (never its address).
-import { createReadStream, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { DataSource } from 'typeorm';
-import { importIpLocations, readLocationLines, type IpImportCounts } from '../import/import-ip-locations';
-import { formatOf, type RecordFormat } from '../import/record-lines';
+import type { Config } from '../config';
+import {
+  emptyIpImportCounts,
+  importIpLocations,
+  readLocationLines,
+  type IpImportCounts,
+} from '../import/import-ip-locations';
+import type { RecordFormat } from '../import/record-lines';
 import { IpDatabase } from '../ip-location/ip-database';
 import { deleteLocationsOfPosts } from '../ip-recording/delete-locations';
 import { userIdProblem } from '../user-id';
 import type { CommandIo } from './command-io';
 import { CommandError, type CommandDatabase } from './database';
 import { batchSize, formatOption, whole } from './options';
-import { startProgress } from './progress';
+import { importFiles } from './import-command';
 
 export interface IpImportCommandOptions {
   format?: RecordFormat;
@@ -20,7 +24,8 @@ export interface IpImportCommandOptions {
 }
 
 function describe(counts: IpImportCounts): string {
-  return `${whole(counts.stored)} stored, ${whole(counts.unchanged)} unchanged (post already located), ${whole(counts.rejected)} rejected`;
+  const erased = counts.erased > 0 ? `, ${whole(counts.erased)} skipped: erased` : '';
+  return `${whole(counts.stored)} stored, ${whole(counts.unchanged)} unchanged (post already located), ${whole(counts.rejected)} rejected${erased}`;
 }
 
 /** What was loaded, in one line for the operator: which files, their digests, the data's date when known. */
@@ -30,34 +35,31 @@ export function describeIpDatabase(database: IpDatabase): string {
     .join('; ');
 }
 
+/**
+ * The backfill, with what every import command guarantees (importFiles): every file checked before any is
+ * read, bad lines reported by number, progress, and how far it got when it stops.
+ */
 export async function runIpLocationImport(
   dataSource: DataSource,
+  config: Config,
   database: IpDatabase,
   paths: string[],
   options: IpImportCommandOptions,
   io: Pick<CommandIo, 'stdin' | 'stdout' | 'stderr'>,
 ): Promise<IpImportCounts> {
-  const sources = paths.map((path) => ({ path, format: formatOf(path, options.format) })); // bad names first
   io.stderr.write(`ip database: ${describeIpDatabase(database)}\n`);
-  const total: IpImportCounts = { stored: 0, unchanged: 0, rejected: 0 };
-  for (const { path, format } of sources) {
-    const source = path === '-' ? 'stdin' : path;
-    const input: Readable = path === '-' ? io.stdin : createReadStream(path);
-    const progress = startProgress(source, path === '-' ? undefined : statSync(path).size, io.stderr);
-    const bytesRead = () => (input as { bytesRead?: number }).bytesRead ?? 0;
-    const clock = () => new Date();
-    const counts = await importIpLocations(dataSource, database, source, readLocationLines(input, format, clock), {
-      batchSize: options.batchSize,
-      clock,
-      onRejected: ({ line, reason }) => io.stderr.write(`${source}:${line}: ${reason}\n`),
-      onProgress: (running) => progress.update(running.stored + running.unchanged + running.rejected, bytesRead()),
-    }).finally(() => progress.stop());
-    io.stdout.write(`${source}: ${describe(counts)}\n`);
-    total.stored += counts.stored;
-    total.unchanged += counts.unchanged;
-    total.rejected += counts.rejected;
-  }
-  if (paths.length > 1) io.stdout.write(`total: ${describe(total)}\n`);
+  const clock = () => new Date();
+  const { total } = await importFiles(dataSource, config, paths, options, io, {
+    emptyCounts: emptyIpImportCounts,
+    describe,
+    importSource: (source, input, format, hooks) =>
+      importIpLocations(dataSource, database, source, readLocationLines(input, format, clock), {
+        ...hooks,
+        batchSize: options.batchSize,
+        clock,
+        pseudonymKey: config.pseudonymKey,
+      }),
+  });
   return total;
 }
 
@@ -69,7 +71,7 @@ async function importLocations(
   options: IpImportCommandOptions,
 ) {
   const database = IpDatabase.open(config.ipLocation.databasePaths);
-  const total = await runIpLocationImport(dataSource, database, files, options, io);
+  const total = await runIpLocationImport(dataSource, config, database, files, options, io);
   if (total.rejected > 0) io.setExitCode(1);
 }
 

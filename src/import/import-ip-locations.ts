@@ -6,22 +6,26 @@ import type { DataSource } from 'typeorm';
 import type { IpDatabase } from '../ip-location/ip-database';
 import { checkLocationRecord, LOCATION_RECORD_FIELDS, type LocationRecord } from '../ip-location/location-record';
 import { storeLocationRecords } from '../ip-recording/store-locations';
+import { importInBatches, type BatchOptions, type ImportProgress } from './batched-import';
 import { readLines, type ParsedLine, type RecordFormat } from './record-lines';
-import type { RejectedRecord } from './import-accounts';
+import type { PseudonymKey } from '../crypto/pseudonym-key';
 
 export interface IpImportCounts {
   stored: number;
   unchanged: number;
+  /** Records of erased accounts: skipped, never stored. */
+  erased: number;
   rejected: number;
 }
 
-export interface IpImportOptions {
-  batchSize: number;
+export interface IpImportOptions extends BatchOptions<IpImportCounts> {
   /** Bounds the records' `at`. */
   clock: () => Date;
-  onRejected: (rejected: RejectedRecord) => void;
-  /** Called after every stored batch with the running totals. */
-  onProgress?: (counts: IpImportCounts) => void;
+  pseudonymKey: PseudonymKey | undefined;
+}
+
+export function emptyIpImportCounts(): IpImportCounts {
+  return { stored: 0, unchanged: 0, erased: 0, rejected: 0 };
 }
 
 /** The lines of one input, checked as records (an empty CSV cell is a missing field). */
@@ -38,34 +42,24 @@ export function readLocationLines(
   });
 }
 
-export async function importIpLocations(
+/** One source's records, a batch per transaction, with the guarantees of every import (batched-import.ts). */
+export function importIpLocations(
   dataSource: DataSource,
   database: IpDatabase,
   source: string,
   lines: AsyncIterable<ParsedLine<LocationRecord>>,
   options: IpImportOptions,
-): Promise<IpImportCounts> {
-  const counts: IpImportCounts = { stored: 0, unchanged: 0, rejected: 0 };
-  const reject = (line: number, reason: string) => {
-    counts.rejected += 1;
-    options.onRejected({ source, line, reason });
+): Promise<ImportProgress<IpImportCounts>> {
+  const storeBatch = async (batch: { line: number; record: LocationRecord }[]) => {
+    const records = batch.map(({ line, record }) => ({ position: line, record }));
+    const outcome = await storeLocationRecords(dataSource, database, records, { pseudonymKey: options.pseudonymKey });
+    for (const { position, reason } of outcome.rejected) options.onRejected({ source, line: position, reason });
+    return {
+      stored: outcome.stored,
+      unchanged: outcome.unchanged,
+      erased: outcome.erased,
+      rejected: outcome.rejected.length,
+    };
   };
-  let batch: { position: number; record: LocationRecord }[] = [];
-  const store = async () => {
-    const outcome = await storeLocationRecords(dataSource, database, batch);
-    // Counted only once the batch is committed: a failed batch is not reported as stored.
-    counts.stored += outcome.stored;
-    counts.unchanged += outcome.unchanged;
-    for (const { position, reason } of outcome.rejected) reject(position, reason);
-    batch = [];
-    options.onProgress?.(counts);
-  };
-  for await (const parsed of lines) {
-    if (parsed.error !== undefined) reject(parsed.line, parsed.error);
-    else batch.push({ position: parsed.line, record: parsed.record });
-    if (batch.length >= options.batchSize) await store();
-  }
-  if (batch.length > 0) await store();
-  options.onProgress?.(counts);
-  return counts;
+  return importInBatches(source, lines, storeBatch, emptyIpImportCounts(), options);
 }

@@ -6,12 +6,15 @@ import { badRequest } from '../errors';
 import type { IpDatabase } from '../ip-location/ip-database';
 import { checkLocationRecord, unknownFieldsProblem, type LocationRecord } from '../ip-location/location-record';
 import { storeLocationRecords } from './store-locations';
+import type { PseudonymKey } from '../crypto/pseudonym-key';
 
 export const MAX_RECORDS_PER_REQUEST = 1000;
 
 export interface RecordAnswer {
   stored: number;
   unchanged: number;
+  /** Records of erased accounts: not stored. */
+  erased: number;
   /** By index in the request's records, in order. */
   rejected: { index: number; reason: string }[];
 }
@@ -36,15 +39,17 @@ export interface RecordOptions {
   now: Date;
   /** Longest wait for the database, after which the request fails (and may be retried). */
   timeoutMs: number;
+  /** Erased accounts are recognized by their pseudonym under it; undefined: none was ever erased. */
+  pseudonymKey: PseudonymKey | undefined;
   /** Sees how many records ended each way (metrics count them). */
-  count?: (outcome: 'stored' | 'unchanged' | 'rejected', records: number) => void;
+  count?: (outcome: 'stored' | 'unchanged' | 'erased' | 'rejected', records: number) => void;
 }
 
 export async function recordIpLocations(
   dataSource: DataSource,
   database: IpDatabase,
   body: unknown,
-  { now, timeoutMs, count }: RecordOptions,
+  { now, timeoutMs, pseudonymKey, count }: RecordOptions,
 ): Promise<RecordAnswer> {
   const good: { position: number; record: LocationRecord }[] = [];
   const rejected: RecordAnswer['rejected'] = [];
@@ -53,11 +58,12 @@ export async function recordIpLocations(
     if (checked.error !== undefined) rejected.push({ index, reason: checked.error });
     else good.push({ position: index, record: checked.record });
   });
-  const outcome = await storeLocationRecords(dataSource, database, good, timeoutMs);
+  const outcome = await storeLocationRecords(dataSource, database, good, { pseudonymKey, timeoutMs });
   rejected.push(...outcome.rejected.map(({ position, reason }) => ({ index: position, reason })));
   rejected.sort((a, b) => a.index - b.index);
   count?.('stored', outcome.stored);
   count?.('unchanged', outcome.unchanged);
+  count?.('erased', outcome.erased);
   count?.('rejected', rejected.length);
-  return { stored: outcome.stored, unchanged: outcome.unchanged, rejected };
+  return { stored: outcome.stored, unchanged: outcome.unchanged, erased: outcome.erased, rejected };
 }

@@ -1,8 +1,10 @@
 // Records where posts were made from: each checked record's address is looked up in the IP database, and
 // only the place's codes and the time are stored (db/ip-location-rows.ts). The endpoint and the backfill
 // import both come through here, so they answer a record the same way.
-import type { DataSource } from 'typeorm';
-import { DatabaseTimeoutError } from '../db/database-errors';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PseudonymKey } from '../crypto/pseudonym-key';
+import { DatabaseTimeoutError, WriteConflict } from '../db/database-errors';
+import { erasedUserIds } from '../db/erasures';
 import { inWriteTransaction } from '../db/write-transaction';
 import { storePostLocations } from '../db/ip-location-rows';
 import type { IpDatabase } from '../ip-location/ip-database';
@@ -16,6 +18,8 @@ export interface StoreOutcome {
   stored: number;
   /** Its post already had another location; the first one stays. */
   unchanged: number;
+  /** Its account was erased: not stored (a closed account's late post). */
+  erased: number;
   rejected: { position: number; reason: string }[];
 }
 
@@ -28,6 +32,28 @@ function samePlaceAndTime(a: PostLocation, b: PostLocation): boolean {
 }
 
 /**
+ * Stores the locations of accounts not erased, and returns the erased ones. An erasure that began after the
+ * first check must not lose to this write: checked again under a lock once written, and run again if one did.
+ */
+async function storeUnlessErased(
+  manager: EntityManager,
+  locations: readonly PostLocation[],
+  pseudonymKey: PseudonymKey | undefined,
+): Promise<{ rows: PostLocation[]; erased: Set<string> }> {
+  const userIds = [...new Set(locations.map((location) => location.userId))];
+  const erased = await erasedUserIds(manager, userIds, pseudonymKey);
+  const rows = await storePostLocations(
+    manager,
+    locations.filter((location) => !erased.has(location.userId)),
+  );
+  const written = userIds.filter((userId) => !erased.has(userId));
+  if ((await erasedUserIds(manager, written, pseudonymKey, true)).size > 0) {
+    throw new WriteConflict('an account whose locations are being stored was erased meanwhile');
+  }
+  return { rows, erased };
+}
+
+/**
  * Stores the records' locations in one transaction; a database failure throws and stores none of them.
  * With `timeoutMs`, it gives up waiting after that long: a statement that timed out on a stalled connection
  * is followed by a ROLLBACK that TypeORM sends without a bound. The transaction commits whole or not at
@@ -37,8 +63,9 @@ export async function storeLocationRecords(
   dataSource: DataSource,
   database: IpDatabase,
   records: readonly { position: number; record: LocationRecord }[],
-  timeoutMs?: number,
+  options: { pseudonymKey: PseudonymKey | undefined; timeoutMs?: number },
 ): Promise<StoreOutcome> {
+  const { timeoutMs } = options;
   const located = await Promise.all(
     records.map(async ({ position, record }) => ({
       position,
@@ -53,20 +80,25 @@ export async function storeLocationRecords(
   // The one write path: retried on a deadlock between writers of overlapping batches (rare: one lock order)
   // or a dead connection; the transaction rolls back whole, so repeating it is safe.
   const storing = inWriteTransaction(dataSource, (manager) =>
-    storePostLocations(
+    storeUnlessErased(
       manager,
       located.map(({ location }) => location),
+      options.pseudonymKey,
     ),
   );
-  const rows =
+  const { rows, erased } =
     timeoutMs === undefined
       ? await storing
       : await withTimeout(storing, timeoutMs, () => {
           throw new DatabaseTimeoutError(`storing ip locations took over ${timeoutMs} ms`);
         });
   const stored = new Map(rows.map((row) => [row.postId, row]));
-  const outcome: StoreOutcome = { stored: 0, unchanged: 0, rejected: [] };
+  const outcome: StoreOutcome = { stored: 0, unchanged: 0, erased: 0, rejected: [] };
   for (const { position, location } of located) {
+    if (erased.has(location.userId)) {
+      outcome.erased += 1;
+      continue;
+    }
     const row = stored.get(location.postId);
     if (row === undefined) throw new Error('a stored post location was not read back');
     if (row.userId !== location.userId) {

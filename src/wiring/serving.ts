@@ -87,6 +87,7 @@ function ipLocationEndpoint(config: Config, storage: Storage, metrics: Metrics, 
       recordIpLocations(storage.dataSource, ipDatabase, body, {
         now: options.clock(),
         timeoutMs: config.dbQueryTimeoutMs * WRITE_STATEMENTS,
+        pseudonymKey: config.pseudonymKey,
         count: (outcome, records) => metrics.ipLocationRecords.inc({ outcome }, records),
       }),
   } satisfies IpLocationEndpoint;

@@ -171,6 +171,28 @@ it('last night’s import file skips it and says so', async () => {
   expect(await dump(instanceA.databaseUrl!)).not.toContain(USER);
 });
 
+it('a late post of the closed account is not located: the endpoint and the backfill skip it and say so', async () => {
+  const late = aLocationRecord({
+    postId: 'closing-post-late',
+    userId: USER,
+    at: new Date(NOW.getTime() - 1000).toISOString(),
+  });
+  expect((await postIpLocations(instanceA, { records: [late] })).body).toEqual({
+    stored: 0,
+    unchanged: 0,
+    erased: 1,
+    rejected: [],
+  });
+  const file = join(folder, 'posts.csv');
+  writeFileSync(file, `postId,userId,ip,at\nclosing-post-backfill,${USER},223.5.5.5,${late.at}\n`);
+  const result = await runCli(['ip-locations', 'import', file], cliEnv());
+  expect(result).toMatchObject({
+    code: 0,
+    stdout: `${file}: 0 stored, 0 unchanged (post already located), 0 rejected, 1 skipped: erased\n`,
+  });
+  expect(await dump(instanceA.databaseUrl!)).not.toContain('closing-post-');
+});
+
 it('the restore drill: a backup from before the erasure, restored and replayed, holds nothing of it', async () => {
   restored = await createTestDatabase();
   await restore(dumpBefore, restored.url);

@@ -123,7 +123,12 @@ describe('IP locations', () => {
     proxy.restore();
     const rows = await postLocationRows(server.app.dataSource);
     expect(rows.filter((row) => String(row.post_id).startsWith(`p-${_case}-`))).toEqual([]);
-    expect((await postIpLocations(server, { records })).body).toEqual({ stored: 50, unchanged: 0, rejected: [] });
+    expect((await postIpLocations(server, { records })).body).toEqual({
+      stored: 50,
+      unchanged: 0,
+      erased: 0,
+      rejected: [],
+    });
   });
 });
 

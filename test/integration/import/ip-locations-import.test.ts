@@ -99,3 +99,27 @@ it('stores no address anywhere in the database', async () => {
     expect(stored).not.toContain(ip);
   }
 });
+
+it('a missing file is found before any file is imported: one clean line, exit code 1, nothing stored', async () => {
+  await clearTables();
+  const good = command.file('first.csv', 'postId,userId,ip,at\np-first,u-first,223.5.5.5,2026-01-01T00:00:00Z\n');
+  const result = await runCli(['ip-locations', 'import', good, `${command.folder}/missing.csv`], command.env);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/^ip database: .*\nidentity-labels: cannot read .*missing\.csv: no such file\n$/);
+  expect(await postLocationRows(command.dataSource)).toEqual([]);
+});
+
+it('a line over 1 MiB after 1,500 good ones: says how far it got, and running it again finishes the job', async () => {
+  await clearTables();
+  const lines = ['postId,userId,ip,at'];
+  for (let n = 1; n <= 1500; n += 1) lines.push(`p-long-${n},u-long,223.5.5.5,2026-01-01T00:00:00Z`);
+  lines.push(`p-huge,u-long,${'9'.repeat(1024 * 1024 + 10)},2026-01-01T00:00:00Z`);
+  const path = command.file('long.csv', `${lines.join('\n')}\n`);
+  const result = await runCli(['ip-locations', 'import', '--batch-size', '1000', path], command.env);
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe(
+    `${path}: 1,000 stored, 0 unchanged (post already located), 0 rejected (stopped after line 1001)\n`,
+  );
+  expect(result.stderr).toContain(`${path}: lines 1-1001 are stored, nothing after line 1001 is`);
+  expect(await postLocationRows(command.dataSource)).toHaveLength(1000);
+});

@@ -19,7 +19,7 @@ it('records without a secret, and serves the locations', async () => {
     { records: [aLocationRecord({ postId: 'p-1', userId: 'demo-small', ip: '114.114.114.114', at: at('09:00:00') })] },
     {},
   );
-  expect(response.body).toEqual({ stored: 1, unchanged: 0, rejected: [] });
+  expect(response.body).toEqual({ stored: 1, unchanged: 0, erased: 0, rejected: [] });
   const body = await server.entities(
     [
       { __typename: 'Post', id: 'p-1' },
@@ -41,7 +41,12 @@ it('a repeat changes nothing; the latest moves forward only; a tie goes to the g
   const send = (postId: string, ip: string, time: string) =>
     postIpLocations(server, { records: [aLocationRecord({ postId, userId: 'u-e', ip, at: at(time) })] }, {});
   await send('e-2', '8.8.8.8', '10:00:00');
-  expect((await send('e-2', '223.5.5.5', '11:00:00')).body).toEqual({ stored: 0, unchanged: 1, rejected: [] });
+  expect((await send('e-2', '223.5.5.5', '11:00:00')).body).toEqual({
+    stored: 0,
+    unchanged: 1,
+    erased: 0,
+    rejected: [],
+  });
   await send('e-1', '223.5.5.5', '09:00:00'); // earlier: the latest stays e-2
   await send('e-3', '203.198.7.66', '10:00:00'); // same time, greater id: e-3
   await send('e-0', '61.220.0.1', '10:00:00'); // same time, smaller id: stays e-3
@@ -60,7 +65,8 @@ it('takes 1,000 records in one request, and concurrent requests', async () => {
     ),
   });
   const responses = await Promise.all(['a', 'b', 'c'].map((prefix) => postIpLocations(server, batch(prefix), {})));
-  for (const response of responses) expect(response.body).toEqual({ stored: 1000, unchanged: 0, rejected: [] });
+  for (const response of responses)
+    expect(response.body).toEqual({ stored: 1000, unchanged: 0, erased: 0, rejected: [] });
 });
 
 it('with IP_LOCATION_WRITER_SECRET set, the embedded demo asks for it too', async () => {

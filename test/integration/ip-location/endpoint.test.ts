@@ -40,7 +40,7 @@ describe('stores what the posts service sends', () => {
       record({ postId: 'p-v6', userId: 'u-5', ip: '240e:1::1', at: '2026-11-25T10:04:00Z' }),
     ];
     const response = await postIpLocations(server, { records });
-    expect(response).toMatchObject({ status: 200, body: { stored: 5, unchanged: 0, rejected: [] } });
+    expect(response).toMatchObject({ status: 200, body: { stored: 5, unchanged: 0, erased: 0, rejected: [] } });
     expect(await postLocationRows(server.app.dataSource)).toEqual([
       {
         post_id: 'p-hk',
@@ -92,6 +92,7 @@ describe('stores what the posts service sends', () => {
     expect((await postIpLocations(server, { records: [first] })).body).toEqual({
       stored: 1,
       unchanged: 0,
+      erased: 0,
       rejected: [],
     });
     const before = await postLocationRows(server.app.dataSource);
@@ -99,12 +100,14 @@ describe('stores what the posts service sends', () => {
     expect((await postIpLocations(server, { records: [first] })).body).toEqual({
       stored: 1,
       unchanged: 0,
+      erased: 0,
       rejected: [],
     });
     const moved = record({ postId: 'p-1', userId: 'u-1', ip: '8.8.8.8', at: '2026-11-25T11:00:00Z' });
     expect((await postIpLocations(server, { records: [moved] })).body).toEqual({
       stored: 0,
       unchanged: 1,
+      erased: 0,
       rejected: [],
     });
     expect(await postLocationRows(server.app.dataSource)).toEqual(before);
@@ -119,6 +122,7 @@ describe('stores what the posts service sends', () => {
     expect(response.body).toEqual({
       stored: 1,
       unchanged: 0,
+      erased: 0,
       rejected: [{ index: 0, reason: 'postId is already recorded for another userId' }],
     });
     expect((await userLocationRows(server.app.dataSource)).map((row) => [row.user_id, row.post_id])).toEqual([
@@ -219,7 +223,7 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
     const response = await postIpLocations(server, { records: [good, bad] });
     expect(response).toMatchObject({
       status: 200,
-      body: { stored: 1, unchanged: 0, rejected: [{ index: 1, reason }] },
+      body: { stored: 1, unchanged: 0, erased: 0, rejected: [{ index: 1, reason }] },
     });
     expect((await postLocationRows(server.app.dataSource)).map((row) => row.post_id)).toEqual(['p-good']);
     expect(response.text).not.toContain(String(bad.ip));
@@ -229,7 +233,7 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
     const response = await postIpLocations(server, {
       records: [record({ postId: 'p-leap', at: '2024-02-29T10:00:00+08:00' })],
     });
-    expect(response.body).toEqual({ stored: 1, unchanged: 0, rejected: [] });
+    expect(response.body).toEqual({ stored: 1, unchanged: 0, erased: 0, rejected: [] });
     expect(await postLocationRows(server.app.dataSource)).toMatchObject([
       { recorded_at: new Date('2024-02-29T02:00:00Z') },
     ]);
@@ -237,7 +241,7 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
 
   it('a clock at most five minutes ahead is fine', async () => {
     const response = await postIpLocations(server, { records: [record({ at: '2026-11-25T12:04:59Z' })] });
-    expect(response.body).toEqual({ stored: 1, unchanged: 0, rejected: [] });
+    expect(response.body).toEqual({ stored: 1, unchanged: 0, erased: 0, rejected: [] });
   });
 
   it('more than 1,000 records: 400 before anything is stored', async () => {
@@ -255,7 +259,7 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
       record({ postId: `p-${index}`, userId: `u-${index % 7}` }),
     );
     const response = await postIpLocations(server, { records });
-    expect(response.body).toEqual({ stored: 1000, unchanged: 0, rejected: [] });
+    expect(response.body).toEqual({ stored: 1000, unchanged: 0, erased: 0, rejected: [] });
     expect(await userLocationRows(server.app.dataSource)).toHaveLength(7);
   });
 
@@ -284,6 +288,7 @@ describe('bad input is answered clearly, and nothing of it is stored', () => {
     expect(perRecord.body).toEqual({
       stored: 0,
       unchanged: 0,
+      erased: 0,
       rejected: [{ index: 0, reason: 'unknown field at position 5 of 5; expected postId, userId, ip, at' }],
     });
     const wholeBody = await postIpLocations(server, { '198.51.100.23': 1, records: [] });
@@ -420,6 +425,7 @@ describe('hostile input', () => {
     expect(response.body).toEqual({
       stored: 1,
       unchanged: 0,
+      erased: 0,
       rejected: [
         { index: 0, reason: 'postId must be well-formed Unicode text without control characters' },
         { index: 1, reason: 'userId must be well-formed Unicode text without control characters' },
