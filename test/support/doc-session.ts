@@ -4,8 +4,8 @@
 //   - the folder: a scratch folder that links the checkout's package.json, bin/ and dist/ (what `npx
 //     identity-labels` and `node dist/...` use), so that the files a page writes (accounts.csv, server.log) land
 //     there, and are gone after;
-//   - the environment: PATH (this Node first), HOME, LANG and PORT only, so that none of the test's own
-//     (DATABASE_URL, NODE_ENV=test) leaks in;
+//   - the environment: PATH (this Node first), HOME, LANG and PORT only (and MYSQL_PWD for a database server
+//     with a password), so that none of the test's own (DATABASE_URL, NODE_ENV=test) leaks in;
 //   - what must be unique on a machine shared with other tests: the database `identity_labels` is one of a
 //     name nobody else uses (dropped after), the ports 4001 and 4000 are free ones (PORT is the first);
 //   - the database server, when the tests are given another one than the pages show (DATABASE_URL);
@@ -215,23 +215,21 @@ function compare(command: DocCommand, text: string, ran: Ran, place: Place): voi
 /** Runs the commands of one session of a page, in a place of its own, and removes that place after. */
 export async function runDocSession(session: DocSession): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'identity-docs-'));
-  for (const linked of ['package.json', 'bin', 'dist'])
-    symlinkSync(join(REPOSITORY_ROOT, linked), join(folder, linked));
-  const place: Place = {
-    folder,
-    port: await freePort(),
-    gatewayPort: await freePort(),
-    database: uniqueDatabaseName(),
-  };
-  const password = decodeURIComponent(new URL(TEST_SERVER_URL).password);
-  const shell = BashSession.start(folder, {
-    PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-    HOME: process.env.HOME ?? folder,
-    LANG: 'C.UTF-8',
-    PORT: String(place.port),
-    ...(password ? { MYSQL_PWD: password } : {}),
-  });
+  const place: Place = { folder, port: 0, gatewayPort: 0, database: uniqueDatabaseName() };
+  let shell: BashSession | undefined;
   try {
+    for (const linked of ['package.json', 'bin', 'dist'])
+      symlinkSync(join(REPOSITORY_ROOT, linked), join(folder, linked));
+    place.port = await freePort();
+    place.gatewayPort = await freePort();
+    const password = decodeURIComponent(new URL(TEST_SERVER_URL).password);
+    shell = BashSession.start(folder, {
+      PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      HOME: process.env.HOME ?? folder,
+      LANG: 'C.UTF-8',
+      PORT: String(place.port),
+      ...(password ? { MYSQL_PWD: password } : {}),
+    });
     for (const command of session.commands) {
       const mapping = MAPPINGS[command.bare];
       const text = mapping?.run(place) ?? substituted(command.text, place);
@@ -240,7 +238,7 @@ export async function runDocSession(session: DocSession): Promise<void> {
       await mapping?.ready?.(place);
     }
   } finally {
-    await shell.close();
+    await shell?.close();
     await dropTestDatabase(place.database);
     rmSync(folder, { recursive: true, force: true });
   }

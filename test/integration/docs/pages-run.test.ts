@@ -2,7 +2,7 @@
 // here as a reader would paste it, in order, on a real database and a real server from the built tree, and
 // what each command prints is compared with what the page shows under it (test/support/shell-blocks.ts says how
 // output is shown, test/support/doc-session.ts what differs from a reader's terminal). A new marked block is
-// run without a change here.
+// run without a change here. The sessions run at once, each in a folder, on a database and ports of its own.
 import { runDocSession } from '../../support/doc-session';
 import { blocksOf, DOC_PAGES } from '../../support/doc-pages';
 import { sessionsOf } from '../../support/shell-blocks';
