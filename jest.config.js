@@ -1,4 +1,4 @@
-// Three projects: `unit` needs no database and no build (a few seconds); `integration` talks to a real
+// Three projects: `unit` needs no database and no build (10-12 s on 2 cores); `integration` talks to a real
 // MySQL/MariaDB (DATABASE_URL, default mysql://root@127.0.0.1:3306) and real HTTP servers, and builds the
 // tree once first for the tests that run the compiled service and command; `graphql-js` runs the tests of
 // errors, limits, every status and consent again with GRAPHQL_EXECUTOR=graphql-js, so that both executors

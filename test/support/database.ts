@@ -32,12 +32,22 @@ async function onServer(server: string, statement: string): Promise<void> {
 
 const UTF8MB4 = 'utf8mb4 COLLATE utf8mb4_unicode_ci';
 
+/** A database name no other test uses. */
+export function uniqueDatabaseName(): string {
+  return `identity_labels_test_${randomBytes(6).toString('hex')}`;
+}
+
+/** Drops a database of the test server, if it exists (one that what a test ran created). */
+export function dropTestDatabase(name: string): Promise<void> {
+  return onServer(serverUrl().toString(), `DROP DATABASE IF EXISTS \`${name}\``);
+}
+
 /**
  * Creates an empty database, of a name no other test uses, on the server at `server`; returns its name.
  * `characterSet` is its default (`latin1`, say, for a server whose default is not utf8mb4).
  */
 export async function createUniqueDatabase(server: string, characterSet = UTF8MB4): Promise<string> {
-  const name = `identity_labels_test_${randomBytes(6).toString('hex')}`;
+  const name = uniqueDatabaseName();
   await onServer(server, `CREATE DATABASE \`${name}\` CHARACTER SET ${characterSet}`);
   return name;
 }

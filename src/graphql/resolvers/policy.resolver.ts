@@ -5,7 +5,9 @@ import { PolicyStage } from '../types/policy-stage';
 
 @Resolver()
 export class PolicyResolver {
-  @Query(() => [PolicyStage], { description: 'The policy stages, in force or scheduled, by start date.' })
+  @Query(() => [PolicyStage], {
+    description: 'Every policy stage, by start date: in force, scheduled and retired (retiredAt says from when).',
+  })
   disclosurePolicy(@Ctx() context: RequestContext): readonly policy.PolicyStage[] {
     return context.services.stages.current();
   }
