@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { errorForLog } from '../errors';
-import type { PostLocation } from '../ip-location/place';
+import type { RecordedLocation } from '../ip-location/place';
 import { boundedRead } from './bounded-read';
 import { selectPostLocations, selectUserLocations } from './ip-location-rows';
 import type { ReadReplicas } from './read-replicas';
@@ -17,7 +17,7 @@ export class IpLocationReader {
   ) {}
 
   /** The locations of these posts, in any order; a post without one has none. */
-  posts(postIds: readonly string[]): Promise<PostLocation[]> {
+  posts(postIds: readonly string[]): Promise<RecordedLocation[]> {
     return this.read(
       'post ip location lookup',
       (dataSource) => selectPostLocations(dataSource, postIds),
@@ -26,7 +26,7 @@ export class IpLocationReader {
   }
 
   /** The latest locations of these accounts, in any order; an account without one has none. */
-  users(userIds: readonly string[]): Promise<PostLocation[]> {
+  users(userIds: readonly string[]): Promise<RecordedLocation[]> {
     return this.read(
       'user ip location lookup',
       (dataSource) => selectUserLocations(dataSource, userIds),
@@ -36,9 +36,9 @@ export class IpLocationReader {
 
   private async read(
     what: string,
-    select: (dataSource: DataSource) => Promise<PostLocation[]>,
+    select: (dataSource: DataSource) => Promise<RecordedLocation[]>,
     ids: number,
-  ): Promise<PostLocation[]> {
+  ): Promise<RecordedLocation[]> {
     try {
       return await boundedRead(() => this.reads.read(select), this.timeoutMs, what);
     } catch (error) {

@@ -2,7 +2,7 @@
 // locations with their accounts' latest, in one transaction. Both MySQL and SQLite accept it. No address
 // ever reaches this module: its rows hold codes and times only.
 import type { EntityManager } from 'typeorm';
-import type { PostLocation } from '../ip-location/place';
+import type { RecordedLocation } from '../ip-location/place';
 import { dateFromColumn, datetimeParameter, placeholders, type SqlRunner } from './account-rows';
 import { isMysql } from './dialect';
 
@@ -16,7 +16,7 @@ interface LocationRow {
   recorded_at: Date | string;
 }
 
-function locationFromRow(row: LocationRow): PostLocation {
+function locationFromRow(row: LocationRow): RecordedLocation {
   return {
     postId: row.post_id,
     userId: row.user_id,
@@ -26,7 +26,7 @@ function locationFromRow(row: LocationRow): PostLocation {
   };
 }
 
-function rowParameters(location: PostLocation): unknown[] {
+function rowParameters(location: RecordedLocation): unknown[] {
   return [
     location.postId,
     location.userId,
@@ -45,18 +45,18 @@ async function selectLocations(
   table: 'post_ip_locations' | 'user_ip_locations',
   key: 'post_id' | 'user_id',
   ids: readonly string[],
-): Promise<PostLocation[]> {
+): Promise<RecordedLocation[]> {
   const sql = `SELECT ${COLUMNS.join(', ')} FROM ${table} WHERE ${key} IN (${placeholders(ids.length)})`;
   return ((await database.query(sql, [...ids])) as LocationRow[]).map(locationFromRow);
 }
 
 /** The posts' locations; a post without one has no row. */
-export function selectPostLocations(database: SqlRunner, postIds: readonly string[]): Promise<PostLocation[]> {
+export function selectPostLocations(database: SqlRunner, postIds: readonly string[]): Promise<RecordedLocation[]> {
   return selectLocations(database, 'post_ip_locations', 'post_id', postIds);
 }
 
 /** The accounts' latest locations (the row of their most recent post); an account without one has no row. */
-export function selectUserLocations(database: SqlRunner, userIds: readonly string[]): Promise<PostLocation[]> {
+export function selectUserLocations(database: SqlRunner, userIds: readonly string[]): Promise<RecordedLocation[]> {
   return selectLocations(database, 'user_ip_locations', 'user_id', userIds);
 }
 
@@ -84,14 +84,14 @@ export function compareCodePoints(a: string, b: string): number {
  * Later post first; for two posts of the same millisecond, the greater post id by code point, in this code
  * as in advanceUserLocations' SQL, so that any order of arrival, in one batch or several, agrees.
  */
-function isLater(a: PostLocation, b: PostLocation): boolean {
+function isLater(a: RecordedLocation, b: RecordedLocation): boolean {
   const difference = a.recordedAt.getTime() - b.recordedAt.getTime();
   return difference > 0 || (difference === 0 && compareCodePoints(a.postId, b.postId) > 0);
 }
 
 /** Each account's latest of these locations. */
-function latestByUser(locations: readonly PostLocation[]): PostLocation[] {
-  const latest = new Map<string, PostLocation>();
+function latestByUser(locations: readonly RecordedLocation[]): RecordedLocation[] {
+  const latest = new Map<string, RecordedLocation>();
   for (const location of locations) {
     const current = latest.get(location.userId);
     if (current === undefined || isLater(location, current)) latest.set(location.userId, location);
@@ -100,7 +100,7 @@ function latestByUser(locations: readonly PostLocation[]): PostLocation[] {
 }
 
 /** Inserts the posts that have no location yet; a post that has one keeps it (a repeat changes nothing). */
-async function insertNewPostLocations(manager: EntityManager, locations: readonly PostLocation[]): Promise<void> {
+async function insertNewPostLocations(manager: EntityManager, locations: readonly RecordedLocation[]): Promise<void> {
   // One order for every writer, the index's: two batches never wait for each other's rows in opposite orders.
   const sorted = [...locations].sort((a, b) => compareCodePoints(a.postId, b.postId));
   const keepExisting = isMysql(manager.connection.options)
@@ -117,7 +117,7 @@ async function insertNewPostLocations(manager: EntityManager, locations: readonl
  * MySQL applies the assignments left to right, each seeing the ones before: post_id is set before
  * recorded_at, so the comparison of the last one still holds (equal times: the post id decided already).
  */
-async function advanceUserLocations(manager: EntityManager, locations: readonly PostLocation[]): Promise<void> {
+async function advanceUserLocations(manager: EntityManager, locations: readonly RecordedLocation[]): Promise<void> {
   const latest = latestByUser(locations);
   if (latest.length === 0) return;
   const columns = ['user_id', 'post_id', 'country_code', 'region_code', 'recorded_at'];
@@ -150,8 +150,8 @@ async function advanceUserLocations(manager: EntityManager, locations: readonly 
  */
 export async function storePostLocations(
   manager: EntityManager,
-  locations: readonly PostLocation[],
-): Promise<PostLocation[]> {
+  locations: readonly RecordedLocation[],
+): Promise<RecordedLocation[]> {
   if (locations.length === 0) return [];
   await insertNewPostLocations(manager, locations);
   const stored = await selectPostLocations(manager, [...new Set(locations.map((location) => location.postId))]);
@@ -164,7 +164,7 @@ export async function selectLocationsOfUser(
   database: SqlRunner,
   userId: string,
   limit: number,
-): Promise<PostLocation[]> {
+): Promise<RecordedLocation[]> {
   const sql = `SELECT ${COLUMNS.join(', ')} FROM post_ip_locations WHERE user_id = ? ORDER BY recorded_at DESC, post_id DESC LIMIT ?`;
   return ((await database.query(sql, [userId, limit])) as LocationRow[]).map(locationFromRow);
 }

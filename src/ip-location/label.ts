@@ -1,7 +1,7 @@
 // What a feed prints for a stored location, in the configured language: the province for mainland China,
 // 中国香港/中国澳门/中国台湾 for Hong Kong, Macau and Taiwan, the country's name elsewhere, 未知 when unknown.
 import { countryName, type IpLocationLanguage } from './countries';
-import type { IpPlace, PostLocation } from './place';
+import type { IpPlace, RecordedLocation } from './place';
 import { mainlandProvince, specialRegion } from './regions';
 
 export const IP_LOCATION_LANGUAGES = ['zh', 'en'] as const satisfies readonly IpLocationLanguage[];
@@ -27,7 +27,7 @@ export function ipLocationLabel(place: IpPlace, language: IpLocationLanguage): s
   return countryName(countryCode, language);
 }
 
-export function ipLocationOf(stored: PostLocation, language: IpLocationLanguage): IpLocation {
+export function ipLocationOf(stored: RecordedLocation, language: IpLocationLanguage): IpLocation {
   const { countryCode, regionCode, recordedAt } = stored;
   return { label: ipLocationLabel(stored, language), countryCode, regionCode, recordedAt };
 }

@@ -10,8 +10,11 @@ export interface IpPlace {
   regionCode: string | null;
 }
 
-/** Where one post was made from, as stored (the account's latest has the same shape: its latest post's). */
-export interface PostLocation extends IpPlace {
+/**
+ * A location recorded for one post of an account, at posting time: each post's (`post_ip_locations`), and an
+ * account's latest (`user_ip_locations`: the one of its latest post).
+ */
+export interface RecordedLocation extends IpPlace {
   postId: string;
   userId: string;
   /** When the post was made. */

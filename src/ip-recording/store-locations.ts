@@ -9,7 +9,7 @@ import { inWriteTransaction } from '../db/write-transaction';
 import { storePostLocations } from '../db/ip-location-rows';
 import type { IpDatabase } from '../ip-location/ip-database';
 import type { LocationRecord } from '../ip-location/location-record';
-import type { PostLocation } from '../ip-location/place';
+import type { RecordedLocation } from '../ip-location/place';
 import { withTimeout } from '../timeout';
 
 /** What became of each record, by its position (an index in a request, a line in a file). */
@@ -23,7 +23,7 @@ export interface StoreOutcome {
   rejected: { position: number; reason: string }[];
 }
 
-function samePlaceAndTime(a: PostLocation, b: PostLocation): boolean {
+function samePlaceAndTime(a: RecordedLocation, b: RecordedLocation): boolean {
   return (
     a.countryCode === b.countryCode &&
     a.regionCode === b.regionCode &&
@@ -37,9 +37,9 @@ function samePlaceAndTime(a: PostLocation, b: PostLocation): boolean {
  */
 async function storeUnlessErased(
   manager: EntityManager,
-  locations: readonly PostLocation[],
+  locations: readonly RecordedLocation[],
   pseudonymKey: PseudonymKey | undefined,
-): Promise<{ rows: PostLocation[]; erased: Set<string> }> {
+): Promise<{ rows: RecordedLocation[]; erased: Set<string> }> {
   const userIds = [...new Set(locations.map((location) => location.userId))];
   const erased = await erasedUserIds(manager, userIds, pseudonymKey);
   const rows = await storePostLocations(
@@ -74,7 +74,7 @@ export async function storeLocationRecords(
         userId: record.userId,
         ...(await database.locate(record.ip)),
         recordedAt: record.at,
-      } satisfies PostLocation,
+      } satisfies RecordedLocation,
     })),
   );
   // The one write path: retried on a deadlock between writers of overlapping batches (rare: one lock order)

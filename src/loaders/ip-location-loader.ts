@@ -8,13 +8,13 @@
 import DataLoader from 'dataloader';
 import { ipLocationUnavailable } from '../errors';
 import { ipLocationOf, type IpLocation, type IpLocationLanguage } from '../ip-location/label';
-import type { PostLocation } from '../ip-location/place';
+import type { RecordedLocation } from '../ip-location/place';
 import { userIdProblem } from '../user-id';
 
 /** Where the loader reads stored locations from (the read path's IpLocationReader). */
 export interface IpLocationSource {
-  posts(postIds: readonly string[]): Promise<PostLocation[]>;
-  users(userIds: readonly string[]): Promise<PostLocation[]>;
+  posts(postIds: readonly string[]): Promise<RecordedLocation[]>;
+  users(userIds: readonly string[]): Promise<RecordedLocation[]>;
 }
 
 export interface IpLocationLoaderOptions {
@@ -36,15 +36,15 @@ const HIDDEN: IpLocationLoader = {
 };
 
 function batchOf(
-  read: (ids: readonly string[]) => Promise<PostLocation[]>,
-  keyOf: (location: PostLocation) => string,
+  read: (ids: readonly string[]) => Promise<RecordedLocation[]>,
+  keyOf: (location: RecordedLocation) => string,
   options: IpLocationLoaderOptions,
 ): DataLoader<string, IpLocation | null> {
   return new DataLoader<string, IpLocation | null>(
     async (ids) => {
       // An id that could not have been stored (too long, control characters...) has no location: not asked.
       const storable = ids.filter((id) => userIdProblem(id) === undefined);
-      let rows: PostLocation[] = [];
+      let rows: RecordedLocation[] = [];
       try {
         if (storable.length > 0) rows = await read(storable);
       } catch (error) {

@@ -34,7 +34,7 @@ beforeAll(async () => {
     at: postAt(index).toISOString(),
   }));
   const response = await postIpLocations(server, { records });
-  expect(response.body).toEqual({ stored: COUNT, unchanged: 0, rejected: [] });
+  expect(response.body).toEqual({ stored: COUNT, unchanged: 0, erased: 0, rejected: [] });
 });
 
 const LOCATION = 'ipLocation { label countryCode regionCode recordedAt }';

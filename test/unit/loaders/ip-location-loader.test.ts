@@ -3,11 +3,11 @@
 // IP_LOCATION_UNAVAILABLE error for every key of a failed read. The source is an in-memory stand-in that
 // records every read (integration tests count the SQL).
 import { type GraphQLError } from 'graphql';
-import type { PostLocation } from '../../../src/ip-location/place';
+import type { RecordedLocation } from '../../../src/ip-location/place';
 import { createIpLocationLoader, type IpLocationSource } from '../../../src/loaders/ip-location-loader';
 
 const at = new Date('2026-11-25T10:00:00Z');
-const ROWS: PostLocation[] = [
+const ROWS: RecordedLocation[] = [
   { postId: 'p-1', userId: 'u-1', countryCode: 'CN', regionCode: 'CN-GD', recordedAt: at },
   { postId: 'p-2', userId: 'u-2', countryCode: 'HK', regionCode: null, recordedAt: at },
 ];
