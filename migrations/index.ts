@@ -10,6 +10,7 @@ import { CreatePolicyChanges1795590000012 } from './1795590000012-create-policy-
 import { CreateIpLocations1795590000020 } from './1795590000020-create-ip-locations';
 import { AddEncryptedRealName1795590000030 } from './1795590000030-add-encrypted-real-name';
 import { CreateErasures1795590000050 } from './1795590000050-create-erasures';
+import { CreateEventTables1795590000070 } from './1795590000070-create-event-tables';
 
 export const migrations = [
   CreateAccounts1795590000000,
@@ -23,4 +24,5 @@ export const migrations = [
   CreateIpLocations1795590000020,
   AddEncryptedRealName1795590000030,
   CreateErasures1795590000050,
+  CreateEventTables1795590000070,
 ];

@@ -1,7 +1,7 @@
 // What an erasure does to the tables, in the caller's transaction: every row that holds the account's id
-// (its account row with the name, its notices, its posts' and its own IP locations) is deleted; its audit
-// entries keep their event, stage and time but trade the id for its pseudonym; its tombstone (pseudonym and
-// time, never the id) keeps it from coming back. Both MySQL and SQLite accept this SQL.
+// (its account row with the name, its notices, its posts' and its own IP locations, the times its facts
+// were observed by events) is deleted; its audit entries keep their event, stage and time but trade the id
+// for its pseudonym; its tombstone (pseudonym and time, never the id) keeps it from coming back. Both MySQL and SQLite accept this SQL.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditedEvent } from '../policy/audit-events';
 import { datetimeParameter, dateFromColumn, placeholders } from './account-rows';
@@ -25,6 +25,7 @@ export const TABLES_WITH_USER_IDS = [
   'notification_outbox',
   'post_ip_locations',
   'user_ip_locations',
+  'account_fact_times',
   'audit_log',
 ] as const;
 
@@ -82,7 +83,8 @@ export async function eraseAccountRows(
   if (erasures.length === 0) return;
   const ids = erasures.map((erasure) => erasure.userId);
   const inIds = `IN (${placeholders(ids.length)})`;
-  for (const table of ['accounts', 'notification_outbox', 'post_ip_locations', 'user_ip_locations'] as const) {
+  const tables = ['accounts', 'notification_outbox', 'post_ip_locations', 'user_ip_locations', 'account_fact_times'];
+  for (const table of tables) {
     await manager.query(`DELETE FROM ${table} WHERE user_id ${inIds}`, ids);
   }
   await manager.query(

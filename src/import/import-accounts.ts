@@ -89,8 +89,11 @@ export function mergeRecord(
   return merged;
 }
 
-/** The erased ones among these ids (none without a key: then nothing was ever erased). */
-async function erasedIds(
+/**
+ * The erased ones among these ids (none without a key: then nothing was ever erased). `lock` waits for an
+ * erasure of them still being written: the check a writer makes again after it stored new accounts.
+ */
+export async function erasedIds(
   manager: EntityManager,
   userIds: readonly string[],
   key: PseudonymKey | undefined,

@@ -1,7 +1,7 @@
 // Records where posts were made from: each checked record's address is looked up in the IP database, and
 // only the place's codes and the time are stored (db/ip-location-rows.ts). The endpoint and the backfill
 // import both come through here, so they answer a record the same way.
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DatabaseTimeoutError } from '../db/database-errors';
 import { inWriteTransaction } from '../db/write-transaction';
 import { storePostLocations } from '../db/ip-location-rows';
@@ -27,6 +27,50 @@ function samePlaceAndTime(a: PostLocation, b: PostLocation): boolean {
   );
 }
 
+type Located = { position: number; location: PostLocation }[];
+
+/** Each record's place, looked up: from here on there is no address. */
+function locate(database: IpDatabase, records: readonly { position: number; record: LocationRecord }[]): Located {
+  return records.map(({ position, record }) => ({
+    position,
+    location: {
+      postId: record.postId,
+      userId: record.userId,
+      ...database.locate(record.ip),
+      recordedAt: record.at,
+    } satisfies PostLocation,
+  }));
+}
+
+/** What became of each record, from the rows now stored for their posts. */
+function outcomeOf(located: Located, rows: readonly PostLocation[]): StoreOutcome {
+  const stored = new Map(rows.map((row) => [row.postId, row]));
+  const outcome: StoreOutcome = { stored: 0, unchanged: 0, rejected: [] };
+  for (const { position, location } of located) {
+    const row = stored.get(location.postId);
+    if (row === undefined) throw new Error('a stored post location was not read back');
+    if (row.userId !== location.userId) {
+      outcome.rejected.push({ position, reason: 'postId is already recorded for another userId' });
+    } else if (samePlaceAndTime(row, location)) outcome.stored += 1;
+    else outcome.unchanged += 1;
+  }
+  return outcome;
+}
+
+/** The same, in the caller's transaction (the event consumer stores within its batch's). */
+export async function storeLocationsWithin(
+  manager: EntityManager,
+  database: IpDatabase,
+  records: readonly { position: number; record: LocationRecord }[],
+): Promise<StoreOutcome> {
+  const located = locate(database, records);
+  const rows = await storePostLocations(
+    manager,
+    located.map(({ location }) => location),
+  );
+  return outcomeOf(located, rows);
+}
+
 /**
  * Stores the records' locations in one transaction; a database failure throws and stores none of them.
  * With `timeoutMs`, it gives up waiting after that long: a statement that timed out on a stalled connection
@@ -39,15 +83,7 @@ export async function storeLocationRecords(
   records: readonly { position: number; record: LocationRecord }[],
   timeoutMs?: number,
 ): Promise<StoreOutcome> {
-  const located = records.map(({ position, record }) => ({
-    position,
-    location: {
-      postId: record.postId,
-      userId: record.userId,
-      ...database.locate(record.ip),
-      recordedAt: record.at,
-    } satisfies PostLocation,
-  }));
+  const located = locate(database, records);
   // The one write path: retried on a deadlock between writers of overlapping batches (rare: one lock order)
   // or a dead connection; the transaction rolls back whole, so repeating it is safe.
   const storing = inWriteTransaction(dataSource, (manager) =>
@@ -62,15 +98,5 @@ export async function storeLocationRecords(
       : await withTimeout(storing, timeoutMs, () => {
           throw new DatabaseTimeoutError(`storing ip locations took over ${timeoutMs} ms`);
         });
-  const stored = new Map(rows.map((row) => [row.postId, row]));
-  const outcome: StoreOutcome = { stored: 0, unchanged: 0, rejected: [] };
-  for (const { position, location } of located) {
-    const row = stored.get(location.postId);
-    if (row === undefined) throw new Error('a stored post location was not read back');
-    if (row.userId !== location.userId) {
-      outcome.rejected.push({ position, reason: 'postId is already recorded for another userId' });
-    } else if (samePlaceAndTime(row, location)) outcome.stored += 1;
-    else outcome.unchanged += 1;
-  }
-  return outcome;
+  return outcomeOf(located, rows);
 }

@@ -3,25 +3,29 @@
 // platform has delivered are deleted once past their retention. Run by the server on an interval and by
 // `identity-labels purge`; running it twice, or on two instances at once, deletes nothing twice.
 import type { DataSource } from 'typeorm';
-import { deleteExpiredBatch } from '../db/retention';
+import { deleteExpiredBatch, type ExpiringTable } from '../db/retention';
 import { inWriteTransaction } from '../db/write-transaction';
 import { daysAfter } from '../policy/time';
 
 export interface RetentionSettings {
   auditDays: number;
   deliveredNoticeDays: number;
+  /** The keys of applied events (and the ids of deleted posts) are kept so long: a redelivery within it changes nothing. */
+  processedEventDays: number;
 }
 
 export interface PurgeResult {
   auditEntries: number;
   deliveredNotices: number;
+  /** Keys of applied events and ids of deleted posts. */
+  processedEvents: number;
 }
 
 const BATCH = 2000;
 
 async function purgeTable(
   dataSource: DataSource,
-  table: 'audit_log' | 'notification_outbox',
+  table: ExpiringTable,
   before: Date,
 ): Promise<number> {
   let total = 0;
@@ -46,5 +50,8 @@ export async function purgeExpired(
       'notification_outbox',
       daysAfter(now, -settings.deliveredNoticeDays),
     ),
+    processedEvents:
+      (await purgeTable(dataSource, 'processed_events', daysAfter(now, -settings.processedEventDays))) +
+      (await purgeTable(dataSource, 'deleted_posts', daysAfter(now, -settings.processedEventDays))),
   };
 }
