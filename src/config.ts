@@ -321,9 +321,6 @@ function productionChecks(config: z.output<typeof settings>, context: z.Refineme
     // account.closed is an erasure, and an erased account is remembered under this key.
     problem(['pseudonymKey'], 'required with NATS_URL or EVENTS_WRITER_SECRET (account.closed erases the account)');
   }
-  if (config.events.natsUrl !== undefined && config.databaseUrl === undefined) {
-    problem(['events', 'natsUrl'], 'needs DATABASE_URL (the embedded demo database consumes no events)');
-  }
   if (config.replicaUrls.length > 0 && config.databaseUrl === undefined) {
     problem(['replicaUrls'], 'needs DATABASE_URL (the embedded demo database has no replicas)');
   }

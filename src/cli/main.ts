@@ -9,6 +9,7 @@ import { errorMessage, ExpectedFailure } from '../errors';
 import * as accounts from './accounts-command';
 import * as audit from './audit-command';
 import { processIo, type CommandIo } from './command-io';
+import * as events from './events-command';
 import * as importAccounts from './import-command';
 import * as ipLocations from './ip-locations-command';
 import * as keys from './keys-command';
@@ -17,7 +18,7 @@ import * as notify from './notify-command';
 import * as policy from './policy-command';
 import * as purge from './purge-command';
 
-const COMMAND_GROUPS = [migrate, importAccounts, ipLocations, policy, notify, keys, accounts, purge, audit];
+const COMMAND_GROUPS = [migrate, importAccounts, ipLocations, policy, notify, keys, accounts, purge, audit, events];
 
 /** The version in the nearest package.json above this file (it runs from src/cli/ and dist/src/cli/). */
 function packageVersion(): string {

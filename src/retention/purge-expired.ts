@@ -23,11 +23,7 @@ export interface PurgeResult {
 
 const BATCH = 2000;
 
-async function purgeTable(
-  dataSource: DataSource,
-  table: ExpiringTable,
-  before: Date,
-): Promise<number> {
+async function purgeTable(dataSource: DataSource, table: ExpiringTable, before: Date): Promise<number> {
   let total = 0;
   for (;;) {
     const deleted = await inWriteTransaction(dataSource, (manager) =>

@@ -13,6 +13,7 @@ import { startHttpServer, type HttpServer, type Readiness } from '../http/server
 import { IpDatabase } from '../ip-location/ip-database';
 import { recordIpLocations } from '../ip-recording/record-ip-locations';
 import type { Metrics } from '../observability/metrics';
+import type { Events } from './events';
 import type { Lifecycle } from './lifecycle';
 import type { ReadPath } from './read-path';
 import type { Storage } from './storage';
@@ -86,12 +87,21 @@ function ipLocationEndpoint(config: Config, storage: Storage, metrics: Metrics, 
   } satisfies IpLocationEndpoint;
 }
 
-/** Replicas and the change feed are shown, not required: reads fall back to the primary, and the cache is bypassed while the feed is down. */
-function readiness(config: Config, storage: Storage, readPath: ReadPath): () => Promise<Readiness> {
+/**
+ * Replicas, the change feed and the event consumer are shown, not required: reads fall back to the primary,
+ * the cache is bypassed while the feed is down, and events wait in the stream while NATS is.
+ */
+function readiness(
+  config: Config,
+  storage: Storage,
+  readPath: ReadPath,
+  events: Events | undefined,
+): () => Promise<Readiness> {
   return async () => {
     const details = {
       ...(config.replicaUrls.length > 0 && { replicas: storage.reads.status() }),
       ...(config.redisUrl !== undefined && { changeFeed: readPath.changes.state() }),
+      ...(events?.consumerState !== undefined && { events: events.consumerState() }),
     };
     return (await databaseAnswers(storage.dataSource, READY_TIMEOUT_MS))
       ? { ready: true, details }
@@ -106,6 +116,7 @@ export async function startServing(
   metrics: Metrics,
   options: ServingOptions,
   lifecycle: Lifecycle,
+  events?: Events,
 ): Promise<HttpServer> {
   const services = graphQLServices(config, storage, readPath, options);
   const ipLocations = ipLocationEndpoint(config, storage, metrics, options);
@@ -125,7 +136,7 @@ export async function startServing(
     settings: config,
     graphql,
     createContext: (rawHeaders) => createRequestContext(services, rawHeaders),
-    readiness: readiness(config, storage, readPath),
+    readiness: readiness(config, storage, readPath, events),
     metrics,
     log: options.log,
     ipLocations,
