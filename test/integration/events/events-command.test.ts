@@ -50,7 +50,7 @@ describe('events consume', () => {
         const rows = (await db.dataSource.query("SELECT notified_at FROM accounts WHERE user_id = 'cli-account'")) as {
           notified_at: Date | null;
         }[];
-        return rows[0]?.notified_at != null;
+        return rows[0]?.notified_at instanceof Date;
       },
       'the account notified by the consumer',
       10_000,
