@@ -13,6 +13,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { errorForLog } from '../errors';
 import type { Metrics } from '../observability/metrics';
+import { registerEventsRoute, type EventsEndpoint } from './events-route';
 import { registerIpLocationRoute, type IpLocationEndpoint } from './ip-location-route';
 import { requireRouterSecret } from './router-auth';
 
@@ -43,6 +44,8 @@ export interface HttpServerOptions<Context extends object> {
   log: Logger;
   /** POST /ip-locations for the posts service; absent: no such route. */
   ipLocations?: IpLocationEndpoint;
+  /** POST /events for the platform; absent: no such route. */
+  events?: EventsEndpoint;
 }
 
 export interface HttpServer {
@@ -142,6 +145,7 @@ export async function startHttpServer<Context extends object>(
   }
 
   if (options.ipLocations !== undefined) registerIpLocationRoute(fastify, options.ipLocations, log);
+  if (options.events !== undefined) registerEventsRoute(fastify, options.events, log);
 
   fastify.get('/health', async () => ({ status: 'ok' }));
   fastify.get('/ready', async (_request, reply) => {

@@ -1,5 +1,5 @@
 // What the service answers: the GraphQL server (the subgraph schema, compiled execution, limits) behind
-// the HTTP server (/graphql, the probes, /metrics and, with its secret, POST /ip-locations).
+// the HTTP server (/graphql, the probes, /metrics and, with their secrets, POST /ip-locations and POST /events).
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createConsentService } from '../consent/consent-service';
@@ -13,6 +13,7 @@ import { startHttpServer, type HttpServer, type Readiness } from '../http/server
 import { IpDatabase } from '../ip-location/ip-database';
 import { recordIpLocations } from '../ip-recording/record-ip-locations';
 import type { Metrics } from '../observability/metrics';
+import { receiveHttpEvents } from '../events/http-events';
 import type { Events } from './events';
 import type { Lifecycle } from './lifecycle';
 import type { ReadPath } from './read-path';
@@ -140,6 +141,10 @@ export async function startServing(
     metrics,
     log: options.log,
     ipLocations,
+    events:
+      config.events.writerSecret === undefined || events === undefined
+        ? undefined
+        : { secret: config.events.writerSecret, receive: (body) => receiveHttpEvents(events.receive, body) },
   });
   lifecycle.add(() => http.close(DRAIN_DEADLINE_MS));
   return http;
