@@ -45,9 +45,8 @@ export interface ConsumerState {
 
 /** How long the server waits for an acknowledgement before it delivers a message again. */
 const ACK_WAIT_MS = 30_000;
-/** While a batch is retried, its messages (and those waiting) are kept from redelivery this often. */
-const KEEP_ALIVE_MS = 10_000;
 const LAG_CHECK_MS = 2_000;
+const PULL_EXPIRES_MS = 5_000;
 const RETRY_BASE_MS = 200;
 const RETRY_MAX_MS = 5_000;
 const NANOS_PER_MS = 1_000_000;
@@ -69,6 +68,7 @@ export class JetStreamConsumer {
   private stopConsuming: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private lagTimer: NodeJS.Timeout | undefined;
+  private keepAliveTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly link: NatsLink,
@@ -112,20 +112,23 @@ export class JetStreamConsumer {
     const { stream, consumer: durable, batchSize } = this.settings;
     const manager = await jetstreamManager(connection);
     await manager.streams.info(stream); // the platform's: never created here
-    await manager.consumers.info(stream, durable).catch(async (error: unknown) => {
+    const info = await manager.consumers.info(stream, durable).catch(async (error: unknown) => {
       if (!/consumer not found/i.test(String(error))) throw error;
-      await manager.consumers.add(stream, {
+      this.log.info({ stream, consumer: durable }, 'creating the durable event consumer');
+      return manager.consumers.add(stream, {
         durable_name: durable,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         ack_wait: ACK_WAIT_MS * NANOS_PER_MS,
         max_ack_pending: batchSize * 4,
       });
-      this.log.info({ stream, consumer: durable }, 'created the durable event consumer');
     });
+    this.keepAlive((info.config.ack_wait ?? ACK_WAIT_MS * NANOS_PER_MS) / NANOS_PER_MS);
     const consumer = await jetstream(connection).consumers.get(stream, durable);
     const messages = await consumer.consume({
       max_messages: batchSize * 2,
+      // Pull requests last 5 s (heartbeats every 2.5 s): after NATS comes back, a lost pull is noticed soon.
+      expires: PULL_EXPIRES_MS,
       callback: (message) => {
         if (this.stopping) return message.nak(); // delivered after the stop: to another instance at once
         this.buffer.push(message);
@@ -139,7 +142,22 @@ export class JetStreamConsumer {
     void this.checkLag(connection);
     const ended = await messages.closed();
     clearInterval(this.lagTimer);
+    clearInterval(this.keepAliveTimer);
     if (!this.stopping) throw ended instanceof Error ? ended : new Error('the consumer stopped');
+  }
+
+  /**
+   * Messages received and not acknowledged yet (the batch in flight, however long the database takes, and
+   * those waiting for it) are kept from redelivery: a third of the consumer's ack wait at a time.
+   */
+  private keepAlive(ackWaitMs: number): void {
+    clearInterval(this.keepAliveTimer);
+    this.keepAliveTimer = setInterval(
+      () => {
+        for (const message of [...this.inFlight, ...this.buffer]) message.working();
+      },
+      Math.max(200, ackWaitMs / 3),
+    );
   }
 
   /** Applies what has arrived, a batch at a time, until nothing is left. */
@@ -178,7 +196,6 @@ export class JetStreamConsumer {
 
   /** The batch applied, tried again with backoff while the database fails; undefined if stopped first. */
   private async applyWithRetry(events: JsMsg[]): Promise<Disposition[] | undefined> {
-    let keptAlive = Date.now();
     for (let attempt = 1; ; attempt += 1) {
       try {
         const dispositions = await this.receive(events.map((message) => message.data));
@@ -192,10 +209,6 @@ export class JetStreamConsumer {
         this.retrying = true;
         this.observer.retried?.();
         if (this.stopping) return undefined;
-        if (Date.now() - keptAlive > KEEP_ALIVE_MS) {
-          for (const message of [...events, ...this.buffer]) message.working();
-          keptAlive = Date.now();
-        }
         await sleep(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1)));
         if (this.stopping) return undefined;
       }
@@ -262,6 +275,7 @@ export class JetStreamConsumer {
     this.stopConsuming?.();
     for (const message of this.buffer.splice(0)) message.nak();
     await this.pumping;
+    clearInterval(this.keepAliveTimer);
     await this.running;
     this.phase = 'stopped';
   }

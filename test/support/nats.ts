@@ -2,7 +2,14 @@
 // a prefix of its own, so that no two files' streams overlap), deleted after the file; publishing, reading
 // back what the service published, and looking at the consumer.
 import { randomBytes } from 'node:crypto';
-import { jetstream, jetstreamManager, type ConsumerInfo, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerInfo,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { startedForTheFile } from './teardown';
@@ -24,6 +31,13 @@ export interface TestStream {
   /** Publishes each event (an object is sent as JSON, a string as is); resolves once the stream has them. */
   publish(...events: unknown[]): Promise<void>;
   consumerInfo(): Promise<ConsumerInfo>;
+  /**
+   * Makes the durable consumer before the service does, with a short ack wait: a test that kills the service
+   * or its NATS then sees the unacknowledged messages come back in seconds rather than 30.
+   */
+  createConsumer(ackWaitMs: number): Promise<void>;
+  /** Resolves once the stream answers again (after its server was restarted). */
+  available(): Promise<void>;
   /** Every message on `subject` kept by the stream, oldest first: its data as text and its headers. */
   messagesOn(subject: string): Promise<{ data: string; headers: Record<string, string>; msgId?: string }[]>;
   close(): Promise<void>;
@@ -31,9 +45,13 @@ export interface TestStream {
 
 /** Makes the stream, as `identity-labels events setup-stream` does: the events, the service's own out and dead letters. */
 export async function createTestStream(url = TEST_NATS_URL, prefix = newStreamName()): Promise<TestStream> {
-  const connection = await connect({ servers: url });
+  // Reconnects at once and for ever: a fault test restarts the server under it.
+  const connection = await connect({ servers: url, reconnectTimeWait: 100, maxReconnectAttempts: -1 });
   const manager = await jetstreamManager(connection);
-  const stream: Omit<TestStream, 'env' | 'publish' | 'consumerInfo' | 'messagesOn' | 'close'> = {
+  const stream: Pick<
+    TestStream,
+    'name' | 'eventSubject' | 'deadLetterSubject' | 'outPrefix' | 'consumer' | 'connection' | 'manager'
+  > = {
     name: prefix,
     eventSubject: `${prefix}.events.platform`,
     deadLetterSubject: `${prefix}.dead-letter`,
@@ -55,6 +73,26 @@ export async function createTestStream(url = TEST_NATS_URL, prefix = newStreamNa
       );
     },
     consumerInfo: () => manager.consumers.info(stream.name, stream.consumer),
+    async createConsumer(ackWaitMs) {
+      await manager.consumers.add(stream.name, {
+        durable_name: stream.consumer,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: ackWaitMs * 1_000_000,
+        max_ack_pending: 20_000,
+      });
+    },
+    async available() {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await manager.streams.info(stream.name);
+          return;
+        } catch (error) {
+          if (attempt > 100) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    },
     async messagesOn(subject) {
       const info = await manager.streams.info(stream.name);
       const found = [];
