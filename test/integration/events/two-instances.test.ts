@@ -2,7 +2,7 @@
 // a threshold crossed on one shows NOTICE on both within seconds (their row caches kept true by the change
 // feed, with a long TTL that only the feed can beat).
 import { randomBytes } from 'node:crypto';
-import { accountRow, followersChanged, verificationChanged } from '../../support/events';
+import { accountClosed, accountRow, followersChanged, verificationChanged } from '../../support/events';
 import { metricValue, useTestStream } from '../../support/nats';
 import { startTestServer, userRef, type TestServer } from '../../support/server';
 import { useTestDatabase } from '../../support/database';
@@ -82,4 +82,19 @@ it('a threshold crossed shows NOTICE on both instances within 5 s', async () => 
     await waitUntil(async () => (await labelOn(instance)) === 'NOTICE', 'NOTICE on this instance', 5000);
   }
   expect(Date.now() - published).toBeLessThan(5000);
+});
+
+it('a closed account is gone on both instances within 5 s', async () => {
+  const labelOn = async (instance: TestServer) => {
+    const body = await instance.entities([userRef('both-see-it')], '... on User { identityLabel { status } }');
+    return (body.data?._entities as { identityLabel: { status: string } }[])[0]!.identityLabel.status;
+  };
+  for (const instance of instances) expect(await labelOn(instance)).toBe('NOTICE'); // cached for ten minutes
+  const published = Date.now();
+  await stream.publish(accountClosed('both-see-it'));
+  for (const instance of instances) {
+    await waitUntil(async () => (await labelOn(instance)) === 'NOT_SUBJECT', 'gone on this instance', 5000);
+  }
+  expect(Date.now() - published).toBeLessThan(5000);
+  expect(await accountRow(instances[0]!.app.dataSource, 'both-see-it')).toBeUndefined();
 });
