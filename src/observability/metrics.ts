@@ -5,6 +5,7 @@ import type { FeedState } from '../changes/change-feed';
 import type { LookupTimer } from '../db/account-reader';
 import type { ReplicaStatus } from '../db/read-replicas';
 import type { ConsumerState } from '../events/jetstream-consumer';
+import type { RelayState } from '../events/outbox-relay';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -246,6 +247,28 @@ export class Metrics implements LookupTimer {
       'The database failed the batch in flight: 1 while it is tried again',
       (current) => (current.retrying ? 1 : 0),
     );
+  }
+
+  /** The outbox relay: whether this instance relays, and what waits in the outbox. */
+  watchRelay(state: () => RelayState): void {
+    new Gauge({
+      name: 'identity_events_relay_leader',
+      help: 'The outbox relay: 1 on the one instance that holds the lock and relays, 0 on the others',
+      registers: [this.registry],
+      collect() {
+        this.set(state().leader ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'identity_events_outbox_pending',
+      help: 'Outbox entries not delivered to the stream yet (counted by the relaying instance only)',
+      registers: [this.registry],
+      collect() {
+        const { pending } = state();
+        if (pending === null) this.reset();
+        else this.set(pending);
+      },
+    });
   }
 
   /** Times the account query and counts the ids it asks for. */

@@ -1,11 +1,12 @@
 // The platform's events in (the JetStream consumer with NATS_URL, POST /events with EVENTS_WRITER_SECRET),
-// both through the one core, whose commits every instance hears of through the change feed. The server and
-// `identity-labels events consume` build it here alike.
+// both through the one core, whose commits every instance hears of through the change feed; and with NATS_URL
+// the outbox relayed out to the stream. The server and `identity-labels events consume` build it here alike.
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { ConfigError, type Config } from '../config';
 import { JetStreamConsumer, type ConsumerState } from '../events/jetstream-consumer';
 import { NatsLink } from '../events/nats-connection';
+import { OutboxRelay, type RelayState } from '../events/outbox-relay';
 import { receiveEvents, type Disposition, type IncomingMessage } from '../events/receive-events';
 import { IpDatabase } from '../ip-location/ip-database';
 import type { Metrics } from '../observability/metrics';
@@ -43,6 +44,8 @@ export interface Events {
   receive(messages: IncomingMessage[]): Promise<Disposition[]>;
   /** The consumer's state, with NATS_URL. */
   consumerState?: () => ConsumerState;
+  /** The outbox relay's state, with NATS_URL. */
+  relayState?: () => RelayState;
   /** The shared NATS connection, with NATS_URL (the relay publishes on it). */
   link?: NatsLink;
 }
@@ -104,5 +107,11 @@ export function startEvents(
   consumer.start();
   lifecycle.add(() => withTimeout(consumer.stop(), BATCH_DRAIN_MS, () => undefined));
   metrics.watchEventConsumer(() => consumer.state());
-  return { receive, consumerState: () => consumer.state(), link };
+  const relay = new OutboxRelay(storage.dataSource, link, config.events.outPrefix, options.log, {
+    published: (type, count) => metrics.eventsPublished.inc({ type }, count),
+  });
+  relay.start();
+  lifecycle.add(() => withTimeout(relay.stop(), BATCH_DRAIN_MS, () => undefined));
+  metrics.watchRelay(() => relay.state());
+  return { receive, consumerState: () => consumer.state(), relayState: () => relay.state(), link };
 }

@@ -103,6 +103,7 @@ function readiness(
       ...(config.replicaUrls.length > 0 && { replicas: storage.reads.status() }),
       ...(config.redisUrl !== undefined && { changeFeed: readPath.changes.state() }),
       ...(events?.consumerState !== undefined && { events: events.consumerState() }),
+      ...(events?.relayState !== undefined && { relay: events.relayState() }),
     };
     return (await databaseAnswers(storage.dataSource, READY_TIMEOUT_MS))
       ? { ready: true, details }
