@@ -79,13 +79,22 @@ function eventAt<T extends PlatformEvent['type']>(batch: Batch, position: number
   return batch.events[position]!.event as Of<T>;
 }
 
-/** Marks duplicates (within the batch, and applied before) and remembers the others as applied. */
-async function freshPositions(manager: EntityManager, batch: Batch): Promise<number[]> {
+/**
+ * Marks duplicates (within the batch, and applied before) and remembers the others as applied. `optimistic`
+ * (a batch's first attempt) inserts every key without looking first: in the common case none was applied
+ * before, and the look costs a statement. A key that was makes the insert fail (a WriteConflict), and the
+ * transaction runs again, looking first.
+ */
+async function freshPositions(manager: EntityManager, batch: Batch, optimistic: boolean): Promise<number[]> {
   const firstOfKey = new Map<string, number>();
   batch.events.forEach(({ key }, position) => {
     if (firstOfKey.has(key)) batch.outcomes[position] = 'duplicate';
     else firstOfKey.set(key, position);
   });
+  if (optimistic) {
+    await rememberProcessed(manager, [...firstOfKey.keys()], batch.now);
+    return [...firstOfKey.values()].sort((a, b) => a - b);
+  }
   const applied = await processedAmong(manager, [...firstOfKey.keys()]);
   const fresh: number[] = [];
   for (const [key, position] of firstOfKey) {
@@ -230,7 +239,9 @@ export async function applyEvents(
 ): Promise<AppliedBatch> {
   if (events.length === 0) return { outcomes: [], changedUserIds: [] };
   // Decided afresh on every attempt: a transaction tried again starts from what it then reads.
+  let attempts = 0;
   const batch = await inWriteTransaction(dataSource, async (manager) => {
+    attempts += 1;
     const attempt: Batch = {
       events,
       outcomes: new Array<EventOutcome>(events.length),
@@ -238,7 +249,7 @@ export async function applyEvents(
       stages: options.stages(),
       changed: new Set(),
     };
-    const fresh = await freshPositions(manager, attempt);
+    const fresh = await freshPositions(manager, attempt, attempts === 1);
     await closeAccounts(manager, attempt, positionsOf(attempt, fresh, 'account.closed'), options);
     const facts = fresh.filter((position) => events[position]!.event.type in FACT_OF);
     await applyFacts(manager, attempt, facts, options);

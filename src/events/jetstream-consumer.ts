@@ -47,6 +47,8 @@ export interface ConsumerState {
 const ACK_WAIT_MS = 30_000;
 const LAG_CHECK_MS = 2_000;
 const PULL_EXPIRES_MS = 5_000;
+/** Transactions applying batches at once, per instance. */
+const BATCHES_IN_FLIGHT = 2;
 const RETRY_BASE_MS = 200;
 const RETRY_MAX_MS = 5_000;
 const NANOS_PER_MS = 1_000_000;
@@ -55,8 +57,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class JetStreamConsumer {
   private readonly buffer: JsMsg[] = [];
-  private inFlight: JsMsg[] = [];
-  private pumping: Promise<void> | undefined;
+  /** The batches being applied, at most BATCHES_IN_FLIGHT. */
+  private readonly inFlight = new Set<JsMsg[]>();
+  private readonly handling = new Set<Promise<void>>();
   private stopping = false;
   private retrying = false;
   private phase: ConsumerState['state'] = 'connecting';
@@ -132,7 +135,7 @@ export class JetStreamConsumer {
       callback: (message) => {
         if (this.stopping) return message.nak(); // delivered after the stop: to another instance at once
         this.buffer.push(message);
-        this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+        this.pump();
       },
     });
     this.stopConsuming = () => messages.stop();
@@ -154,18 +157,32 @@ export class JetStreamConsumer {
     clearInterval(this.keepAliveTimer);
     this.keepAliveTimer = setInterval(
       () => {
-        for (const message of [...this.inFlight, ...this.buffer]) message.working();
+        for (const message of [...[...this.inFlight].flat(), ...this.buffer]) message.working();
       },
       Math.max(200, ackWaitMs / 3),
     );
   }
 
-  /** Applies what has arrived, a batch at a time, until nothing is left. */
-  private async pump(): Promise<void> {
-    while (this.buffer.length > 0 && !this.stopping) {
-      this.inFlight = this.buffer.splice(0, this.settings.batchSize);
-      await this.handle(this.inFlight);
-      this.inFlight = [];
+  /**
+   * Applies what has arrived, a batch at a time, with up to BATCHES_IN_FLIGHT transactions at once (the
+   * database works on one while the next is read and checked). Their order does not matter: an account's facts
+   * go by observedAt, and two batches that touch one account are serialized by its row lock.
+   */
+  private pump(): void {
+    while (this.buffer.length > 0 && !this.stopping && this.inFlight.size < BATCHES_IN_FLIGHT) {
+      const batch = this.buffer.splice(0, this.settings.batchSize);
+      this.inFlight.add(batch);
+      const handled: Promise<void> = this.handle(batch)
+        .catch((error: unknown) => {
+          // Unacknowledged, the batch comes back after the ack wait; nothing of it was lost.
+          this.log.error({ err: errorForLog(error) }, 'event batch could not be handled');
+        })
+        .finally(() => {
+          this.inFlight.delete(batch);
+          this.handling.delete(handled);
+          this.pump();
+        });
+      this.handling.add(handled);
     }
   }
 
@@ -274,7 +291,7 @@ export class JetStreamConsumer {
     clearInterval(this.lagTimer);
     this.stopConsuming?.();
     for (const message of this.buffer.splice(0)) message.nak();
-    await this.pumping;
+    while (this.handling.size > 0) await Promise.all([...this.handling]);
     clearInterval(this.keepAliveTimer);
     await this.running;
     this.phase = 'stopped';

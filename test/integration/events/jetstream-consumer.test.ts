@@ -4,6 +4,7 @@
 import { IpDatabase } from '../../../src/ip-location/ip-database';
 import {
   accountClosed,
+  accountRow,
   followersChanged,
   outboxOf,
   postCreated,
@@ -34,6 +35,12 @@ const drained = async () => {
 it('a follower count crossing 500,000 makes a verified account NOTICE within seconds, its notice in the outbox', async () => {
   await stream.publish(
     verificationChanged('celebrity', { verification: 'VERIFIED', realName: '周杰', subjectKind: 'INDIVIDUAL' }, 30),
+  );
+  // Batches run concurrently: the verification first, so that the label goes straight to NOTICE.
+  await waitUntil(
+    async () => (await accountRow(server.app.dataSource, 'celebrity'))?.verification === 'VERIFIED',
+    'verified',
+    5000,
   );
   await stream.publish(followersChanged('celebrity', 620_000, 10));
   const took = await waitUntil(async () => (await labelOf('celebrity')) === 'NOTICE', 'celebrity in NOTICE', 5000);

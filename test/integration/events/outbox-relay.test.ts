@@ -4,7 +4,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createTestDatabase } from '../../support/database';
-import { followersChanged, verificationChanged } from '../../support/events';
+import { accountRow, followersChanged, verificationChanged } from '../../support/events';
 import { metricValue, newStreamName, TEST_NATS_URL, useTestStream } from '../../support/nats';
 import { startTestServer, type TestServer } from '../../support/server';
 import { useTestDatabase } from '../../support/database';
@@ -29,6 +29,9 @@ beforeAll(async () => {
 });
 
 const dataSource = () => instances.at(-1)!.app.dataSource;
+/** Batches run concurrently: a test that cares about the order of two events waits for the first. */
+const verified = (userId: string) =>
+  waitUntil(async () => (await accountRow(dataSource(), userId))?.verification === 'VERIFIED', 'verified', 5000);
 const undelivered = async () =>
   Number((await dataSource().query('SELECT COUNT(*) AS n FROM notification_outbox WHERE delivered_at IS NULL'))[0].n);
 const outboxSize = async () => Number((await dataSource().query('SELECT COUNT(*) AS n FROM notification_outbox'))[0].n);
@@ -46,6 +49,7 @@ const published = async () => {
 
 it('a threshold crossed goes out as identity.label.changed and identity.notice.sent, never with the name', async () => {
   await stream.publish(verificationChanged('relay-1', { verification: 'VERIFIED', realName: '欧阳修' }, 30));
+  await verified('relay-1');
   await stream.publish(followersChanged('relay-1', 800_000, 20));
   await waitUntil(async () => (await published()).length === 2 && (await undelivered()) === 0, 'relayed', 5000);
   const [label, notice] = await published();
@@ -89,6 +93,7 @@ it('in order per account, each entry once: up, down and up again', async () => {
     return Number(rows[0]?.follower_count) === count;
   };
   await stream.publish(verificationChanged('relay-2', { verification: 'VERIFIED', realName: '苏轼' }, 60));
+  await verified('relay-2');
   for (const [count, secondsAgo] of [
     [900_000, 50],
     [10, 40],
@@ -135,6 +140,7 @@ it('when the relaying instance stops, the other takes over', async () => {
   await leader!.close();
   const other = instances[0]!;
   await stream.publish(verificationChanged('relay-3', { verification: 'VERIFIED', realName: '王维' }, 30));
+  await verified('relay-3');
   await stream.publish(followersChanged('relay-3', 2_000_000, 20));
   await waitUntil(
     async () => (await published()).filter((message) => message.event.data.userId === 'relay-3').length === 2,
