@@ -61,6 +61,9 @@ export class JetStreamConsumer {
   private readonly inFlight = new Set<JsMsg[]>();
   private readonly handling = new Set<Promise<void>>();
   private stopping = false;
+  private halt: () => void = () => undefined;
+  /** Settles when stop() is called: a wait for NATS ends there. */
+  private readonly halted = new Promise<undefined>((resolve) => (this.halt = () => resolve(undefined)));
   private retrying = false;
   private phase: ConsumerState['state'] = 'connecting';
   private lag: Pick<ConsumerState, 'pending' | 'ackPending' | 'oldestUnackedSeconds'> = {
@@ -93,7 +96,7 @@ export class JetStreamConsumer {
 
   private async run(): Promise<void> {
     for (let attempt = 1; !this.stopping; attempt += 1) {
-      const connection = await this.link.connected();
+      const connection = await this.connection();
       if (connection === undefined || this.stopping) return;
       try {
         await this.consume(connection);
@@ -239,7 +242,7 @@ export class JetStreamConsumer {
    */
   private async deadLetter(message: JsMsg, rejection: Rejection): Promise<void> {
     this.log.warn({ eventId: rejection.eventId, reason: rejection.reason, detail: rejection.detail }, 'event refused');
-    const connection = await this.link.connected();
+    const connection = await this.connection();
     if (connection === undefined) return;
     const headers = natsHeaders();
     headers.set('Identity-Labels-Reason', rejection.reason);
@@ -286,8 +289,14 @@ export class JetStreamConsumer {
    * Stops pulling, hands the messages not started back (to another instance at once), lets the batch in
    * flight finish (its acknowledgements are flushed when the link closes), and waits for the loop to end.
    */
+  /** The NATS connection once there is one; undefined if stopped first. */
+  private connection() {
+    return Promise.race([this.link.connected(), this.halted]);
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    this.halt();
     clearInterval(this.lagTimer);
     this.stopConsuming?.();
     for (const message of this.buffer.splice(0)) message.nak();

@@ -40,6 +40,9 @@ const COUNT_EVERY_MS = 2000;
 
 export class OutboxRelay {
   private stopping = false;
+  private halt: () => void = () => undefined;
+  /** Settles when stop() is called: a wait for NATS ends there. */
+  private readonly halted = new Promise<undefined>((resolve) => (this.halt = () => resolve(undefined)));
   private running: Promise<void> | undefined;
   private holder: QueryRunner | undefined;
   private current: RelayState = { leader: false, pending: null };
@@ -118,7 +121,7 @@ export class OutboxRelay {
     }
     const entries = await pendingEntries(this.dataSource, BATCH);
     if (entries.length === 0) return false;
-    const connection = await this.link.connected();
+    const connection = await this.connection();
     if (connection === undefined) return false;
     const js = jetstream(connection);
     const outcomes = await Promise.allSettled(
@@ -161,8 +164,14 @@ export class OutboxRelay {
   }
 
   /** Lets the pass in flight finish (what it published is marked), releases the lock, and stops. */
+  /** The NATS connection once there is one; undefined if stopped first. */
+  private connection() {
+    return Promise.race([this.link.connected(), this.halted]);
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    this.halt();
     this.wake?.();
     await this.running;
   }
