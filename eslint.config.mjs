@@ -14,6 +14,7 @@ const USE_CASES = [
   './src/policy-admin',
   './src/key-rotation',
   './src/demo',
+  './src/events',
 ];
 
 /** A folder of src/ may not import these folders of src/. */

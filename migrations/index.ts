@@ -12,6 +12,7 @@ import { AddEncryptedRealName1795590000030 } from './1795590000030-add-encrypted
 import { Utf8mb4Everywhere1795590000040 } from './1795590000040-utf8mb4-everywhere';
 import { CreateErasures1795590000050 } from './1795590000050-create-erasures';
 import { CreateProfessionalLabels1795590000070 } from './1795590000070-create-professional-labels';
+import { CreateEventTables1795590000080 } from './1795590000080-create-event-tables';
 
 export const migrations = [
   CreateAccounts1795590000000,
@@ -27,4 +28,5 @@ export const migrations = [
   Utf8mb4Everywhere1795590000040,
   CreateErasures1795590000050,
   CreateProfessionalLabels1795590000070,
+  CreateEventTables1795590000080,
 ];

@@ -10,6 +10,7 @@ import mysql from 'mysql2/promise';
 import { createHash } from 'node:crypto';
 import { countAccounts, describeDatabase, fillDatabase } from './bench/dataset';
 import { driveEntities, entitiesBodies } from './bench/entities-load';
+import { measureEvents } from './bench/events-load';
 import { distinctIds, randomIdSets } from './bench/id-sets';
 import { measureWrites, postEntitiesBodies } from './bench/ip-locations-load';
 import { parseBenchOptions, type BenchOptions, type Encryption } from './bench/options';
@@ -186,12 +187,26 @@ async function main(): Promise<void> {
     subgraph: [],
     ipLocationWrites: [],
   };
-  for (const encryption of options.encryption) {
+  for (const encryption of options.eventsOnly ? [] : options.encryption) {
     const pass = await measure(options, encryption, keys);
     results.datasets.push(...pass.datasets);
     results.raw.push(...pass.raw);
     results.subgraph.push(...pass.subgraph);
     results.ipLocationWrites.push(...pass.ipLocationWrites);
+  }
+  if (options.events > 0) {
+    const eventsDatabase = new URL(options.databaseUrl);
+    eventsDatabase.pathname = `${eventsDatabase.pathname}_events`;
+    results.events = await measureEvents({
+      databaseUrl: eventsDatabase.toString(),
+      natsUrl: options.natsUrl,
+      redisUrl: options.redisUrl ?? 'redis://127.0.0.1:6379',
+      events: options.events,
+      accounts: Math.max(1, Math.floor(options.events / 2)),
+      samples: 200,
+      env: { REAL_NAME_KEYS: keys, DB_POOL_SIZE: String(POOL_SIZE) },
+      log,
+    });
   }
   process.stdout.write(`${formatResults(results)}\n`);
   mkdirSync(RESULTS_DIR, { recursive: true });

@@ -6,6 +6,7 @@ import type { Config } from './config';
 import type { PolicyStageCache } from './db/policy-stages';
 import type { QueryObserver } from './db/sql-logger';
 import { Metrics } from './observability/metrics';
+import { eventStorage, startEvents } from './wiring/events';
 import { Lifecycle } from './wiring/lifecycle';
 import { startNotifySchedule } from './wiring/notify';
 import { openChangeFeed, openReadPath } from './wiring/read-path';
@@ -38,7 +39,8 @@ export async function startApp(config: Config, appOptions: AppOptions): Promise<
     const storage = await openStorage(config, options, metrics, dataSource, lifecycle);
     const changes = openChangeFeed(config, options.log, metrics, lifecycle);
     const readPath = openReadPath(config, storage, changes, options.log, metrics);
-    const http = await startServing(config, storage, readPath, metrics, options, lifecycle);
+    const events = startEvents(config, eventStorage(storage, readPath), metrics, options, lifecycle);
+    const http = await startServing(config, storage, readPath, metrics, options, lifecycle, events);
     startNotifySchedule(config, storage, readPath, options, lifecycle);
     startPurgeSchedule(config, storage, options, lifecycle);
     return { dataSource, stageCache: storage.stages, url: http.url, close: () => lifecycle.close() };

@@ -52,6 +52,44 @@ function inDirectory(directory: string | undefined, names: string[]): string | u
   return paths.find((path) => existsSync(path)) ?? paths.at(-1);
 }
 
+/** A NATS subject to publish on: dot-separated tokens, no wildcards, no white space. */
+const subject = z
+  .string()
+  .regex(/^[^.*>\s]+(\.[^.*>\s]+)*$/, 'must be a NATS subject: tokens separated by dots, no wildcards or spaces');
+
+/** A JetStream stream or consumer name. */
+const jetStreamName = z
+  .string()
+  .regex(/^[^.*>\s/\\]{1,255}$/, 'must be 1-255 characters, without spaces, dots, wildcards or slashes');
+
+/** The platform's events in, and this service's out (docs/events.md). */
+const eventSettings = z.object({
+  /** NATS with JetStream; set, the server consumes the platform's events and relays its outbox. */
+  natsUrl: variable(
+    'NATS_URL',
+    optionalSetting(
+      z
+        .string()
+        .refine(
+          (urls) => urls.split(',').every((url) => /^(nats|tls|ws|wss):\/\/\S+$/.test(url.trim())),
+          'must be nats://host:port (several, comma-separated)',
+        ),
+    ),
+  ),
+  /** The platform's stream, read whole by the durable consumer; never created by the service. */
+  stream: variable('EVENTS_STREAM', jetStreamName.default('platform-events')),
+  /** The durable pull consumer every instance shares. */
+  consumer: variable('EVENTS_CONSUMER', jetStreamName.default('identity-labels')),
+  /** Where a message that is not a valid event is copied before it is terminated. */
+  deadLetterSubject: variable('EVENTS_DEAD_LETTER_SUBJECT', subject.default('identity-labels.dead-letter')),
+  /** The subjects of the events this service publishes: PREFIX.notice.sent, .notice.withdrawn, .label.changed. */
+  outPrefix: variable('EVENTS_OUT_PREFIX', subject.default('identity-labels.out')),
+  /** Events per transaction, at most. */
+  batchSize: variable('EVENTS_BATCH_SIZE', integerFromEnv(1, 5000).default(1000)),
+  /** POST /events exists only with it; the platform sends it as a bearer token. */
+  writerSecret: variable('EVENTS_WRITER_SECRET', optionalSetting(secretFromEnv)),
+});
+
 const settings = z.object({
   /** NODE_ENV=production: no introspection or landing page, and the checks of `productionChecks` below. */
   production: variable(
@@ -212,6 +250,11 @@ const settings = z.object({
     auditDays: variable('AUDIT_RETENTION_DAYS', integerFromEnv(30, 36_500).default(1096)),
     /** Notices the platform has delivered are deleted this long after delivery. */
     deliveredNoticeDays: variable('DELIVERED_NOTICE_RETENTION_DAYS', integerFromEnv(1, 3650).default(30)),
+    /**
+     * The keys of applied events (and the ids of posts deleted by an event) are kept so long: an event
+     * redelivered within it changes nothing. At least as long as the stream keeps its messages.
+     */
+    processedEventDays: variable('EVENTS_DEDUP_RETENTION_DAYS', integerFromEnv(1, 3650).default(7)),
     /** How often the server purges; 0 leaves it to `identity-labels purge`. */
     intervalSeconds: variable('PURGE_INTERVAL_SECONDS', integerFromEnv(0, 604_800).default(86_400)),
   }),
@@ -279,6 +322,7 @@ const settings = z.object({
         .transform(parseCategoryFields),
     ),
   }),
+  events: eventSettings,
 });
 
 /** What production refuses to start without; run only once every variable is valid on its own. */
@@ -311,6 +355,11 @@ function productionChecks(config: z.output<typeof settings>, context: z.Refineme
   }
   if (config.production && config.storeRealNamesInPlainText) {
     problem(['storeRealNamesInPlainText'], 'never in production: real names are stored encrypted (REAL_NAME_KEYS)');
+  }
+  const eventsOn = config.events.natsUrl !== undefined || config.events.writerSecret !== undefined;
+  if (eventsOn && config.databaseUrl !== undefined && config.pseudonymKey === undefined) {
+    // account.closed is an erasure, and an erased account is remembered under this key.
+    problem(['pseudonymKey'], 'required with NATS_URL or EVENTS_WRITER_SECRET (account.closed erases the account)');
   }
   if (config.replicaUrls.length > 0 && config.databaseUrl === undefined) {
     problem(['replicaUrls'], 'needs DATABASE_URL (the embedded demo database has no replicas)');

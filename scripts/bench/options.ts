@@ -33,6 +33,11 @@ export interface BenchOptions {
   against: string | undefined;
   /** Rounds of every variant, alternating, so that the machine's drift falls on all of them alike. */
   rounds: number;
+  /** Follower events consumed by one instance (0: the events are not measured). */
+  events: number;
+  /** Only the events: no read-path runs. */
+  eventsOnly: boolean;
+  natsUrl: string;
 }
 
 export type Encryption = 'on' | 'off';
@@ -97,9 +102,18 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     )
     .option('--against <dir>', 'another built checkout to run as "before", alternating with this one (its dist/)')
     .option('--rounds <n>', 'alternating rounds of every variant', positive('--rounds'), 1)
+    .option(
+      '--events <n>',
+      'follower events consumed by one instance (default 200,000; --quick 50,000)',
+      positive('--events'),
+    )
+    .option('--no-events', 'do not measure the event consumer')
+    .option('--events-only', 'measure the event consumer only (NATS at BENCH_NATS_URL, Redis at BENCH_REDIS_URL)')
     .addHelpText(
       'after',
-      `\nThe database is BENCH_DATABASE_URL (default ${DEFAULT_DATABASE_URL}); it is dropped and recreated.`,
+      `\nThe database is BENCH_DATABASE_URL (default ${DEFAULT_DATABASE_URL}); it is dropped and recreated, and so\n` +
+        'is the same name with _events for the event runs, on NATS at BENCH_NATS_URL (default nats://127.0.0.1:4222)\n' +
+        'with the change feed on BENCH_REDIS_URL (default redis://127.0.0.1:6379).',
     )
     .parse(argv);
   const given = program.opts<{
@@ -120,6 +134,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     nodeOptions?: string[];
     against?: string;
     rounds: number;
+    events: number | false | true;
+    eventsOnly?: boolean;
   }>();
   const quick = given.quick === true;
   return {
@@ -141,5 +157,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     nodeOptions: given.nodeOptions ?? [''],
     against: given.against,
     rounds: given.rounds,
+    events: given.events === false ? 0 : typeof given.events === 'number' ? given.events : quick ? 50_000 : 200_000,
+    eventsOnly: given.eventsOnly === true,
+    natsUrl: env.BENCH_NATS_URL || 'nats://127.0.0.1:4222',
   };
 }

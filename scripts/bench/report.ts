@@ -1,6 +1,7 @@
 // The benchmark's printed table. Absolute numbers move with the machine's noise; the ratio to the raw lookups
 // measured in the same run is what compares across runs.
 import type { Dataset } from './dataset';
+import type { EventsResult } from './events-load';
 import type { LoadResult } from './entities-load';
 import type { WriteResult } from './ip-locations-load';
 import type { Encryption } from './options';
@@ -35,6 +36,29 @@ export interface BenchResults {
   subgraph: SubgraphRun[];
   /** POST /ip-locations, before the read runs (cache off): one per encryption pass, each on a fresh database. */
   ipLocationWrites: (WriteResult & { encryption: Encryption })[];
+  /** The event consumer (NATS JetStream), unless --no-events. */
+  events?: EventsResult;
+}
+
+/** The goals of issue 20, printed beside what was measured. */
+const EVENTS_GOAL_PER_SECOND = 20_000;
+const LABEL_LATENCY_GOAL_P99_MS = 2000;
+
+function formatEvents(events: EventsResult): string[] {
+  const { latency } = events;
+  return [
+    `events in (NATS JetStream, one instance, batches of up to ${whole(events.batchSize)}): ` +
+      `${whole(events.events)} user.followers.changed over ${whole(events.accounts)} accounts in ${fixed(events.seconds)} s = ` +
+      `${whole(events.eventsPerSecond)} events/s (server CPU ${fixed(events.cpuMicrosPerEvent)} µs/event)`,
+    `publish to label changed on another instance: ${latency.samples} thresholds crossed under ` +
+      `${whole(latency.backgroundEventsPerSecond)} background events/s: p50 ${fixed(latency.p50Ms, 0)} ms, ` +
+      `p99 ${fixed(latency.p99Ms, 0)} ms, max ${fixed(latency.maxMs, 0)} ms`,
+    '',
+    `closing note: ${whole(events.eventsPerSecond)} follower events/s consumed by one instance ` +
+      `(goal >= ${whole(EVENTS_GOAL_PER_SECOND)}: ${events.eventsPerSecond >= EVENTS_GOAL_PER_SECOND ? 'met' : 'NOT met'}); ` +
+      `publish-to-label-changed p99 ${fixed(latency.p99Ms, 0)} ms on another instance ` +
+      `(goal <= ${whole(LABEL_LATENCY_GOAL_P99_MS)} ms: ${latency.p99Ms <= LABEL_LATENCY_GOAL_P99_MS ? 'met' : 'NOT met'})`,
+  ];
 }
 
 const MB = 1024 * 1024;
@@ -146,5 +170,6 @@ export function formatResults(results: BenchResults): string {
       '(/proc/<pid>/stat, as process.cpuUsage() counts it) over the entities it served: comparable across ' +
       'machines of one kind. RSS: the server process after the run; peak: its high-water mark.',
   );
+  if (results.events !== undefined) lines.push('', ...formatEvents(results.events));
   return lines.join('\n');
 }

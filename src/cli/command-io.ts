@@ -13,6 +13,8 @@ export interface CommandIo {
   setExitCode(code: number): void;
   /** Calls `listener` on Ctrl-C (SIGINT) once, until the function it returns is called. */
   onInterrupt(listener: () => void): () => void;
+  /** Calls `listener` once on SIGTERM (a deployment stopping a long-running command), until released. */
+  onTerminate(listener: () => void): () => void;
   withDatabase: typeof withDatabase;
 }
 
@@ -31,6 +33,10 @@ export function processIo(): CommandIo {
     onInterrupt(listener) {
       process.once('SIGINT', listener);
       return () => process.off('SIGINT', listener);
+    },
+    onTerminate(listener) {
+      process.once('SIGTERM', listener);
+      return () => process.off('SIGTERM', listener);
     },
     withDatabase,
   };

@@ -9,6 +9,7 @@ import { errorMessage, ExpectedFailure } from '../errors';
 import * as accounts from './accounts-command';
 import * as audit from './audit-command';
 import { processIo, type CommandIo } from './command-io';
+import * as events from './events-command';
 import * as importAccounts from './import-command';
 import * as ipLocations from './ip-locations-command';
 import * as keys from './keys-command';
@@ -30,6 +31,7 @@ const COMMAND_GROUPS = [
   accounts,
   purge,
   audit,
+  events,
 ];
 
 /** The version in the nearest package.json above this file (it runs from src/cli/ and dist/src/cli/). */

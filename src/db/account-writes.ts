@@ -1,10 +1,12 @@
 // Every change of an account's facts goes through here, inside the caller's transaction
 // (db/write-transaction.ts): the rows are locked, the new state is stored, and what it means for disclosure is
-// appended to the audit log in the same commit. (Re-sealing a name under another key changes no fact: the
+// appended to the audit log in the same commit, and a label it moved to the outbox (LABEL_CHANGED, relayed
+// as identity.label.changed). (Re-sealing a name under another key changes no fact: the
 // key rotation writes that through db/account-rows.ts, the one module of the real-name columns.)
 import type { EntityManager } from 'typeorm';
 import { errorCodeOf } from '../errors';
 import { auditEvents } from '../policy/audit-events';
+import { labelChange } from '../policy/label-change';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 import { WriteConflict } from './database-errors';
 import { datetimeParameter, insertAccounts, placeholders, selectAccounts, upsertAccounts } from './account-rows';
@@ -68,7 +70,8 @@ function byUserId(a: AccountChange, b: AccountChange): number {
 
 /**
  * Stores the changed accounts, in user-id order (the order every writer locks rows in): the new ones in one
- * multi-row insert, the others (locked by lockAccounts) in one multi-row upsert; then their audit entries.
+ * multi-row insert, the others (locked by lockAccounts) in one multi-row upsert; then their audit entries and
+ * the outbox entries of the labels they moved.
  */
 export async function saveAccountChanges(
   manager: EntityManager,
@@ -93,6 +96,17 @@ export async function saveAccountChanges(
     sorted.filter((change) => change.before !== undefined).map((change) => change.after),
   );
 
+  await appendAudit(manager, changes, stages, now, rules);
+  await appendLabelChanges(manager, sorted, stages, now, rules);
+}
+
+async function appendAudit(
+  manager: EntityManager,
+  changes: readonly AccountChange[],
+  stages: readonly PolicyStage[],
+  now: Date,
+  rules: PolicyRules,
+): Promise<void> {
   const entries = changes.flatMap(({ before, after, cause }) =>
     auditEvents(before, after, stages, now, rules).map((audited) => [
       after.userId,
@@ -108,6 +122,32 @@ export async function saveAccountChanges(
   const row = `(${placeholders(7)})`;
   await manager.query(
     `INSERT INTO audit_log (user_id, at, event, old_status, new_status, stage_name, cause) VALUES ${new Array<string>(entries.length).fill(row).join(', ')}`,
+    entries.flat(),
+  );
+}
+
+/** The outbox entries of the labels these changes moved, in the same commit (the transactional outbox). */
+async function appendLabelChanges(
+  manager: EntityManager,
+  changes: readonly AccountChange[],
+  stages: readonly PolicyStage[],
+  now: Date,
+  rules: PolicyRules,
+): Promise<void> {
+  const entries = changes.flatMap(({ before, after }) => {
+    const changed = labelChange(before, after, stages, now, rules);
+    if (changed === null) return [];
+    const { status, restricted, stageName, noticeDeadline } = changed;
+    const at = datetimeParameter(now);
+    return [
+      [after.userId, 'LABEL_CHANGED', stageName, datetimeParameter(noticeDeadline), at, status, restricted ? 1 : 0],
+    ];
+  });
+  if (entries.length === 0) return;
+  const row = `(${placeholders(7)})`;
+  await manager.query(
+    'INSERT INTO notification_outbox (user_id, kind, stage_name, notice_deadline, created_at, status, restricted) ' +
+      `VALUES ${new Array<string>(entries.length).fill(row).join(', ')}`,
     entries.flat(),
   );
 }

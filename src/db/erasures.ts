@@ -1,8 +1,9 @@
 // What an erasure does to the tables, in the caller's transaction: every row that holds the account's id
 // (its account row with the name, its notices, its posts' and its own IP locations, its credentials and MCN
-// agency) is deleted; its audit entries keep their event, stage and time but trade the id for its pseudonym
-// (and its label changes lose the credentials' and agency's names too); its tombstone (pseudonym and time,
-// never the id) keeps it from coming back. Both MySQL and SQLite accept this SQL.
+// agency, the times its facts were observed by events) is deleted; its audit entries keep their event, stage
+// and time but trade the id for its pseudonym (and its label changes lose the credentials' and agency's names
+// too); its tombstone (pseudonym and time, never the id) keeps it from coming back. Both MySQL and SQLite
+// accept this SQL.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PseudonymKey } from '../crypto/pseudonym-key';
 import type { AuditedEvent } from '../policy/audit-events';
@@ -29,6 +30,7 @@ export const TABLES_WITH_USER_IDS = [
   'user_ip_locations',
   'qualifications',
   'mcn_agencies',
+  'account_fact_times',
   'audit_log',
   'label_changes',
 ] as const;

@@ -18,7 +18,8 @@ export interface AuditEntry {
   cause: string;
 }
 
-export type NotificationKind = 'NOTICE' | 'NOTICE_WITHDRAWN';
+/** NOTICE and NOTICE_WITHDRAWN go to the account; LABEL_CHANGED to the services that act on its label. */
+export type NotificationKind = 'NOTICE' | 'NOTICE_WITHDRAWN' | 'LABEL_CHANGED';
 
 /**
  * A message the platform's messaging service must deliver to an account, written in the same transaction
@@ -32,6 +33,10 @@ export interface OutboxNotification {
   noticeDeadline: Date | null;
   createdAt: Date;
   deliveredAt: Date | null;
+  /** LABEL_CHANGED: the status after the change (null for the other kinds). */
+  status: DisclosureStatus | null;
+  /** LABEL_CHANGED: `restricted` after the change (null for the other kinds). */
+  restricted: boolean | null;
 }
 
 const userId = { name: 'user_id', type: 'varchar', length: 64 } as const;
@@ -99,6 +104,8 @@ export const NotificationOutboxTable = new EntitySchema<OutboxNotification>({
     noticeDeadline: { name: 'notice_deadline', type: 'datetime', nullable: true },
     createdAt: { name: 'created_at', type: 'datetime' },
     deliveredAt: { name: 'delivered_at', type: 'datetime', nullable: true },
+    status: { type: 'varchar', length: 16, nullable: true },
+    restricted: { type: 'boolean', nullable: true },
   },
 });
 

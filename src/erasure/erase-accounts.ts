@@ -2,7 +2,7 @@
 // id goes in one transaction per batch (db/erasures.ts); what stays is proof that notice and consent
 // happened (the audit entries, under a keyed pseudonym) and a tombstone that keeps the id from coming back
 // with a later import or event. Erasing again changes nothing; an id never held is reported, and remembered.
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { PseudonymKey } from '../crypto/pseudonym-key';
 import { lockAccounts } from '../db/account-writes';
 import { eraseAccountRows, erasedAmong, userIdsHeldAmong, writeTombstones } from '../db/erasures';
@@ -30,40 +30,42 @@ export interface ErasureOptions {
 
 export type ErasureCounts = Record<ErasureOutcome, number>;
 
-async function eraseBatch(
-  dataSource: DataSource,
+/**
+ * Erases the accounts in the caller's transaction (the event consumer erases within its batch's); returns
+ * each id's outcome. Running it again changes nothing.
+ */
+export async function eraseWithin(
+  manager: EntityManager,
   userIds: readonly string[],
-  options: ErasureOptions,
+  options: Pick<ErasureOptions, 'pseudonymKey' | 'stages' | 'rules' | 'now' | 'cause'>,
 ): Promise<Map<string, ErasureOutcome>> {
   const pseudonymOf = new Map(userIds.map((userId) => [userId, options.pseudonymKey.of(userId)]));
   const pseudonyms = [...pseudonymOf.values()];
-  return inWriteTransaction(dataSource, async (manager) => {
-    const erasedBefore = await erasedAmong(manager, pseudonyms);
-    // The tombstones first, then the rows under lock: a writer that stored one of these accounts before seeing
-    // a tombstone is waited for here (its new row is locked until it commits) and its row erased after it;
-    // one that checks after this point waits for this transaction and then sees the tombstone.
-    await writeTombstones(
-      manager,
-      pseudonyms.map((pseudonym) => ({ pseudonym, erasedAt: options.now })),
-    );
-    const accounts = await lockAccounts(manager, userIds);
-    const held = await userIdsHeldAmong(manager, userIds);
-    const outcomes = new Map<string, ErasureOutcome>();
-    const erasures = [];
-    for (const userId of userIds) {
-      const pseudonym = pseudonymOf.get(userId)!;
-      if (held.has(userId)) {
-        const erased = erasureEvent(accounts.get(userId), options.stages, options.now, options.rules);
-        erasures.push({ userId, pseudonym, erased });
-        outcomes.set(userId, 'erased');
-      } else {
-        // An id never held is remembered too: a later import of a closed account must not bring it in.
-        outcomes.set(userId, erasedBefore.has(pseudonym) ? 'already-erased' : 'unknown');
-      }
+  const erasedBefore = await erasedAmong(manager, pseudonyms);
+  // The tombstones first, then the rows under lock: a writer that stored one of these accounts before seeing
+  // a tombstone is waited for here (its new row is locked until it commits) and its row erased after it;
+  // one that checks after this point waits for this transaction and then sees the tombstone.
+  await writeTombstones(
+    manager,
+    pseudonyms.map((pseudonym) => ({ pseudonym, erasedAt: options.now })),
+  );
+  const accounts = await lockAccounts(manager, userIds);
+  const held = await userIdsHeldAmong(manager, userIds);
+  const outcomes = new Map<string, ErasureOutcome>();
+  const erasures = [];
+  for (const userId of userIds) {
+    const pseudonym = pseudonymOf.get(userId)!;
+    if (held.has(userId)) {
+      const erased = erasureEvent(accounts.get(userId), options.stages, options.now, options.rules);
+      erasures.push({ userId, pseudonym, erased });
+      outcomes.set(userId, 'erased');
+    } else {
+      // An id never held is remembered too: a later import of a closed account must not bring it in.
+      outcomes.set(userId, erasedBefore.has(pseudonym) ? 'already-erased' : 'unknown');
     }
-    await eraseAccountRows(manager, erasures, options.now, options.cause);
-    return outcomes;
-  });
+  }
+  await eraseAccountRows(manager, erasures, options.now, options.cause);
+  return outcomes;
 }
 
 /** Erases the accounts, a batch per transaction; returns how many ended each way. */
@@ -76,7 +78,7 @@ export async function eraseAccounts(
   const distinct = [...new Set(userIds)];
   for (let start = 0; start < distinct.length; start += options.batchSize) {
     const batch = distinct.slice(start, start + options.batchSize);
-    const outcomes = await eraseBatch(dataSource, batch, options);
+    const outcomes = await inWriteTransaction(dataSource, (manager) => eraseWithin(manager, batch, options));
     // Told even for ids held nowhere here: another instance may still have cached one of them.
     options.onCommitted(batch);
     for (const [userId, outcome] of outcomes) {

@@ -9,6 +9,7 @@ import { errorForLog } from '../errors';
 import { registerDevelopmentPage } from './development-page';
 import { discardBody } from './discard-body';
 import type { Metrics } from '../observability/metrics';
+import { registerEventsRoute, type EventsEndpoint } from './events-route';
 import { registerIpLocationRoute, type IpLocationEndpoint } from './ip-location-route';
 import { requireRouterSecret } from './router-auth';
 
@@ -39,6 +40,8 @@ export interface HttpServerOptions<Context extends object> {
   log: Logger;
   /** POST /ip-locations for the posts service; absent: no such route. */
   ipLocations?: IpLocationEndpoint;
+  /** POST /events for the platform; absent: no such route. */
+  events?: EventsEndpoint;
 }
 
 export interface HttpServer {
@@ -175,6 +178,7 @@ export async function startHttpServer<Context extends object>(
   if (!settings.production) registerDevelopmentPage(fastify, log); // GET /graphql: GraphiQL, for a browser
 
   if (options.ipLocations !== undefined) registerIpLocationRoute(fastify, options.ipLocations, log);
+  if (options.events !== undefined) registerEventsRoute(fastify, options.events, log);
 
   registerProbes(fastify, options);
 

@@ -31,6 +31,45 @@ function samePlaceAndTime(a: RecordedLocation, b: RecordedLocation): boolean {
   );
 }
 
+type Located = { position: number; location: RecordedLocation }[];
+
+/** Each record's place, looked up: from here on there is no address. */
+async function locate(
+  database: IpDatabase,
+  records: readonly { position: number; record: LocationRecord }[],
+): Promise<Located> {
+  return Promise.all(
+    records.map(async ({ position, record }) => ({
+      position,
+      location: {
+        postId: record.postId,
+        userId: record.userId,
+        ...(await database.locate(record.ip)),
+        recordedAt: record.at,
+      } satisfies RecordedLocation,
+    })),
+  );
+}
+
+/** What became of each record, from the rows now stored for their posts and the accounts found erased. */
+function outcomeOf(located: Located, rows: readonly RecordedLocation[], erased: ReadonlySet<string>): StoreOutcome {
+  const stored = new Map(rows.map((row) => [row.postId, row]));
+  const outcome: StoreOutcome = { stored: 0, unchanged: 0, erased: 0, rejected: [] };
+  for (const { position, location } of located) {
+    if (erased.has(location.userId)) {
+      outcome.erased += 1;
+      continue;
+    }
+    const row = stored.get(location.postId);
+    if (row === undefined) throw new Error('a stored post location was not read back');
+    if (row.userId !== location.userId) {
+      outcome.rejected.push({ position, reason: 'postId is already recorded for another userId' });
+    } else if (samePlaceAndTime(row, location)) outcome.stored += 1;
+    else outcome.unchanged += 1;
+  }
+  return outcome;
+}
+
 /**
  * Stores the locations of accounts not erased, and returns the erased ones. An erasure that began after the
  * first check must not lose to this write: checked again under a lock once written, and run again if one did.
@@ -53,6 +92,22 @@ async function storeUnlessErased(
   return { rows, erased };
 }
 
+/** The same, in the caller's transaction (the event consumer stores within its batch's). */
+export async function storeLocationsWithin(
+  manager: EntityManager,
+  database: IpDatabase,
+  records: readonly { position: number; record: LocationRecord }[],
+  pseudonymKey: PseudonymKey | undefined,
+): Promise<StoreOutcome> {
+  const located = await locate(database, records);
+  const { rows, erased } = await storeUnlessErased(
+    manager,
+    located.map(({ location }) => location),
+    pseudonymKey,
+  );
+  return outcomeOf(located, rows, erased);
+}
+
 /**
  * Stores the records' locations in one transaction; a database failure throws and stores none of them.
  * With `timeoutMs`, it gives up waiting after that long: a statement that timed out on a stalled connection
@@ -66,17 +121,7 @@ export async function storeLocationRecords(
   options: { pseudonymKey: PseudonymKey | undefined; timeoutMs?: number },
 ): Promise<StoreOutcome> {
   const { timeoutMs } = options;
-  const located = await Promise.all(
-    records.map(async ({ position, record }) => ({
-      position,
-      location: {
-        postId: record.postId,
-        userId: record.userId,
-        ...(await database.locate(record.ip)),
-        recordedAt: record.at,
-      } satisfies RecordedLocation,
-    })),
-  );
+  const located = await locate(database, records);
   // The one write path: retried on a deadlock between writers of overlapping batches (rare: one lock order)
   // or a dead connection; the transaction rolls back whole, so repeating it is safe.
   const storing = inWriteTransaction(dataSource, (manager) =>
@@ -92,19 +137,5 @@ export async function storeLocationRecords(
       : await withTimeout(storing, timeoutMs, () => {
           throw new DatabaseTimeoutError(`storing ip locations took over ${timeoutMs} ms`);
         });
-  const stored = new Map(rows.map((row) => [row.postId, row]));
-  const outcome: StoreOutcome = { stored: 0, unchanged: 0, erased: 0, rejected: [] };
-  for (const { position, location } of located) {
-    if (erased.has(location.userId)) {
-      outcome.erased += 1;
-      continue;
-    }
-    const row = stored.get(location.postId);
-    if (row === undefined) throw new Error('a stored post location was not read back');
-    if (row.userId !== location.userId) {
-      outcome.rejected.push({ position, reason: 'postId is already recorded for another userId' });
-    } else if (samePlaceAndTime(row, location)) outcome.stored += 1;
-    else outcome.unchanged += 1;
-  }
-  return outcome;
+  return outcomeOf(located, rows, erased);
 }

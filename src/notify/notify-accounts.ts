@@ -52,7 +52,8 @@ async function* userIdChunks(
   }
 }
 
-function notice(userId: string, stage: PolicyStage | null, now: Date): Omit<OutboxNotification, 'id'> {
+/** The outbox entry that tells the account about `stage`, or withdraws its notice (null). */
+export function notice(userId: string, stage: PolicyStage | null, now: Date): Omit<OutboxNotification, 'id'> {
   return {
     userId,
     kind: stage === null ? 'NOTICE_WITHDRAWN' : 'NOTICE',
@@ -60,7 +61,37 @@ function notice(userId: string, stage: PolicyStage | null, now: Date): Omit<Outb
     noticeDeadline: stage === null ? null : noticeDeadline(now, stage),
     createdAt: now,
     deliveredAt: null,
+    status: null,
+    restricted: null,
   };
+}
+
+/** Writes the notices in the caller's transaction (the transactional outbox: with the change they announce). */
+export async function writeNotices(manager: EntityManager, notices: Omit<OutboxNotification, 'id'>[]): Promise<void> {
+  if (notices.length === 0) return;
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(NotificationOutboxTable)
+    .values(notices)
+    .updateEntity(false)
+    .execute();
+}
+
+/**
+ * What notify does to one account now, decided afresh: tell it about the stage that governs it (it was not
+ * told, or was told under another stage), withdraw its notice (no stage governs it any more), or nothing.
+ */
+export function noticeDecision(
+  account: AccountFacts,
+  options: Pick<NotifyOptions, 'stages' | 'now' | 'rules'>,
+): { after: AccountFacts; stage: PolicyStage | null } | null {
+  const stage = governingStage(account, options.stages, options.now, options.rules);
+  if (account.notifiedAt === null)
+    return stage === null ? null : { after: toldAbout(account, stage, options.now), stage };
+  if (stage === null) return { after: letGo(account), stage: null };
+  if (stage.id === account.notifiedStageId) return null;
+  return { after: toldAbout(account, stage, options.now), stage };
 }
 
 /** Locks one chunk, decides each account afresh under the lock, and stores changes, audit and outbox. */
@@ -80,15 +111,7 @@ async function processChunk(
       notices.push(notice(before.userId, decision.stage, options.now));
     }
     await saveAccountChanges(manager, changes, options.stages, options.now, options.rules);
-    if (notices.length > 0) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(NotificationOutboxTable)
-        .values(notices)
-        .updateEntity(false)
-        .execute();
-    }
+    await writeNotices(manager, notices);
     const withdrawn = notices.filter((sent) => sent.kind === 'NOTICE_WITHDRAWN').length;
     return {
       result: { notified: notices.length - withdrawn, withdrawn, checked: userIds.length },
@@ -108,8 +131,6 @@ export async function notifyAccounts(dataSource: DataSource, options: NotifyOpti
     result.checked += chunk.checked;
     options.onProgress?.(result);
   };
-  const govern = (account: AccountFacts) => governingStage(account, options.stages, options.now, options.rules);
-
   // Accounts never notified that a stage in force now covers.
   const inForce = options.stages.filter((stage) => stageIsInForce(stage, options.now));
   if (inForce.length > 0) {
@@ -121,11 +142,12 @@ export async function notifyAccounts(dataSource: DataSource, options: NotifyOpti
     });
     for await (const userIds of userIdChunks(dataSource, candidates, chunkSize)) {
       add(
-        await processChunk(dataSource, userIds, options, (account) => {
-          if (account.notifiedAt !== null) return null; // another run got here first
-          const stage = govern(account);
-          return stage === null ? null : { after: toldAbout(account, stage, options.now), stage };
-        }),
+        await processChunk(
+          dataSource,
+          userIds,
+          options,
+          (account) => (account.notifiedAt !== null ? null : noticeDecision(account, options)), // another run got here first
+        ),
       );
     }
   }
@@ -134,13 +156,9 @@ export async function notifyAccounts(dataSource: DataSource, options: NotifyOpti
   const notified = (after: string) => ({ notifiedAt: Not(IsNull()), userId: MoreThan(after) });
   for await (const userIds of userIdChunks(dataSource, notified, chunkSize)) {
     add(
-      await processChunk(dataSource, userIds, options, (account) => {
-        if (account.notifiedAt === null) return null;
-        const stage = govern(account);
-        if (stage === null) return { after: letGo(account), stage: null };
-        if (stage.id === account.notifiedStageId) return null;
-        return { after: toldAbout(account, stage, options.now), stage };
-      }),
+      await processChunk(dataSource, userIds, options, (account) =>
+        account.notifiedAt === null ? null : noticeDecision(account, options),
+      ),
     );
   }
   return result;

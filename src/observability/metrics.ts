@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import type { FeedState } from '../changes/change-feed';
 import type { LookupTimer } from '../db/account-reader';
 import type { ReplicaStatus } from '../db/read-replicas';
+import type { ConsumerState } from '../events/jetstream-consumer';
+import type { RelayState } from '../events/outbox-relay';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -100,6 +102,60 @@ export class Metrics implements LookupTimer {
     registers: [this.registry],
   });
 
+  readonly events = new Counter({
+    name: 'identity_events_total',
+    help: 'Platform events by type and outcome: applied, unchanged (nothing to change), duplicate (same source and id applied before), stale (older than what is stored), erased (its account was erased)',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventsRejected = new Counter({
+    name: 'identity_events_rejected_total',
+    help: 'Messages refused (dead-lettered by the consumer, rejected by POST /events), by reason: not-json, not-cloudevent, unknown-type, invalid-data',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventBatchDuration = new Histogram({
+    name: 'identity_event_batch_duration_seconds',
+    help: 'How long a batch of events took to apply and commit (one transaction)',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly eventBatchSize = new Histogram({
+    name: 'identity_event_batch_events',
+    help: 'Events per committed batch',
+    buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+    registers: [this.registry],
+  });
+
+  readonly eventBatchRetries = new Counter({
+    name: 'identity_event_batch_retries_total',
+    help: 'Batches of events the database failed, tried again (nothing was acknowledged)',
+    registers: [this.registry],
+  });
+
+  readonly eventsDeadLettered = new Counter({
+    name: 'identity_events_dead_lettered_total',
+    help: 'Refused messages copied to EVENTS_DEAD_LETTER_SUBJECT and terminated (outcome copied), or left to come back (failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventsOwnSkipped = new Counter({
+    name: 'identity_events_own_skipped_total',
+    help: "Messages of this service's own (its events out, its dead letters) read from the stream and skipped",
+    registers: [this.registry],
+  });
+
+  readonly eventsPublished = new Counter({
+    name: 'identity_events_published_total',
+    help: 'Outbox entries relayed to the stream and acknowledged by it, by event type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
   constructor(dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'identity_' });
     new Gauge({
@@ -151,6 +207,66 @@ export class Metrics implements LookupTimer {
       registers: [this.registry],
       collect() {
         this.set(state() === 'subscribed' ? 1 : 0);
+      },
+    });
+  }
+
+  /** The event consumer: up or not, and its lag as JetStream last reported it. */
+  watchEventConsumer(state: () => ConsumerState): void {
+    const gauge = (name: string, help: string, value: (current: ConsumerState) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const current = value(state());
+          if (current === null) this.reset();
+          else this.set(current);
+        },
+      });
+    gauge('identity_events_consumer_up', 'The event consumer: 1 while consuming, 0 otherwise', (current) =>
+      current.state === 'consuming' ? 1 : 0,
+    );
+    gauge(
+      'identity_events_pending',
+      'Messages in the stream not delivered to the consumer yet',
+      (current) => current.pending,
+    );
+    gauge(
+      'identity_events_ack_pending',
+      'Messages delivered and not acknowledged yet',
+      (current) => current.ackPending,
+    );
+    gauge(
+      'identity_events_oldest_unacked_age_seconds',
+      'Age of the oldest message not acknowledged yet (0: none)',
+      (current) => current.oldestUnackedSeconds,
+    );
+    gauge(
+      'identity_events_retrying',
+      'The database failed the batch in flight: 1 while it is tried again',
+      (current) => (current.retrying ? 1 : 0),
+    );
+  }
+
+  /** The outbox relay: whether this instance relays, and what waits in the outbox. */
+  watchRelay(state: () => RelayState): void {
+    new Gauge({
+      name: 'identity_events_relay_leader',
+      help: 'The outbox relay: 1 on the one instance that holds the lock and relays, 0 on the others',
+      registers: [this.registry],
+      collect() {
+        this.set(state().leader ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'identity_events_outbox_pending',
+      help: 'Outbox entries not delivered to the stream yet (counted by the relaying instance only)',
+      registers: [this.registry],
+      collect() {
+        const { pending } = state();
+        if (pending === null) this.reset();
+        else this.set(pending);
       },
     });
   }

@@ -11,12 +11,16 @@ import { daysAfter } from '../policy/time';
 export interface RetentionSettings {
   auditDays: number;
   deliveredNoticeDays: number;
+  /** The keys of applied events (and the ids of deleted posts) are kept so long: a redelivery within it changes nothing. */
+  processedEventDays: number;
 }
 
 export interface PurgeResult {
   /** Of the disclosure's audit (audit_log) and the professional labels' (label_changes). */
   auditEntries: number;
   deliveredNotices: number;
+  /** Keys of applied events and ids of deleted posts. */
+  processedEvents: number;
 }
 
 const BATCH = 2000;
@@ -47,5 +51,8 @@ export async function purgeExpired(
       'notification_outbox',
       daysAfter(now, -settings.deliveredNoticeDays),
     ),
+    processedEvents:
+      (await purgeTable(dataSource, 'processed_events', daysAfter(now, -settings.processedEventDays))) +
+      (await purgeTable(dataSource, 'deleted_posts', daysAfter(now, -settings.processedEventDays))),
   };
 }

@@ -17,7 +17,7 @@ export function startPurgeSchedule(
   const runOnce = async () => {
     try {
       const result = await purgeExpired(storage.dataSource, config.retention, options.clock());
-      if (result.auditEntries > 0 || result.deliveredNotices > 0) options.log.info(result, 'purged expired data');
+      if (Object.values(result).some((count) => count > 0)) options.log.info(result, 'purged expired data');
     } catch (error) {
       options.log.warn({ err: errorForLog(error) }, 'purge of expired data failed, will retry');
     }

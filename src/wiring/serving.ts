@@ -1,5 +1,5 @@
 // What the service answers: the GraphQL server (the subgraph schema, compiled execution, limits) behind
-// the HTTP server (/graphql, the probes, /metrics and, with its secret, POST /ip-locations).
+// the HTTP server (/graphql, the probes, /metrics and, with their secrets, POST /ip-locations and POST /events).
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createConsentService } from '../consent/consent-service';
@@ -13,6 +13,8 @@ import { startHttpServer, type HttpServer, type Readiness } from '../http/server
 import { IpDatabase } from '../ip-location/ip-database';
 import { recordIpLocations } from '../ip-recording/record-ip-locations';
 import type { Metrics } from '../observability/metrics';
+import { receiveHttpEvents } from '../events/http-events';
+import type { Events } from './events';
 import type { Lifecycle } from './lifecycle';
 import type { ReadPath } from './read-path';
 import type { Storage } from './storage';
@@ -93,12 +95,22 @@ function ipLocationEndpoint(config: Config, storage: Storage, metrics: Metrics, 
   } satisfies IpLocationEndpoint;
 }
 
-/** Replicas and the change feed are shown, not required: reads fall back to the primary, and the cache is bypassed while the feed is down. */
-function readiness(config: Config, storage: Storage, readPath: ReadPath): () => Promise<Readiness> {
+/**
+ * Replicas, the change feed and the event consumer are shown, not required: reads fall back to the primary,
+ * the cache is bypassed while the feed is down, and events wait in the stream while NATS is.
+ */
+function readiness(
+  config: Config,
+  storage: Storage,
+  readPath: ReadPath,
+  events: Events | undefined,
+): () => Promise<Readiness> {
   return async () => {
     const details = {
       ...(config.replicaUrls.length > 0 && { replicas: storage.reads.status() }),
       ...(config.redisUrl !== undefined && { changeFeed: readPath.changes.state() }),
+      ...(events?.consumerState !== undefined && { events: events.consumerState() }),
+      ...(events?.relayState !== undefined && { relay: events.relayState() }),
     };
     return (await databaseAnswers(storage.dataSource, READY_TIMEOUT_MS))
       ? { ready: true, details }
@@ -113,6 +125,7 @@ export async function startServing(
   metrics: Metrics,
   options: ServingOptions,
   lifecycle: Lifecycle,
+  events?: Events,
 ): Promise<HttpServer> {
   const services = graphQLServices(config, storage, readPath, options);
   const ipLocations = ipLocationEndpoint(config, storage, metrics, options);
@@ -132,10 +145,14 @@ export async function startServing(
     settings: config,
     graphql,
     createContext: (rawHeaders) => createRequestContext(services, rawHeaders),
-    readiness: readiness(config, storage, readPath),
+    readiness: readiness(config, storage, readPath, events),
     metrics,
     log: options.log,
     ipLocations,
+    events:
+      config.events.writerSecret === undefined || events === undefined
+        ? undefined
+        : { secret: config.events.writerSecret, receive: (body) => receiveHttpEvents(events.receive, body) },
   });
   lifecycle.add(() => http.close(DRAIN_DEADLINE_MS));
   return http;

@@ -39,7 +39,7 @@ describe('configuration', () => {
       policyRefreshSeconds: 30,
       maxInList: 1000,
       notifyIntervalSeconds: 300,
-      retention: { auditDays: 1096, deliveredNoticeDays: 30, intervalSeconds: 86400 },
+      retention: { auditDays: 1096, deliveredNoticeDays: 30, processedEventDays: 7, intervalSeconds: 86400 },
       minMandatoryNoticeDays: 7,
       inlineTracing: false,
       graphqlExecutor: 'graphql-jit',
@@ -57,6 +57,15 @@ describe('configuration', () => {
         databasePaths: { ipv4: undefined, ipv6: undefined },
       },
       professional: { language: 'zh', categoryFields: parseCategoryFields(DEFAULT_CATEGORY_FIELDS) },
+      events: {
+        natsUrl: undefined,
+        stream: 'platform-events',
+        consumer: 'identity-labels',
+        deadLetterSubject: 'identity-labels.dead-letter',
+        outPrefix: 'identity-labels.out',
+        batchSize: 1000,
+        writerSecret: undefined,
+      },
     });
   });
 
@@ -72,6 +81,33 @@ describe('configuration', () => {
         ['kids', 'EDUCATION'],
       ]),
     });
+  });
+
+  it('reads the event settings, and refuses names NATS would not take, without echoing them', () => {
+    const database = {
+      DATABASE_URL: 'mysql://u:p@db/identity',
+      PSEUDONYM_KEY: 'AZTynN10d3740gdhZE4XV716Z0wRyxSJpM4gOSRoQY8=',
+    };
+    expect(
+      loadConfig({ ...database, NATS_URL: 'nats://127.0.0.1:4222', EVENTS_STREAM: 'events', EVENTS_OUT_PREFIX: 'a.b' })
+        .events,
+    ).toMatchObject({ natsUrl: 'nats://127.0.0.1:4222', stream: 'events', outPrefix: 'a.b' });
+    expect(() => loadConfig({ ...database, NATS_URL: 'http://secret-host:4222' })).toThrow(
+      /NATS_URL: must be nats:\/\//,
+    );
+    expect(() => loadConfig({ ...database, NATS_URL: 'http://secret-host:4222' })).not.toThrow(/secret-host/);
+    expect(() => loadConfig({ EVENTS_STREAM: 'a.b' })).toThrow(/EVENTS_STREAM: must be 1-255 characters/);
+    expect(() => loadConfig({ EVENTS_OUT_PREFIX: 'out.>' })).toThrow(/EVENTS_OUT_PREFIX: must be a NATS subject/);
+    expect(() => loadConfig({ EVENTS_DEAD_LETTER_SUBJECT: 'dead letter' })).toThrow(/EVENTS_DEAD_LETTER_SUBJECT/);
+  });
+
+  it('consumes events only with the key an erasure needs', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/x', NATS_URL: 'nats://127.0.0.1:4222' })).toThrow(
+      /PSEUDONYM_KEY: required with NATS_URL or EVENTS_WRITER_SECRET/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/x', EVENTS_WRITER_SECRET: 'a-long-events-secret' })).toThrow(
+      /PSEUDONYM_KEY: required/,
+    );
   });
 
   it('reads the IP location settings; a database directory holds the files under ip2region’s names', () => {

@@ -1,5 +1,5 @@
 // notify against a real MySQL: who is told, exactly once even from two processes at once, and who is let go.
-import type { DataSource } from 'typeorm';
+import { Not, type DataSource } from 'typeorm';
 import { loadPolicyStages } from '../../../src/db/policy-stages';
 import { AccountsTable, AuditLogTable, NotificationOutboxTable } from '../../../src/db/tables';
 import { notifyAccounts, type NotifyResult } from '../../../src/notify/notify-accounts';
@@ -38,7 +38,9 @@ async function notify(dataSource: DataSource, now = NOW): Promise<Omit<NotifyRes
   return { notified, withdrawn };
 }
 
-const outbox = () => first.getRepository(NotificationOutboxTable).find({ order: { id: 'ASC' } });
+/** The notices (the outbox's LABEL_CHANGED entries, for the services that act on a label, are not notices). */
+const outbox = () =>
+  first.getRepository(NotificationOutboxTable).find({ where: { kind: Not('LABEL_CHANGED') }, order: { id: 'ASC' } });
 const account = (userId: string) => first.getRepository(AccountsTable).findOneByOrFail({ userId });
 
 it('notifies every account that became subject, once, with an outbox notice naming stage and deadline', async () => {

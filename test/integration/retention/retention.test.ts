@@ -4,7 +4,11 @@ import { runCli } from '../../support/cli';
 import { useCommandDatabase } from '../../support/command-database';
 import { userLocationRows } from '../../support/ip-locations';
 
-const db = useCommandDatabase({ AUDIT_RETENTION_DAYS: '1096', DELIVERED_NOTICE_RETENTION_DAYS: '30' });
+const db = useCommandDatabase({
+  AUDIT_RETENTION_DAYS: '1096',
+  DELIVERED_NOTICE_RETENTION_DAYS: '30',
+  EVENTS_DEDUP_RETENTION_DAYS: '7',
+});
 const daysAgo = (days: number) =>
   new Date(Date.now() - days * 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
 
@@ -63,20 +67,39 @@ describe('purge', () => {
         row,
       );
     }
+    // The keys of applied events and a deleted post's id: an old one of each, and a recent one.
+    for (const [key, at] of [
+      ['a'.repeat(32), daysAgo(8)],
+      ['b'.repeat(32), daysAgo(6)],
+    ]) {
+      await db.dataSource.query('INSERT INTO processed_events (event_key, processed_at) VALUES (?, ?)', [key, at]);
+    }
+    for (const [postId, at] of [
+      ['p-deleted-long-ago', daysAgo(8)],
+      ['p-deleted-lately', daysAgo(1)],
+    ]) {
+      await db.dataSource.query('INSERT INTO deleted_posts (post_id, deleted_at) VALUES (?, ?)', [postId, at]);
+    }
   });
 
   it('deletes what is past its retention, and nothing newer; a second run deletes nothing', async () => {
     const first = await runCli(['purge'], db.env);
     expect(first).toMatchObject({
       code: 0,
-      stdout: 'purge: 1 audit entries older than 1096 days, 1 notices delivered over 30 days ago\n',
+      stdout:
+        'purge: 1 audit entries older than 1096 days, 1 notices delivered over 30 days ago, ' +
+        '2 event keys older than 7 days\n',
     });
     const audit = (await db.dataSource.query('SELECT COUNT(*) AS n FROM audit_log')) as { n: string }[];
     expect(Number(audit[0]!.n)).toBe(2);
     const outbox = (await db.dataSource.query('SELECT delivered_at FROM notification_outbox ORDER BY id')) as unknown[];
     expect(outbox).toHaveLength(2); // the recent delivery, and the one not delivered yet
+    expect(await db.dataSource.query('SELECT event_key FROM processed_events')).toEqual([
+      { event_key: 'b'.repeat(32) },
+    ]);
+    expect(await db.dataSource.query('SELECT post_id FROM deleted_posts')).toEqual([{ post_id: 'p-deleted-lately' }]);
     expect((await runCli(['purge'], db.env)).stdout).toBe(
-      'purge: 0 audit entries older than 1096 days, 0 notices delivered over 30 days ago\n',
+      'purge: 0 audit entries older than 1096 days, 0 notices delivered over 30 days ago, 0 event keys older than 7 days\n',
     );
   });
 });

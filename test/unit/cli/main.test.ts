@@ -20,6 +20,7 @@ function fakeIo(withDatabase: () => Promise<never> = () => Promise.reject(new Er
     stderr: writer('stderr'),
     setExitCode: (code) => (written.exitCode = code),
     onInterrupt: () => () => undefined,
+    onTerminate: () => () => undefined,
     withDatabase: withDatabase as CommandIo['withDatabase'],
   };
   return { io, written };
