@@ -9,6 +9,7 @@ import { errorForLog } from '../errors';
 import { registerDevelopmentPage } from './development-page';
 import type { Metrics } from '../observability/metrics';
 import { registerIpLocationRoute, type IpLocationEndpoint } from './ip-location-route';
+import { traceRequests } from './request-trace';
 import { requireRouterSecret } from './router-auth';
 
 export interface HttpSettings {
@@ -87,6 +88,7 @@ export async function startHttpServer<Context extends object>(
     // Probes hit every few seconds; their log lines would drown the requests that matter.
     logController: new LogController({ disableRequestLogging: (request) => PROBES.has(request.url) }),
   }) as unknown as FastifyInstance;
+  traceRequests(fastify, PROBES); // first: its hooks see every request, its handler wrapper every route
 
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched'; // the route pattern: never a raw URL
