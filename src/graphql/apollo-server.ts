@@ -15,6 +15,8 @@ export interface GraphQLServerOptions {
   limits: RequestLimits;
   production: boolean;
   inlineTracing: boolean;
+  /** How long a public answer (the policy alone) may be cached; every other answer is no-store. */
+  publicMaxAgeSeconds: number;
   /** graphql-jit (compiled, the default) or graphql-js. Inline tracing needs graphql-js's per-field hooks. */
   executor: ExecutorKind;
   maxCompiledOperations: number;
@@ -76,7 +78,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
       representationLimit(options.limits.maxRepresentations),
       countErrors(options.countError),
       clientErrorsAre4xx,
-      ...subgraphPlugins({ inlineTracing: options.inlineTracing }),
+      ...subgraphPlugins({ inlineTracing: options.inlineTracing, publicMaxAgeSeconds: options.publicMaxAgeSeconds }),
     ],
   });
   await apollo.start();
