@@ -33,6 +33,11 @@ export interface BenchOptions {
   against: string | undefined;
   /** Rounds of every variant, alternating, so that the machine's drift falls on all of them alike. */
   rounds: number;
+  /**
+   * Every variant twice, alternating: as it is (OTEL_EXPORTER_OTLP_ENDPOINT unset) and with tracing on (spans
+   * exported to a sink in the benchmark's process, the router's traceparent on every request).
+   */
+  tracing: boolean;
 }
 
 export type Encryption = 'on' | 'off';
@@ -97,6 +102,10 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     )
     .option('--against <dir>', 'another built checkout to run as "before", alternating with this one (its dist/)')
     .option('--rounds <n>', 'alternating rounds of every variant', positive('--rounds'), 1)
+    .option(
+      '--tracing',
+      'also run every variant with tracing on (OTLP/JSON to a sink in this process, a traceparent on every request), and print the CPU cost',
+    )
     .addHelpText(
       'after',
       `\nThe database is BENCH_DATABASE_URL (default ${DEFAULT_DATABASE_URL}); it is dropped and recreated.`,
@@ -120,6 +129,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     nodeOptions?: string[];
     against?: string;
     rounds: number;
+    tracing?: boolean;
   }>();
   const quick = given.quick === true;
   return {
@@ -141,5 +151,6 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     nodeOptions: given.nodeOptions ?? [''],
     against: given.against,
     rounds: given.rounds,
+    tracing: given.tracing === true,
   };
 }
