@@ -59,8 +59,9 @@ const LAYERS = [
   },
   {
     target: './src/changes',
-    from: ['./src/!(changes)/**', './src/!(errors|timeout).ts'],
-    message: 'changes/ is the change feed alone: the server and the command plug it into their caches.',
+    from: ['./src/!(changes|observability)/**', './src/observability/!(tracing).ts', './src/!(errors|timeout).ts'],
+    message:
+      'changes/ is the change feed alone (traced through observability/tracing.ts): the server and the command plug it into their caches.',
   },
 ];
 

@@ -1,7 +1,7 @@
 // Three projects: `unit` needs no database and no build (10-12 s on 2 cores); `integration` talks to a real
 // MySQL/MariaDB (DATABASE_URL, default mysql://root@127.0.0.1:3306) and real HTTP servers, and builds the
 // tree once first for the tests that run the compiled service and command; `graphql-js` runs the tests of
-// errors, limits, every status and consent again with GRAPHQL_EXECUTOR=graphql-js, so that both executors
+// errors, limits, every status, consent and the span tree again with GRAPHQL_EXECUTOR=graphql-js, so that both executors
 // stay correct. Types are checked by `npm run typecheck`, so tests are only transpiled (tsconfig.test.json).
 const shared = {
   testEnvironment: 'node',
@@ -35,6 +35,7 @@ module.exports = {
         '**/graphql/entities.test.ts',
         '**/consent/*.test.ts',
         '**/faults/database-faults.test.ts',
+        '**/observability/tracing.test.ts',
       ],
       setupFiles: [...shared.setupFiles, '<rootDir>/test/support/graphql-js-executor.js'],
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.js'],

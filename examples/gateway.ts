@@ -1,8 +1,9 @@
 // The router of the local supergraph: an Apollo Gateway in Apollo Server on a static supergraph. It passes
 // the client's viewer headers on to the subgraphs, and the router secret to identity-labels, as
-// docker/router.yaml makes the Apollo Router do.
+// docker/router.yaml makes the Apollo Router do. It cannot enforce @authenticated (see below).
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { Kind, parse, print, visit, type DirectiveNode } from 'graphql';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ROUTER_AUTHORIZATION_HEADER } from '../src/http/router-auth';
 import { serveApollo, type RunningServer } from './serve';
@@ -60,9 +61,36 @@ class ViewerForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext>
   }
 }
 
+/** The authorization features of the supergraph (@authenticated; @requiresScopes, @policy once used). */
+const AUTHORIZATION_FEATURES = ['authenticated', 'requiresScopes', 'policy'];
+function isAuthorizationLink(directive: DirectiveNode): boolean {
+  if (directive.name.value !== 'link') return false;
+  const url = directive.arguments?.find((argument) => argument.name.value === 'url')?.value;
+  return (
+    url?.kind === Kind.STRING &&
+    AUTHORIZATION_FEATURES.some((feature) => url.value.startsWith(`https://specs.apollo.dev/${feature}/`))
+  );
+}
+
+/**
+ * The supergraph without its authorization features. Apollo Gateway implements none of them, and the
+ * supergraph links them `for: SECURITY`: a router that cannot enforce a security feature must refuse the
+ * supergraph, and Apollo Gateway does ("feature ... is for: SECURITY but is unsupported"). This stand-in
+ * drops them and so enforces nothing, as it always has: the subgraph refuses an anonymous caller itself.
+ * Hive Gateway (hive-gateway.ts) and a licensed Apollo Router enforce them.
+ */
+export function withoutAuthorizationFeatures(supergraphSdl: string): string {
+  const stripped = visit(parse(supergraphSdl), {
+    Directive: (directive) =>
+      AUTHORIZATION_FEATURES.includes(directive.name.value) || isAuthorizationLink(directive) ? null : undefined,
+    DirectiveDefinition: (definition) => (AUTHORIZATION_FEATURES.includes(definition.name.value) ? null : undefined),
+  });
+  return print(stripped);
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
+    supergraphSdl: withoutAuthorizationFeatures(options.supergraphSdl),
     buildService: ({ name, url }) =>
       new ViewerForwardingDataSource(url!, name, options.observeFetch, options.routerSecret),
   });

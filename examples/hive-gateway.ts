@@ -2,7 +2,9 @@
 // Apollo Gateway stand-in. Unlike Apollo's planner, it merges the subgraph fetches that fall due together into
 // one request with one alias per fetch (`_v0__entities`, `_v1__entities`...): the subgraph must take those.
 // It forwards the viewer headers to identity-labels, and the router secret, as docker/router.yaml makes the
-// Apollo Router do.
+// Apollo Router do. It enforces the supergraph's @authenticated itself (its generic auth, granular mode): a
+// caller without a viewer (x-viewer-id, set by the platform's authenticating edge) is refused a field marked
+// @authenticated before any subgraph is called.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
@@ -25,6 +27,13 @@ export async function startHiveGateway(options: GatewayOptions): Promise<Running
   const gateway = createGatewayRuntime({
     supergraph: options.supergraphSdl,
     logging: false,
+    genericAuth: {
+      mode: 'protect-granular', // @authenticated fields only; the rest of the graph stays open to anyone
+      resolveUserFn: ({ request }) => {
+        const viewerId = request.headers.get('x-viewer-id');
+        return viewerId === null || viewerId === '' ? null : { viewerId };
+      },
+    },
     propagateHeaders: {
       fromClientToSubgraphs({ request, subgraphName }) {
         if (subgraphName !== IDENTITY_SUBGRAPH) return {};

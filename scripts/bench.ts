@@ -9,15 +9,17 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { createHash } from 'node:crypto';
 import { countAccounts, describeDatabase, fillDatabase } from './bench/dataset';
-import { driveEntities, entitiesBodies } from './bench/entities-load';
+import { driveEntities, entitiesBodies, type Load } from './bench/entities-load';
 import { measureEvents } from './bench/events-load';
 import { distinctIds, randomIdSets } from './bench/id-sets';
 import { measureWrites, postEntitiesBodies } from './bench/ip-locations-load';
 import { parseBenchOptions, type BenchOptions, type Encryption } from './bench/options';
 import { measureRealNameCipher } from './bench/real-name-cipher';
 import { measureRawLookups } from './bench/raw-lookups';
+import { measureTracingCost } from './bench/tracing-cost';
 import { formatResults, type BenchResults, type CacheMode, type SubgraphRun } from './bench/report';
 import { startSubgraph, THIS_CHECKOUT } from './bench/subgraph-process';
+import { BENCH_TRACEPARENT, startTraceSink, type TraceSink } from './bench/trace-sink';
 
 const RESULTS_DIR = join(__dirname, '..', '..', 'bench-results'); // run from dist/scripts/
 const POOL_SIZE = 10; // DB_POOL_SIZE's default: the raw pool is the service's pool
@@ -88,7 +90,6 @@ async function measure(
   const subgraph: SubgraphRun[] = [];
   const ipLocationWrites: BenchResults['ipLocationWrites'] = [];
   const postBodies = postEntitiesBodies(options.posts, options.accounts, POSTS_PER_REQUEST, options.bodies, 100);
-  const profileDir = join(RESULTS_DIR, 'profiles');
   // Every variant once a round, alternating: the machine's drift falls on all of them alike.
   const checkouts: [string, string][] =
     options.against === undefined
@@ -97,16 +98,63 @@ async function measure(
           ['before', options.against],
           ['this', THIS_CHECKOUT],
         ];
+  // The code before (--against) has no tracing to turn on.
+  const tracingModes = (name: string) => (options.tracing && name === 'this' ? [false, true] : [false]);
   const variants = checkouts.flatMap(([name, checkout]) =>
     options.executors.flatMap((executor) =>
-      options.nodeOptions.map((nodeOptions) => ({
-        name: [name, executor, nodeOptions].filter((part) => part !== '').join(' '),
-        checkout,
-        executor,
-        nodeOptions,
-      })),
+      options.nodeOptions.flatMap((nodeOptions) =>
+        tracingModes(name).map((tracing) => ({
+          name: [name, executor, nodeOptions, tracing ? 'tracing' : ''].filter((part) => part !== '').join(' '),
+          checkout,
+          executor,
+          nodeOptions,
+          tracing,
+        })),
+      ),
     ),
   );
+  const sink = options.tracing ? await startTraceSink() : undefined;
+  try {
+    await runVariants(
+      options,
+      variants,
+      { encryption, keys, idSets, postBodies, load, sink },
+      subgraph,
+      ipLocationWrites,
+    );
+  } finally {
+    await sink?.close();
+  }
+  return { datasets: [dataset], raw, subgraph, ipLocationWrites };
+}
+
+interface Variant {
+  name: string;
+  checkout: string;
+  executor: string;
+  nodeOptions: string;
+  tracing: boolean;
+}
+
+interface RunInputs {
+  encryption: Encryption;
+  keys: string;
+  idSets: Map<number, string[][]>;
+  postBodies: string[];
+  load: Load;
+  sink: TraceSink | undefined;
+}
+
+/** Every variant once a round, alternating, each with the cache off and on (and shared, with a Redis). */
+async function runVariants(
+  options: BenchOptions,
+  variants: Variant[],
+  inputs: RunInputs,
+  subgraph: SubgraphRun[],
+  ipLocationWrites: BenchResults['ipLocationWrites'],
+): Promise<void> {
+  const { encryption, keys, idSets, postBodies, sink } = inputs;
+  const profileDir = join(RESULTS_DIR, 'profiles');
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const variant of variants) {
       const cacheModes: CacheMode[] = options.redisUrl === undefined ? ['off', 'on'] : ['off', 'on', 'shared'];
@@ -121,11 +169,16 @@ async function measure(
             DB_POOL_SIZE: String(POOL_SIZE),
             GRAPHQL_EXECUTOR: variant.executor,
             NODE_OPTIONS: variant.nodeOptions === '' ? undefined : variant.nodeOptions,
+            OTEL_EXPORTER_OTLP_ENDPOINT: variant.tracing ? sink?.endpoint : undefined,
           },
           nodeArgs,
           variant.checkout,
         );
-        const measured = { encryption, variant: variant.name, round, cache };
+        const measured = { encryption, variant: variant.name, round, cache, tracing: variant.tracing };
+        const load: Load = {
+          ...inputs.load,
+          headers: variant.tracing ? { traceparent: BENCH_TRACEPARENT } : {},
+        };
         try {
           if (ipLocationWrites.length === 0) {
             log(`POST /ip-locations, ${options.posts.toLocaleString('en')} post locations`);
@@ -170,7 +223,15 @@ async function measure(
       }
     }
   }
-  return { datasets: [dataset], raw, subgraph, ipLocationWrites };
+}
+
+async function measureTracingCostWithSink(): ReturnType<typeof measureTracingCost> {
+  const sink = await startTraceSink();
+  try {
+    return await measureTracingCost(sink.endpoint);
+  } finally {
+    await sink.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -182,6 +243,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, node: process.version, mysql: await mysqlVersion(options.databaseUrl) },
     options: { ...options, databaseUrl: undefined },
     realNameCipher: measureRealNameCipher(),
+    tracing: await measureTracingCostWithSink(),
     datasets: [],
     raw: [],
     subgraph: [],

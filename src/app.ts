@@ -1,5 +1,6 @@
 // The composition root: what the service is made of, in the order it starts. Nothing here decides anything;
 // everything started is registered in one lifecycle, closed in reverse at shutdown or after a failed start.
+import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
@@ -13,6 +14,7 @@ import { openChangeFeed, openReadPath } from './wiring/read-path';
 import { startPurgeSchedule } from './wiring/retention';
 import { startServing } from './wiring/serving';
 import { openPrimary, openStorage } from './wiring/storage';
+import { startTraces } from './wiring/tracing';
 
 export interface AppOptions {
   log: Logger;
@@ -20,6 +22,8 @@ export interface AppOptions {
   observeQuery?: QueryObserver;
   /** The policy's notion of now; tests move it to check transitions in time. */
   clock?: () => Date;
+  /** Takes every span as it ends, and turns tracing on without OTEL_EXPORTER_OTLP_ENDPOINT (tests). */
+  traceExporter?: SpanExporter;
 }
 
 export interface App {
@@ -34,6 +38,7 @@ export async function startApp(config: Config, appOptions: AppOptions): Promise<
   const options = { ...appOptions, clock: appOptions.clock ?? (() => new Date()) };
   const lifecycle = new Lifecycle();
   try {
+    startTraces(config, options, lifecycle);
     const dataSource = await openPrimary(config, options, lifecycle);
     const metrics = new Metrics(dataSource);
     const storage = await openStorage(config, options, metrics, dataSource, lifecycle);

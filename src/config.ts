@@ -14,6 +14,7 @@ import { IP_LOCATION_VIEWER_SETTINGS } from './ip-location/visibility';
 import { EXECUTORS } from './graphql/executor';
 import { categoryFieldsProblem, DEFAULT_CATEGORY_FIELDS, parseCategoryFields } from './professional/categories';
 import { LABEL_LANGUAGES } from './professional/label';
+import { OTLP_PROTOCOLS } from './observability/tracing';
 import { REAL_NAME_VIEWER_SETTINGS } from './policy/types';
 
 /** Which environment variable a setting is read from. */
@@ -36,6 +37,36 @@ const integerFromEnv = (min: number, max: number) =>
 const secretFromEnv = z.string().min(16, 'must be at least 16 characters');
 
 const isMysqlUrl = (url: string) => /^mysql:\/\//.test(url);
+
+const isHttpUrl = (url: string) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+};
+
+/** OTEL_EXPORTER_OTLP_HEADERS as the OpenTelemetry specification writes it: `name=value,name2=value2`, values URL-encoded. */
+function otlpHeaders(list: string, context: z.RefinementCtx): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of list.split(',')) {
+    if (pair.trim() === '') continue;
+    const separator = pair.indexOf('=');
+    const name = pair.slice(0, Math.max(separator, 0)).trim();
+    let value: string | undefined;
+    try {
+      value = decodeURIComponent(pair.slice(separator + 1).trim());
+    } catch {
+      value = undefined;
+    }
+    if (separator <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || value === undefined) {
+      context.addIssue({ code: 'custom', message: 'must be name=value pairs separated by commas, values URL-encoded' });
+      return headers;
+    }
+    headers[name] = value;
+  }
+  return headers;
+}
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['nickname', 'realName']);
@@ -276,6 +307,32 @@ const settings = z.object({
     ttlMs: variable('ACCOUNT_CACHE_TTL_MS', integerFromEnv(0, 3_600_000).default(2000)),
     /** Most account ids held; the least recently used go first. */
     maxEntries: variable('ACCOUNT_CACHE_MAX_ENTRIES', integerFromEnv(1, 10_000_000).default(50_000)),
+  }),
+  /** Traces (OpenTelemetry, docs/operations.md#traces): off unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing: z.object({
+    /** The collector's base URL: spans are posted to <endpoint>/v1/traces. Unset: no tracing at all. */
+    endpoint: variable(
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      optionalSetting(z.string().refine(isHttpUrl, 'must be an http:// or https:// URL (OTLP over HTTP)')),
+    ),
+    protocol: variable(
+      'OTEL_EXPORTER_OTLP_PROTOCOL',
+      z
+        .enum(OTLP_PROTOCOLS, {
+          error:
+            'must be http/json: this service exports OTLP over HTTP as JSON (an OpenTelemetry Collector takes it on the same port as http/protobuf)',
+        })
+        .default('http/json'),
+    ),
+    serviceName: variable('OTEL_SERVICE_NAME', z.string().min(1).default('identity-labels')),
+    /** Sent with every export (a collector's credentials): never logged. */
+    headers: variable(
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      z
+        .string()
+        .transform(otlpHeaders)
+        .default(() => ({})),
+    ),
   }),
   /** Logs are JSON lines (pino), from this level up. */
   logLevel: variable(

@@ -31,12 +31,16 @@ export interface LoadResult {
   sqlQueriesPerRequest: number;
   /** The server's CPU time over the measured window, per entity answered, in microseconds. */
   serverCpuMicrosPerEntity: number;
+  /** The same, per request. */
+  serverCpuMicrosPerRequest: number;
 }
 
 export interface Load {
   connections: number;
   warmupSeconds: number;
   durationSeconds: number;
+  /** Sent with every request besides the router's (a traceparent, in a --tracing run). */
+  headers?: Record<string, string>;
 }
 
 export function entitiesBodies(idSets: string[][]): string[] {
@@ -49,10 +53,15 @@ export function entitiesBodies(idSets: string[][]): string[] {
 }
 
 /** One request, checked: the run is meaningless if the answers are errors. */
-export async function checkAnswer(url: string, body: string, references: number): Promise<void> {
+export async function checkAnswer(
+  url: string,
+  body: string,
+  references: number,
+  headers: Record<string, string> = {},
+): Promise<void> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...BENCH_VIEWER },
+    headers: { 'content-type': 'application/json', ...BENCH_VIEWER, ...headers },
     body,
   });
   const result = (await response.json()) as { data?: { _entities?: unknown[] }; errors?: { message: string }[] };
@@ -61,14 +70,20 @@ export async function checkAnswer(url: string, body: string, references: number)
   }
 }
 
-function run(url: string, bodies: string[], connections: number, seconds: number): Promise<autocannon.Result> {
+function run(
+  url: string,
+  bodies: string[],
+  connections: number,
+  seconds: number,
+  headers: Record<string, string>,
+): Promise<autocannon.Result> {
   let next = 0;
   return autocannon({
     url: `${url}/graphql`,
     connections,
     duration: seconds,
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...BENCH_VIEWER },
+    headers: { 'content-type': 'application/json', ...BENCH_VIEWER, ...headers },
     requests: [
       {
         setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
@@ -90,13 +105,14 @@ export async function driveEntities(
   load: Load,
   serverCpuSeconds: () => number,
 ): Promise<LoadResult> {
-  await checkAnswer(url, bodies[0] ?? '', references);
-  await run(url, bodies, load.connections, load.warmupSeconds);
+  const headers = load.headers ?? {};
+  await checkAnswer(url, bodies[0] ?? '', references, headers);
+  await run(url, bodies, load.connections, load.warmupSeconds, headers);
   const status = await mysql.createConnection(databaseUrl);
   try {
     const selectsBefore = await selectsSoFar(status);
     const cpuBefore = serverCpuSeconds();
-    const result = await run(url, bodies, load.connections, load.durationSeconds);
+    const result = await run(url, bodies, load.connections, load.durationSeconds, headers);
     const cpu = serverCpuSeconds() - cpuBefore;
     const selects = (await selectsSoFar(status)) - selectsBefore;
     return {
@@ -109,6 +125,7 @@ export async function driveEntities(
       non2xx: result.non2xx,
       sqlQueriesPerRequest: result.requests.total > 0 ? selects / result.requests.total : NaN,
       serverCpuMicrosPerEntity: result.requests.total > 0 ? (cpu * 1e6) / (result.requests.total * references) : NaN,
+      serverCpuMicrosPerRequest: result.requests.total > 0 ? (cpu * 1e6) / result.requests.total : NaN,
     };
   } finally {
     await status.end();

@@ -38,6 +38,11 @@ export interface BenchOptions {
   /** Only the events: no read-path runs. */
   eventsOnly: boolean;
   natsUrl: string;
+  /**
+   * Every variant twice, alternating: as it is (OTEL_EXPORTER_OTLP_ENDPOINT unset) and with tracing on (spans
+   * exported to a sink in the benchmark's process, the router's traceparent on every request).
+   */
+  tracing: boolean;
 }
 
 export type Encryption = 'on' | 'off';
@@ -109,6 +114,10 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     )
     .option('--no-events', 'do not measure the event consumer')
     .option('--events-only', 'measure the event consumer only (NATS at BENCH_NATS_URL, Redis at BENCH_REDIS_URL)')
+    .option(
+      '--tracing',
+      'also run every variant with tracing on (OTLP/JSON to a sink in this process, a traceparent on every request), and print the CPU cost',
+    )
     .addHelpText(
       'after',
       `\nThe database is BENCH_DATABASE_URL (default ${DEFAULT_DATABASE_URL}); it is dropped and recreated, and so\n` +
@@ -136,6 +145,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     rounds: number;
     events: number | false | true;
     eventsOnly?: boolean;
+    tracing?: boolean;
   }>();
   const quick = given.quick === true;
   return {
@@ -160,5 +170,6 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     events: given.events === false ? 0 : typeof given.events === 'number' ? given.events : quick ? 50_000 : 200_000,
     eventsOnly: given.eventsOnly === true,
     natsUrl: env.BENCH_NATS_URL || 'nats://127.0.0.1:4222',
+    tracing: given.tracing === true,
   };
 }

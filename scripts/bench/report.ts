@@ -7,6 +7,7 @@ import type { WriteResult } from './ip-locations-load';
 import type { Encryption } from './options';
 import type { RawResult } from './raw-lookups';
 import type { CipherCost } from './real-name-cipher';
+import type { TracingCost } from './tracing-cost';
 
 export type CacheMode = 'off' | 'on' | 'shared';
 
@@ -17,6 +18,8 @@ export interface SubgraphRun extends LoadResult {
   round: number;
   /** on: this process's cache; shared: the same, kept true by the change feed over Redis (REDIS_URL). */
   cache: CacheMode;
+  /** Tracing on (--tracing): spans exported over OTLP/JSON, a traceparent on every request. */
+  tracing: boolean;
   /** What each reference asks: the User labels, or a Post's displayName and ipLocation. */
   asks: 'User labels' | 'Post displayName+ipLocation';
   serverRssBytes: number;
@@ -29,6 +32,7 @@ export interface BenchResults {
   machine: { cpus: number; node: string; mysql: string };
   options: Record<string, unknown>;
   realNameCipher: CipherCost;
+  tracing: TracingCost;
   datasets: ({ encryption: Encryption } & (
     Dataset | { accounts: number; reused: true; statuses: Record<string, number> }
   ))[];
@@ -72,6 +76,39 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+/**
+ * Each --tracing run beside the same run without it (same round, variant, size, question, cache): the server's
+ * CPU per request, with and without, and their ratio. Both measured in the same run, alternating.
+ */
+export function tracingCostRows(runs: readonly SubgraphRun[]): string[][] {
+  const rows: string[][] = [];
+  for (const on of runs.filter((run) => run.tracing)) {
+    const base = on.variant.replace(/ tracing$/, '');
+    const off = runs.find(
+      (run) =>
+        !run.tracing &&
+        run.variant === base &&
+        run.round === on.round &&
+        run.references === on.references &&
+        run.asks === on.asks &&
+        run.cache === on.cache &&
+        run.encryption === on.encryption,
+    );
+    if (off === undefined) continue;
+    rows.push([
+      base,
+      String(on.round),
+      String(on.references),
+      on.asks,
+      on.cache,
+      fixed(off.serverCpuMicrosPerRequest, 0),
+      fixed(on.serverCpuMicrosPerRequest, 0),
+      fixed(on.serverCpuMicrosPerRequest / off.serverCpuMicrosPerRequest, 3),
+    ]);
+  }
+  return rows;
+}
+
 export function formatResults(results: BenchResults): string {
   const lines: string[] = [];
   const accounts = results.datasets[0]?.accounts ?? 0;
@@ -83,6 +120,12 @@ export function formatResults(results: BenchResults): string {
   lines.push(
     `real name cipher (AES-256-GCM, this process): encrypt ${fixed(cipher.encryptMicros, 2)} us, ` +
       `decrypt ${fixed(cipher.decryptMicros, 2)} us per name`,
+  );
+  const spans = results.tracing;
+  lines.push(
+    `tracing (this process, CPU): off, withSpan adds ${fixed(spans.offNanosPerCall, 0)} ns per call; on, ` +
+      `${fixed(spans.onMicrosPerSpan, 2)} us per span made and dropped, ${fixed(spans.exportedMicrosPerSpan, 2)} us ` +
+      'per span exported (OTLP/JSON in batches, to a sink in this process)',
   );
   for (const dataset of results.datasets) {
     const mode = `encryption ${dataset.encryption}`;
@@ -156,6 +199,19 @@ export function formatResults(results: BenchResults): string {
     ),
   );
   lines.push('');
+  const tracingCost = tracingCostRows(results.subgraph);
+  if (tracingCost.length > 0) {
+    lines.push(
+      table(
+        ['tracing cost: variant', 'round', 'refs', 'asks', 'cache', 'CPU us/req off', 'CPU us/req on', 'on/off'],
+        tracingCost,
+      ),
+    );
+    const ratios = tracingCost.map((row) => Number(row.at(-1))).sort((a, b) => a - b);
+    const median = ratios[Math.floor((ratios.length - 1) / 2)]! / 2 + ratios[Math.ceil((ratios.length - 1) / 2)]! / 2;
+    lines.push(`tracing on/off, CPU per request: median ${fixed(median, 3)} over ${ratios.length} pairs (same run)`);
+    lines.push('');
+  }
   for (const write of results.ipLocationWrites) {
     lines.push(
       `POST /ip-locations (encryption ${write.encryption}): ${whole(write.records)} records in ${whole(write.requests)} ` +

@@ -8,6 +8,15 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { errorForLog } from '../errors';
+import {
+  setSpanAttributes,
+  SpanKind,
+  traceContextHeaders,
+  tracingOn,
+  withMessageSpan,
+  withSpan,
+  type SpanAttributes,
+} from '../observability/tracing';
 import { withTimeout } from '../timeout';
 
 /** What changed: these accounts, or every account (and, with `policy`, the policy stages too). */
@@ -38,28 +47,53 @@ function retryDelay(attempt: number): number {
   return Math.min(100 * attempt, 2000); // never give up: a server waits for Redis as long as it runs
 }
 
-/** A message as received: anything unreadable is taken as "everything changed" (safe, never stale). */
-export function parseChange(message: string): Change {
+/** The trace context a message carries (W3C traceparent and tracestate), when its writer was traced. */
+export type MessageTrace = Partial<Record<'traceparent' | 'tracestate', string>>;
+
+function traceOf(parsed: Record<string, unknown>): MessageTrace {
+  const trace: MessageTrace = {};
+  if (typeof parsed.traceparent === 'string') trace.traceparent = parsed.traceparent;
+  if (typeof parsed.tracestate === 'string') trace.tracestate = parsed.tracestate;
+  return trace;
+}
+
+/**
+ * A message as received, and the trace it carries: anything unreadable is taken as "everything changed" (safe,
+ * never stale). Fields it does not know are ignored, so that writers can add some before readers know them.
+ */
+export function parseMessage(message: string): { change: Change; trace: MessageTrace } {
   try {
-    const parsed = JSON.parse(message) as { userIds?: unknown; all?: unknown; policy?: unknown };
-    if (Array.isArray(parsed.userIds) && parsed.userIds.every((id) => typeof id === 'string')) {
-      return { userIds: parsed.userIds as string[] };
+    const parsed = JSON.parse(message) as Record<string, unknown>;
+    const { userIds } = parsed;
+    if (Array.isArray(userIds) && userIds.every((id) => typeof id === 'string')) {
+      return { change: { userIds: userIds as string[] }, trace: traceOf(parsed) };
     }
-    if (parsed.all === true) return { all: true, policy: parsed.policy === true };
+    if (parsed.all === true) return { change: { all: true, policy: parsed.policy === true }, trace: traceOf(parsed) };
   } catch {
     // fall through
   }
-  return { all: true, policy: true };
+  return { change: { all: true, policy: true }, trace: {} };
 }
 
-/** The messages that tell a change, one per IDS_PER_MESSAGE ids. */
-export function changeMessages(change: Change): string[] {
-  if ('all' in change) return [JSON.stringify({ all: true, policy: change.policy })];
+export function parseChange(message: string): Change {
+  return parseMessage(message).change;
+}
+
+/** The messages that tell a change, one per IDS_PER_MESSAGE ids, each with the writer's trace context, if any. */
+export function changeMessages(change: Change, trace: MessageTrace = {}): string[] {
+  if ('all' in change) return [JSON.stringify({ all: true, policy: change.policy, ...trace })];
   const messages: string[] = [];
   for (let start = 0; start < change.userIds.length; start += IDS_PER_MESSAGE) {
-    messages.push(JSON.stringify({ userIds: change.userIds.slice(start, start + IDS_PER_MESSAGE) }));
+    messages.push(JSON.stringify({ userIds: change.userIds.slice(start, start + IDS_PER_MESSAGE), ...trace }));
   }
   return messages;
+}
+
+/** What a span says of a change: how many accounts, or everything; never an id. */
+function changeAttributes(change: Change): SpanAttributes {
+  return 'all' in change
+    ? { 'identity_labels.change.all': true, 'identity_labels.change.policy': change.policy }
+    : { 'identity_labels.change.accounts': change.userIds.length };
 }
 
 export interface ChangeFeedOptions {
@@ -117,10 +151,22 @@ export class ChangeFeed {
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, message: string) => {
       this.options.observer?.received();
-      this.apply(parseChange(message));
+      const { change, trace } = parseMessage(message);
+      // Traced only as part of a traced writer's trace: an untraced change makes no span on every instance.
+      if (trace.traceparent === undefined || !tracingOn()) return this.apply(change);
+      const attributes = { ...this.messagingAttributes('process'), ...changeAttributes(change) };
+      void withMessageSpan(
+        (name) => trace[name as keyof MessageTrace],
+        `process ${this.channel}`,
+        attributes,
+        async () => this.apply(change),
+      );
     });
     subscriber.on('ready', () => {
-      subscriber.subscribe(this.channel).then(
+      const subscribed = withSpan(`subscribe ${this.channel}`, this.messagingAttributes('subscribe'), () =>
+        subscriber.subscribe(this.channel),
+      );
+      subscribed.then(
         () => {
           // Whatever changed while it was down is unknown: start from an empty cache.
           listener.forgetAll();
@@ -155,10 +201,17 @@ export class ChangeFeed {
     this.apply(change);
     const publisher = this.publisher;
     if (publisher === undefined) return Promise.resolve();
-    const published = Promise.all(changeMessages(change).map((message) => publisher.publish(this.channel, message)));
-    const sending = withTimeout(published, PUBLISH_TIMEOUT_MS, () => {
-      throw new Error(`Redis did not take the change within ${PUBLISH_TIMEOUT_MS} ms`);
-    })
+    const publish = () => {
+      // Inside the span: each message carries it as the parent of the receivers' spans.
+      const messages = changeMessages(change, traceContextHeaders());
+      setSpanAttributes({ 'messaging.batch.message_count': messages.length });
+      const published = Promise.all(messages.map((message) => publisher.publish(this.channel, message)));
+      return withTimeout(published, PUBLISH_TIMEOUT_MS, () => {
+        throw new Error(`Redis did not take the change within ${PUBLISH_TIMEOUT_MS} ms`);
+      });
+    };
+    const attributes = tracingOn() ? { ...this.messagingAttributes('send'), ...changeAttributes(change) } : {};
+    const sending = withSpan(`publish ${this.channel}`, attributes, publish, SpanKind.PRODUCER)
       .then(() => this.options.observer?.published('sent'))
       .catch((error: unknown) => {
         this.options.observer?.published('failed');
@@ -179,6 +232,16 @@ export class ChangeFeed {
     await Promise.all(this.pending);
     this.subscriber?.disconnect();
     this.publisher?.disconnect();
+  }
+
+  /** OpenTelemetry's messaging conventions: Redis pub/sub on the feed's channel. */
+  private messagingAttributes(operation: 'send' | 'process' | 'subscribe'): SpanAttributes {
+    return {
+      'messaging.system': 'redis',
+      'messaging.operation.name': operation === 'send' ? 'publish' : operation,
+      ...(operation !== 'subscribe' && { 'messaging.operation.type': operation }),
+      'messaging.destination.name': this.channel,
+    };
   }
 
   private apply(change: Change): void {

@@ -9,6 +9,7 @@ import { AccountCache, type AccountCacheSettings, type CacheTrust } from './acco
 import { selectAccounts } from './account-rows';
 import { boundedRead } from './bounded-read';
 import type { ReadReplicas } from './read-replicas';
+import { tracedSql } from './sql-spans';
 
 /** Sees every account query of the read path (metrics time them and count their ids). */
 export interface LookupTimer {
@@ -53,7 +54,7 @@ export class AccountReader {
   private async query(userIds: readonly string[]): Promise<AccountFacts[]> {
     const bounded = () =>
       boundedRead(
-        () => this.reads.read((dataSource) => selectAccounts(dataSource, userIds)),
+        () => this.reads.read((dataSource) => selectAccounts(tracedSql(dataSource), userIds)),
         this.settings.timeoutMs,
         'account lookup',
       );

@@ -7,6 +7,7 @@ import type { RecordedLocation } from '../ip-location/place';
 import { boundedRead } from './bounded-read';
 import { selectPostLocations, selectUserLocations } from './ip-location-rows';
 import type { ReadReplicas } from './read-replicas';
+import { tracedSql } from './sql-spans';
 
 export class IpLocationReader {
   constructor(
@@ -40,7 +41,11 @@ export class IpLocationReader {
     ids: number,
   ): Promise<RecordedLocation[]> {
     try {
-      return await boundedRead(() => this.reads.read(select), this.timeoutMs, what);
+      return await boundedRead(
+        () => this.reads.read((dataSource) => select(tracedSql(dataSource))),
+        this.timeoutMs,
+        what,
+      );
     } catch (error) {
       this.log.warn({ err: errorForLog(error), ids }, `${what} failed`);
       throw error;

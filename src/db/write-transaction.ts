@@ -9,7 +9,9 @@
 // transaction again (after a failure, even one at commit whose outcome is unknown) changes nothing twice.
 import type { DataSource, EntityManager } from 'typeorm';
 import { isDeadConnection, isLockConflict, WriteConflict } from './database-errors';
+import { addSpanEvent, errorType, setSpanAttributes, withSpan } from '../observability/tracing';
 import { isMysql } from './dialect';
+import { databaseSystem, tracedSql } from './sql-spans';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -31,20 +33,32 @@ function backoff(attempt: number, policy: RetryPolicy): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, delay));
 }
 
-/** Runs `work` in one transaction; tried again (bounded, with backoff) on a conflict or a dead connection. */
-export async function inWriteTransaction<T>(
+/**
+ * Runs `work` in one transaction; tried again (bounded, with backoff) on a conflict or a dead connection. Traced:
+ * one span for the transaction, its attempts included (each retry an event, named by its error code), and
+ * one for each statement `work` sends through its manager.
+ */
+export function inWriteTransaction<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
   policy: RetryPolicy = WRITE_RETRY,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return isMysql(dataSource.options)
-        ? await dataSource.transaction('READ COMMITTED', work)
-        : await dataSource.transaction(work); // SQLite: one writer at a time, no isolation levels to choose
-    } catch (error) {
-      if (attempt >= policy.attempts || !isRetryableWriteFailure(error)) throw error;
-      await backoff(attempt, policy);
+  const traced = (manager: EntityManager) => work(tracedSql(manager));
+  const attributes = { 'db.system.name': databaseSystem(dataSource.options) };
+  return withSpan('write transaction', attributes, async () => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = isMysql(dataSource.options)
+          ? await dataSource.transaction('READ COMMITTED', traced)
+          : await dataSource.transaction(traced); // SQLite: one writer at a time, no isolation levels to choose
+        setSpanAttributes({ 'identity_labels.attempts': attempt });
+        return result;
+      } catch (error) {
+        setSpanAttributes({ 'identity_labels.attempts': attempt });
+        if (attempt >= policy.attempts || !isRetryableWriteFailure(error)) throw error;
+        addSpanEvent('retried', { 'error.type': errorType(error) });
+        await backoff(attempt, policy);
+      }
     }
-  }
+  });
 }

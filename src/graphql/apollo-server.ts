@@ -5,7 +5,8 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors';
 import type { RequestContext } from './context';
-import { compiledExecutor, servingGateway, type ExecutorKind } from './executor';
+import { setSpanAttributes } from '../observability/tracing';
+import { compiledExecutor, graphqlJsExecutor, servingGateway, tracedExecutor, type ExecutorKind } from './executor';
 import { parseLimits, queryLimits, representationLimit, supportedOperationTypes, type RequestLimits } from './limits';
 import { clientErrorsAre4xx, countErrors, countExecutions, subgraphPlugins } from './plugins';
 
@@ -14,6 +15,8 @@ export interface GraphQLServerOptions {
   limits: RequestLimits;
   production: boolean;
   inlineTracing: boolean;
+  /** How long a public answer (the policy alone) may be cached; every other answer is no-store. */
+  publicMaxAgeSeconds: number;
   /** graphql-jit (compiled, the default) or graphql-js. Inline tracing needs graphql-js's per-field hooks. */
   executor: ExecutorKind;
   maxCompiledOperations: number;
@@ -41,20 +44,21 @@ function formatError(formatted: GraphQLFormattedError, log: Logger, error: unkno
 export async function startGraphQLServer(options: GraphQLServerOptions): Promise<ApolloServer<RequestContext>> {
   const { log, production } = options;
   const limits = queryLimits(options.limits);
-  // Inline tracing times every field through graphql-js's resolvers: with it, graphql-js executes.
-  const compiled = options.executor === 'graphql-jit' && !options.inlineTracing;
-  const execution = compiled
-    ? {
-        gateway: servingGateway(
-          options.schema,
-          compiledExecutor(options.schema, {
-            maxCompiledOperations: options.maxCompiledOperations,
-            onExecuted: options.countExecution,
-          }),
-        ),
-      }
+  // Inline tracing times every field through Apollo's own graphql-js run: with it, Apollo executes (and no
+  // operation span is made: OpenTelemetry's spans then hang under the request's).
+  const throughGateway = !options.inlineTracing;
+  const onExecuted = (executor: ExecutorKind) => {
+    options.countExecution(executor);
+    setSpanAttributes({ 'identity_labels.graphql.executor': executor });
+  };
+  const executor =
+    options.executor === 'graphql-jit'
+      ? compiledExecutor(options.schema, { maxCompiledOperations: options.maxCompiledOperations, onExecuted })
+      : graphqlJsExecutor(options.schema, onExecuted);
+  const execution = throughGateway
+    ? { gateway: servingGateway(options.schema, tracedExecutor(executor)) }
     : { schema: options.schema };
-  const countedByGraphqlJs = compiled ? [] : [countExecutions(() => options.countExecution('graphql-js'))];
+  const countedByGraphqlJs = throughGateway ? [] : [countExecutions(() => options.countExecution('graphql-js'))];
   const apollo = new ApolloServer<RequestContext>({
     ...execution,
     logger: log,
@@ -74,7 +78,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
       representationLimit(options.limits.maxRepresentations),
       countErrors(options.countError),
       clientErrorsAre4xx,
-      ...subgraphPlugins({ inlineTracing: options.inlineTracing }),
+      ...subgraphPlugins({ inlineTracing: options.inlineTracing, publicMaxAgeSeconds: options.publicMaxAgeSeconds }),
     ],
   });
   await apollo.start();

@@ -5,6 +5,7 @@
 // the IDENTITY_UNAVAILABLE error as their label: their fields decide how to degrade.
 import type { GraphQLFieldResolver } from 'graphql';
 import { isIdentityUnavailable } from '../errors';
+import { tracingOn, withSpan, type SpanAttributes } from '../observability/tracing';
 import type { RequestContext } from './context';
 import { readRepresentation, type EntityReading } from './representations';
 import { Attribution, type LoadedLabel } from './types/attribution';
@@ -23,6 +24,23 @@ function entityOf(reading: EntityReading, label: LoadedLabel, displayNameFormat:
   return new Post(reading.id, attribution, reading.userId, reading.category);
 }
 
+/** The span's attributes: how many representations, by type (counts only, never an id). */
+function batchAttributes(readings: readonly (EntityReading | Error)[]): SpanAttributes {
+  let users = 0;
+  let posts = 0;
+  for (const reading of readings) {
+    if (reading instanceof Error) continue;
+    if (reading.__typename === 'User') users += 1;
+    else posts += 1;
+  }
+  return {
+    'identity_labels.representations': readings.length,
+    'identity_labels.representations.user': users,
+    'identity_labels.representations.post': posts,
+    'identity_labels.representations.invalid': readings.length - users - posts,
+  };
+}
+
 /** The `_entities` resolver. How many representations a request may carry is checked before (limits.ts). */
 export function resolveEntities(): EntitiesResolver {
   return async (_source, { representations }, context) => {
@@ -31,7 +49,10 @@ export function resolveEntities(): EntitiesResolver {
     for (const reading of readings) {
       if (!(reading instanceof Error) && reading.userId !== null) userIds.push(reading.userId);
     }
-    const labels = await context.identities.loadMany(userIds); // an Error in place of a label that failed
+    // The batch's span: the account read it causes (the loader's one query) is its child.
+    const attributes = tracingOn() ? batchAttributes(readings) : {};
+    // An Error in place of a label that failed.
+    const labels = await withSpan('_entities', attributes, () => context.identities.loadMany(userIds));
     let next = 0;
     const { displayNameFormat } = context.services;
     return readings.map((reading) => {

@@ -11,11 +11,13 @@
 // errors its own way. Mutations always run on graphql-js: they must run once, and they are rare.
 //
 // The hook is Apollo's gateway interface: a "gateway" that hands Apollo this subgraph's own schema and an
-// executor. The schema does not change, and `_service` still serves the checked-in SDL.
+// executor. The schema does not change, and `_service` still serves the checked-in SDL. GRAPHQL_EXECUTOR=graphql-js
+// goes through the same hook with graphql-js alone; either way each operation runs in a span of its own.
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, type GraphQLSchema } from 'graphql';
+import { execute, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { markSpanFailed, tracingOn, withSpan } from '../observability/tracing';
 
 export const EXECUTORS = ['graphql-jit', 'graphql-js'] as const;
 export type ExecutorKind = (typeof EXECUTORS)[number];
@@ -58,16 +60,39 @@ export interface CompiledExecutorSettings {
   onExecuted?: (executor: ExecutorKind) => void;
 }
 
+/** graphql-js's execution, as Apollo runs it without a gateway. */
+function executeWithGraphqlJs(schema: GraphQLSchema, request: GatewayGraphQLRequestContext) {
+  // As the client sent them: Apollo's `operationName` is the name of the operation it resolved, if any.
+  const { variables, operationName } = request.request;
+  return execute({
+    schema,
+    document: request.document,
+    operationName,
+    variableValues: variables,
+    contextValue: request.context,
+  });
+}
+
+/** GRAPHQL_EXECUTOR=graphql-js: every operation executed by graphql-js. */
+export function graphqlJsExecutor(
+  schema: GraphQLSchema,
+  onExecuted?: (executor: ExecutorKind) => void,
+): GatewayExecutor {
+  return async (request) => {
+    onExecuted?.('graphql-js');
+    return executeWithGraphqlJs(schema, request);
+  };
+}
+
 export function compiledExecutor(schema: GraphQLSchema, settings: CompiledExecutorSettings): GatewayExecutor {
   const compiled = new CompiledQueries(schema, settings.maxCompiledOperations);
   const executed = settings.onExecuted ?? (() => undefined);
   return async (request) => {
-    const { document, operation, context } = request;
-    // As the client sent them: Apollo's `operationName` is the name of the operation it resolved, if any.
-    const { variables, operationName } = request.request;
+    const { operation, context } = request;
+    const { variables } = request.request;
     const onGraphqlJs = () => {
       executed('graphql-js');
-      return execute({ schema, document, operationName, variableValues: variables, contextValue: context });
+      return executeWithGraphqlJs(schema, request);
     };
     // No operation: the document has none of that name, or several and no name. graphql-js says which, and
     // Apollo answers 400 OPERATION_RESOLUTION_FAILURE.
@@ -78,6 +103,34 @@ export function compiledExecutor(schema: GraphQLSchema, settings: CompiledExecut
     if (result.errors !== undefined && result.errors.length > 0) return onGraphqlJs();
     executed('graphql-jit');
     return result;
+  };
+}
+
+/** The codes of an answer's errors, for its span: codes only, never a message (it may name an input). */
+function errorCodes(errors: readonly GraphQLError[]): string {
+  const codes = new Set(errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')));
+  return [...codes].sort().join(',');
+}
+
+/**
+ * Runs each operation in a span named for its type and name (`query Feed__identity_labels__1`): never its
+ * variables, never its document (an inline argument is a value a caller sent). An answer with errors marks
+ * the span failed, with the errors' codes.
+ */
+export function tracedExecutor(executor: GatewayExecutor): GatewayExecutor {
+  return (request) => {
+    if (!tracingOn()) return executor(request);
+    const type = request.operation?.operation ?? 'operation';
+    const name = request.operationName ?? undefined;
+    const attributes = {
+      'graphql.operation.type': type,
+      ...(name !== undefined && { 'graphql.operation.name': name }),
+    };
+    return withSpan(name === undefined ? type : `${type} ${name}`, attributes, async () => {
+      const result = await executor(request);
+      if (result.errors !== undefined && result.errors.length > 0) markSpanFailed(errorCodes(result.errors));
+      return result;
+    });
   };
 }
 

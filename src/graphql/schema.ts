@@ -13,7 +13,7 @@ import { PolicyResolver } from './resolvers/policy.resolver';
 import { Post } from './types/post';
 import { User } from './types/user';
 
-const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@external", "@requires"])`;
+const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@external", "@requires", "@authenticated"])`;
 
 const RESOLVER_CLASSES = [PolicyResolver, ConsentResolver, OwnerDataResolver] as const;
 

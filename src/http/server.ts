@@ -11,6 +11,7 @@ import { discardBody } from './discard-body';
 import type { Metrics } from '../observability/metrics';
 import { registerEventsRoute, type EventsEndpoint } from './events-route';
 import { registerIpLocationRoute, type IpLocationEndpoint } from './ip-location-route';
+import { traceRequests } from './request-trace';
 import { requireRouterSecret } from './router-auth';
 
 export interface HttpSettings {
@@ -162,6 +163,7 @@ export async function startHttpServer<Context extends object>(
       disableRequestLogging: (request) => PROBES.has(pathOf(request.url)),
     }),
   }) as unknown as FastifyInstance;
+  traceRequests(fastify, PROBES); // first: its hooks see every request, its handler wrapper every route
 
   const closing = { value: false };
   countRequests(fastify, metrics, closing);

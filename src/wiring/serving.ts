@@ -7,6 +7,7 @@ import { createOwnerDataService } from '../owner-data/owner-data-service';
 import { databaseAnswers } from '../db/data-source';
 import { startGraphQLServer } from '../graphql/apollo-server';
 import { createRequestContext, type GraphQLServices } from '../graphql/context';
+import { PUBLIC_MAX_AGE_SECONDS } from '../graphql/plugins';
 import { buildIdentitySchema } from '../graphql/schema';
 import type { IpLocationEndpoint } from '../http/ip-location-route';
 import { startHttpServer, type HttpServer, type Readiness } from '../http/server';
@@ -134,6 +135,8 @@ export async function startServing(
     limits: config,
     production: config.production,
     inlineTracing: config.inlineTracing,
+    // A cached policy is at most this old, on top of an instance's own refresh interval.
+    publicMaxAgeSeconds: Math.min(PUBLIC_MAX_AGE_SECONDS, config.policyRefreshSeconds),
     executor: config.graphqlExecutor,
     maxCompiledOperations: config.maxCompiledOperations,
     log: options.log,

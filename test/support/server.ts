@@ -1,4 +1,5 @@
 // Starts the real service (Fastify + Apollo + TypeORM) on a free port against a test database.
+import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import pino from 'pino';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -38,6 +39,8 @@ export const VERIFIED_VIEWER = { 'x-viewer-id': 'viewer-1', 'x-viewer-verified':
 export interface TestServerOptions {
   /** Every JSON log line the service writes is collected here (to check what is never logged). */
   logLines?: string[];
+  /** Turns tracing on: every span the service ends is handed to it (an InMemorySpanExporter, say). */
+  traceExporter?: SpanExporter;
 }
 
 /** A server object whose methods work once `start` has run. */
@@ -100,7 +103,12 @@ function unstartedTestServer(now: Date, options: TestServerOptions) {
       queries.push(sql);
       queryDatabases.push(database);
     };
-    server.app = await startApp(config, { log, observeQuery, clock: () => server.now });
+    server.app = await startApp(config, {
+      log,
+      observeQuery,
+      clock: () => server.now,
+      traceExporter: options.traceExporter,
+    });
   };
   return { server, start };
 }

@@ -50,6 +50,7 @@ describe('configuration', () => {
       redisChannel: 'identity-labels:account-changes',
       accountCache: { ttlMs: 2000, maxEntries: 50_000 },
       logLevel: 'info',
+      tracing: { endpoint: undefined, protocol: 'http/json', serviceName: 'identity-labels', headers: {} },
       ipLocation: {
         writerSecret: undefined,
         language: 'zh',
@@ -170,6 +171,32 @@ describe('configuration', () => {
       hysteresisRatio: 0.85,
       maxInList: 500,
     });
+  });
+
+  it('reads the standard OpenTelemetry variables: the collector, its protocol and headers, the service name', () => {
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_SERVICE_NAME: 'identity-labels-staging',
+        OTEL_EXPORTER_OTLP_HEADERS: 'api-key=s3cr%3Dt, x-tenant = social',
+      }).tracing,
+    ).toEqual({
+      endpoint: 'http://collector:4318',
+      protocol: 'http/json',
+      serviceName: 'identity-labels-staging',
+      headers: { 'api-key': 's3cr=t', 'x-tenant': 'social' },
+    });
+  });
+
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }, /OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/json/],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, /OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/json/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' }, /OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:\/\//],
+    [{ OTEL_EXPORTER_OTLP_HEADERS: 'api-key s3cret-value' }, /OTEL_EXPORTER_OTLP_HEADERS: must be name=value pairs/],
+  ])('refuses %j, saying what is allowed and never echoing a header or an address', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig(env)).not.toThrow(/s3cret-value|collector:4317/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
 import { unauthenticated } from '../../errors';
 import { labelOrUnavailable } from '../../loaders/identity-loader';
 import type { IdentityLabel as Label } from '../../policy/label';
@@ -12,6 +12,8 @@ export class ConsentResolver {
       "The signed-in viewer's answer for its own account: true consents to showing its real name (or " +
       'discloses it voluntarily), false refuses or withdraws. Returns the label as the account now stands.',
   })
+  // The router refuses an anonymous caller before it calls this subgraph; the resolver still refuses one itself.
+  @Directive('@authenticated')
   async setRealNameConsent(
     @Arg('consent', () => Boolean) consent: boolean,
     @Ctx() context: RequestContext,

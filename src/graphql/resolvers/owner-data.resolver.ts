@@ -1,4 +1,4 @@
-import { Ctx, Query, Resolver } from 'type-graphql';
+import { Ctx, Directive, Query, Resolver } from 'type-graphql';
 import { unauthenticated } from '../../errors';
 import type { OwnerData } from '../../owner-data/read-owner-data';
 import type { RequestContext } from '../context';
@@ -13,6 +13,8 @@ export class OwnerDataResolver {
       'its label and why, its IP locations, its credentials and MCN agency, and their history. Nobody else can ' +
       'read it.',
   })
+  // The router refuses an anonymous caller before it calls this subgraph; the resolver still refuses one itself.
+  @Directive('@authenticated')
   async myIdentityData(@Ctx() context: RequestContext): Promise<OwnerData> {
     const userId = context.viewer.id;
     if (userId === null) throw unauthenticated('myIdentityData needs a signed-in viewer (header x-viewer-id)');

@@ -1,6 +1,6 @@
 // The change feed's messages: what a writer sends, and how a server reads what it receives.
 import pino from 'pino';
-import { ChangeFeed, changeMessages, parseChange } from '../../../src/changes/change-feed';
+import { ChangeFeed, changeMessages, parseChange, parseMessage } from '../../../src/changes/change-feed';
 
 describe('change messages', () => {
   it('tell accounts by id, a large change in pieces of 1000 ids', () => {
@@ -17,6 +17,15 @@ describe('change messages', () => {
   it('tell a change to every account, and whether the policy changed with it', () => {
     expect(parseChange(changeMessages({ all: true, policy: true })[0]!)).toEqual({ all: true, policy: true });
     expect(parseChange(changeMessages({ all: true, policy: false })[0]!)).toEqual({ all: true, policy: false });
+  });
+
+  it('carry the writer’s trace context, which a reader of the older format ignores', () => {
+    const trace = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'r=1' };
+    const [message] = changeMessages({ userIds: ['u-1'] }, trace);
+    expect(parseMessage(message!)).toEqual({ change: { userIds: ['u-1'] }, trace });
+    expect(parseChange(message!)).toEqual({ userIds: ['u-1'] });
+    expect(parseMessage(changeMessages({ all: true, policy: false })[0]!).trace).toEqual({});
+    expect(parseMessage('{"userIds":["u-1"],"traceparent":42}').trace).toEqual({});
   });
 
   it('read anything unreadable as a change to everything (forgetting too much is safe, too little is not)', () => {

@@ -22,6 +22,19 @@ it('schema/identity-labels.graphql composes with the users and posts subgraphs, 
   );
 });
 
+it('tells the router to let only an authenticated caller consent or read its own data (@authenticated)', () => {
+  const { supergraphSdl, apiSchema } = composeSupergraph(localSubgraphs(URLS));
+  // A router that cannot enforce it must refuse the supergraph rather than serve it unguarded.
+  expect(supergraphSdl).toContain('@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)');
+  expect(supergraphSdl).toMatch(/setRealNameConsent\(consent: Boolean!\): IdentityLabel! @authenticated\n/);
+  expect(supergraphSdl).toMatch(
+    /myIdentityData: MyIdentityData @join__field\(graph: IDENTITY_LABELS\) @authenticated\n/,
+  );
+  // Nothing else: the feed and the policy are open to anyone.
+  expect(supergraphSdl.match(/ @authenticated\n/g)).toHaveLength(2);
+  expect(Object.keys(fieldsOf(apiSchema, 'Query'))).toContain('disclosurePolicy');
+});
+
 it("gives the router's clients User and Post with the fields of all three subgraphs", () => {
   const { apiSchema } = composeSupergraph(localSubgraphs(URLS));
   expect(fieldsOf(apiSchema, 'User')).toEqual({
