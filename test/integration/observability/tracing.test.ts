@@ -162,6 +162,7 @@ describe('a consent (a write), traced as the router sent it', () => {
         '      SELECT accounts', // the row, locked (FOR UPDATE)
         '      INSERT accounts', // the upsert
         '      INSERT audit_log',
+        '      INSERT notification_outbox', // the label moved: identity.label.changed, for the relay
         `    publish ${CHANNEL}`,
         `      process ${CHANNEL}`, // this instance hears its own change, as every other one does
       ].join('\n'),

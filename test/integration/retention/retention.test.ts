@@ -116,7 +116,7 @@ describe('purge of the professional labels’ history', () => {
 
   it('deletes label changes past AUDIT_RETENTION_DAYS with the audit entries, and nothing newer', async () => {
     expect((await runCli(['purge'], db.env)).stdout).toBe(
-      'purge: 1 audit entries older than 1096 days, 0 notices delivered over 30 days ago\n',
+      'purge: 1 audit entries older than 1096 days, 0 notices delivered over 30 days ago, 0 event keys older than 7 days\n',
     );
     const left = (await db.dataSource.query('SELECT at FROM label_changes')) as unknown[];
     expect(left).toHaveLength(1);
