@@ -65,8 +65,22 @@ export function isIdentityUnavailable(error: unknown): error is GraphQLError {
 
 /** The message of anything thrown, for a log line or a command's one-line error. */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  // MySQL quotes the data it refused ("Incorrect string value: '\xE7\x8E...'", "Duplicate entry 'u-1'"): a
+  // plain-text name or an id would reach a log line or a command's output. The literal goes; the words stay.
+  const code = errorCodeOf(error) ?? '';
+  return /^ER_/.test(code) && !QUOTES_SCHEMA_ONLY.has(code) ? message.replace(/'(?:[^'\\]|\\.)*'/g, "'…'") : message;
 }
+
+/** MySQL errors whose quotes name the schema or the login, which the operator needs to read, never data. */
+const QUOTES_SCHEMA_ONLY = new Set([
+  'ER_BAD_DB_ERROR',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_TABLEACCESS_DENIED_ERROR',
+  'ER_NO_SUCH_TABLE',
+  'ER_BAD_FIELD_ERROR',
+]);
 
 /** The code a driver or the runtime gave a failure (ER_LOCK_DEADLOCK, ECONNRESET...), for deciding what it means. */
 export function errorCodeOf(error: unknown): string | undefined {
