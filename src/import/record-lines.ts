@@ -27,6 +27,30 @@ export class RecordSourceError extends Error {
   override name = 'RecordSourceError';
 }
 
+/** How many single-character edits turn one text into the other (Levenshtein), for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The field a name was probably meant to be: the same but for case and spaces, or two typos away at most. */
+function meantField(name: string, fields: readonly string[]): string | undefined {
+  const plain = name.trim().toLowerCase();
+  if (plain.length > 64) return undefined; // no field is that long: not worth the comparison
+  return (
+    fields.find((field) => field.toLowerCase() === plain) ??
+    fields.find((field) => editDistance(field.toLowerCase(), plain) <= Math.min(2, Math.floor(field.length / 4)))
+  );
+}
+
 /** 'key 2 of 3' style positions of the names that are not fields, with a field one of them may have meant. */
 export function unknownNames(names: readonly string[], what: 'key' | 'column', fields: readonly string[]): string {
   const positions: number[] = [];
@@ -34,7 +58,7 @@ export function unknownNames(names: readonly string[], what: 'key' | 'column', f
   names.forEach((name, index) => {
     if (fields.includes(name)) return;
     positions.push(index + 1);
-    const field = fields.find((known) => known.toLowerCase() === name.trim().toLowerCase());
+    const field = meantField(name, fields);
     if (field !== undefined) meant.add(field);
   });
   const plural = positions.length === 1 ? '' : 's';

@@ -37,6 +37,9 @@ describe('NDJSON records', () => {
     ['{"userId":"a","subjectKind":"ROBOT"}', 'subjectKind must be one of INDIVIDUAL, ORGANIZATION'],
     ['{"userId":"a","nickname":"x"}', 'unknown field: key 2 of 2 is not a field'],
     ['{"userId":"a","FollowerCount":1}', 'unknown field: key 2 of 2 is not a field (did you mean "followerCount"?)'],
+    ['{"userId":"a","folowerCount":1}', 'unknown field: key 2 of 2 is not a field (did you mean "followerCount"?)'],
+    ['{"userId":"a","realname_":"x"}', 'unknown field: key 2 of 2 is not a field (did you mean "realName"?)'],
+    ['{"userId":"a","verify":"x"}', 'unknown field: key 2 of 2 is not a field'],
   ])('rejects %s: %s', async (text, reason) => {
     expect(await parse(text, 'ndjson')).toEqual([{ line: 1, error: reason }]);
   });
