@@ -8,7 +8,10 @@ import type { RequestContext } from './context';
 import { setSpanAttributes } from '../observability/tracing';
 import { compiledExecutor, graphqlJsExecutor, servingGateway, tracedExecutor, type ExecutorKind } from './executor';
 import { parseLimits, queryLimits, representationLimit, supportedOperationTypes, type RequestLimits } from './limits';
+import { KnownOperations } from './known-operations';
 import { clientErrorsAre4xx, countErrors, countExecutions, subgraphPlugins } from './plugins';
+
+export type ExecutionPipeline = 'apollo' | 'known';
 
 export interface GraphQLServerOptions {
   schema: GraphQLSchema;
@@ -23,8 +26,11 @@ export interface GraphQLServerOptions {
   log: Logger;
   /** Called once for every error returned, with its code. */
   countError: (code: string) => void;
-  /** Called once for every operation executed, with the executor that answered it. */
-  countExecution: (executor: ExecutorKind) => void;
+  /**
+   * Called once for every operation executed, with the executor that answered it and the pipeline it went
+   * through: Apollo's, or none for a document answered before (known-operations.ts).
+   */
+  countExecution: (executor: ExecutorKind, pipeline: ExecutionPipeline) => void;
 }
 
 /**
@@ -41,24 +47,41 @@ function formatError(formatted: GraphQLFormattedError, log: Logger, error: unkno
   return { ...formatted, message: 'internal error' };
 }
 
-export async function startGraphQLServer(options: GraphQLServerOptions): Promise<ApolloServer<RequestContext>> {
+export interface GraphQLServer {
+  apollo: ApolloServer<RequestContext>;
+  /** Documents answered before, answered again without Apollo's pipeline; absent with graphql-js execution. */
+  known: KnownOperations | undefined;
+}
+
+export async function startGraphQLServer(options: GraphQLServerOptions): Promise<GraphQLServer> {
   const { log, production } = options;
   const limits = queryLimits(options.limits);
   // Inline tracing times every field through Apollo's own graphql-js run: with it, Apollo executes (and no
   // operation span is made: OpenTelemetry's spans then hang under the request's).
   const throughGateway = !options.inlineTracing;
-  const onExecuted = (executor: ExecutorKind) => {
-    options.countExecution(executor);
+  const onExecuted = (executor: ExecutorKind, pipeline: ExecutionPipeline = 'apollo') => {
+    options.countExecution(executor, pipeline);
     setSpanAttributes({ 'identity_labels.graphql.executor': executor });
   };
+  const known =
+    options.executor === 'graphql-jit' && throughGateway
+      ? new KnownOperations({
+          max: options.maxCompiledOperations,
+          maxRepresentations: options.limits.maxRepresentations,
+          publicMaxAgeSeconds: options.publicMaxAgeSeconds,
+          onExecuted: () => onExecuted('graphql-jit', 'known'),
+        })
+      : undefined;
   const executor =
     options.executor === 'graphql-jit'
-      ? compiledExecutor(options.schema, { maxCompiledOperations: options.maxCompiledOperations, onExecuted })
+      ? compiledExecutor(options.schema, { maxCompiledOperations: options.maxCompiledOperations, onExecuted, known })
       : graphqlJsExecutor(options.schema, onExecuted);
   const execution = throughGateway
     ? { gateway: servingGateway(options.schema, tracedExecutor(executor)) }
     : { schema: options.schema };
-  const countedByGraphqlJs = throughGateway ? [] : [countExecutions(() => options.countExecution('graphql-js'))];
+  const countedByGraphqlJs = throughGateway
+    ? []
+    : [countExecutions(() => options.countExecution('graphql-js', 'apollo'))];
   const apollo = new ApolloServer<RequestContext>({
     ...execution,
     logger: log,
@@ -82,5 +105,5 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     ],
   });
   await apollo.start();
-  return apollo;
+  return { apollo, known };
 }

@@ -18,6 +18,7 @@ import { execute, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import { markSpanFailed, tracingOn, withSpan } from '../observability/tracing';
+import type { KnownOperations } from './known-operations';
 
 export const EXECUTORS = ['graphql-jit', 'graphql-js'] as const;
 export type ExecutorKind = (typeof EXECUTORS)[number];
@@ -58,6 +59,8 @@ export interface CompiledExecutorSettings {
   maxCompiledOperations: number;
   /** Told which executor answered each operation (for metrics). */
   onExecuted?: (executor: ExecutorKind) => void;
+  /** Told of every document answered without an error, to answer it again without Apollo's pipeline. */
+  known?: KnownOperations;
 }
 
 /** graphql-js's execution, as Apollo runs it without a gateway. */
@@ -102,12 +105,15 @@ export function compiledExecutor(schema: GraphQLSchema, settings: CompiledExecut
     const result = await query.query(undefined, context, variables);
     if (result.errors !== undefined && result.errors.length > 0) return onGraphqlJs();
     executed('graphql-jit');
+    if (request.source !== undefined) {
+      settings.known?.remember(request.source, request.request.operationName, request.document, operation, query);
+    }
     return result;
   };
 }
 
 /** The codes of an answer's errors, for its span: codes only, never a message (it may name an input). */
-function errorCodes(errors: readonly GraphQLError[]): string {
+export function errorCodes(errors: readonly GraphQLError[]): string {
   const codes = new Set(errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')));
   return [...codes].sort().join(',');
 }

@@ -2,7 +2,6 @@
 // in a browser); /health, /ready and /metrics for the platform. HTTP only: what a request means is
 // the GraphQL layer's business.
 import type { ApolloServer } from '@apollo/server';
-import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { errorForLog } from '../errors';
@@ -10,6 +9,7 @@ import { registerDevelopmentPage } from './development-page';
 import { discardBody } from './discard-body';
 import type { Metrics } from '../observability/metrics';
 import { registerEventsRoute, type EventsEndpoint } from './events-route';
+import { registerGraphQLRoute, type KnownAnswers } from './graphql-route';
 import { registerIpLocationRoute, type IpLocationEndpoint } from './ip-location-route';
 import { traceRequests } from './request-trace';
 import { requireRouterSecret } from './router-auth';
@@ -34,6 +34,8 @@ export interface Readiness {
 export interface HttpServerOptions<Context extends object> {
   settings: HttpSettings;
   graphql: ApolloServer<Context>;
+  /** Documents the GraphQL layer answers without Apollo's pipeline, once Apollo has answered them. */
+  known?: KnownAnswers<Context>;
   /** The GraphQL context of one request, from its raw header lines ([name, value, name, value...]). */
   createContext(rawHeaders: readonly string[]): Context;
   readiness(): Promise<Readiness>;
@@ -169,14 +171,12 @@ export async function startHttpServer<Context extends object>(
   countRequests(fastify, metrics, closing);
   answerRefusals(fastify, settings.maxBodyBytes, metrics);
 
-  const handler = fastifyApolloHandler(options.graphql, {
-    context: async (request) => options.createContext(request.raw.rawHeaders),
+  registerGraphQLRoute(fastify, {
+    graphql: options.graphql,
+    known: options.known,
+    createContext: options.createContext,
+    ...(settings.routerSecret !== undefined && { onRequest: requireRouterSecret(settings.routerSecret) }),
   });
-  const onRequest =
-    settings.routerSecret === undefined ? {} : { onRequest: requireRouterSecret(settings.routerSecret) };
-  // POST only for operations: a GET would carry the query and its variables in the URL, where request logs
-  // and proxies keep them.
-  fastify.route({ method: 'POST', url: '/graphql', ...onRequest, handler });
   if (!settings.production) registerDevelopmentPage(fastify, log); // GET /graphql: GraphiQL, for a browser
 
   if (options.ipLocations !== undefined) registerIpLocationRoute(fastify, options.ipLocations, log);

@@ -50,8 +50,8 @@ export class Metrics implements LookupTimer {
 
   readonly executions = new Counter({
     name: 'identity_graphql_executions_total',
-    help: 'GraphQL operations executed, by the executor that answered (graphql-jit, or graphql-js for mutations, errors and fallbacks)',
-    labelNames: ['executor'] as const,
+    help: 'GraphQL operations executed, by the executor that answered (graphql-jit, or graphql-js for mutations, errors and fallbacks) and the pipeline (apollo, or known: a document answered before, without Apollo)',
+    labelNames: ['executor', 'pipeline'] as const,
     registers: [this.registry],
   });
 

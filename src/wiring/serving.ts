@@ -141,12 +141,13 @@ export async function startServing(
     maxCompiledOperations: config.maxCompiledOperations,
     log: options.log,
     countError: (code) => metrics.graphqlErrors.inc({ code }),
-    countExecution: (executor) => metrics.executions.inc({ executor }),
+    countExecution: (executor, pipeline) => metrics.executions.inc({ executor, pipeline }),
   });
-  lifecycle.add(() => graphql.stop());
+  lifecycle.add(() => graphql.apollo.stop());
   const http = await startHttpServer({
     settings: config,
-    graphql,
+    graphql: graphql.apollo,
+    known: graphql.known,
     createContext: (rawHeaders) => createRequestContext(services, rawHeaders),
     readiness: readiness(config, storage, readPath, events),
     metrics,

@@ -24,7 +24,7 @@ export interface TestServer {
   post(
     body: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: GraphQLResponse; text: string }>;
+  ): Promise<{ status: number; body: GraphQLResponse; text: string; headers: Headers }>;
   entities(representations: unknown[], selection: string, headers?: Record<string, string>): Promise<GraphQLResponse>;
   close(): Promise<void>;
 }
@@ -77,7 +77,7 @@ function unstartedTestServer(now: Date, options: TestServerOptions) {
       } catch {
         // not JSON: the test looks at `text`
       }
-      return { status: response.status, body: parsed, text };
+      return { status: response.status, body: parsed, text, headers: response.headers };
     },
     async entities(representations, selection, headers = VERIFIED_VIEWER) {
       const query = `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`;

@@ -101,3 +101,15 @@ describe('with a smaller MAX_IN_LIST', () => {
     expect(placeholders.sort((a, b) => a - b)).toEqual([50, 100, 100]);
   });
 });
+
+it('a document answered before whose new answer has an error still reads the accounts once', async () => {
+  await server.entities([userRef(ids[0]!)], FIELDS); // known from now on (src/graphql/known-operations.ts)
+  let errors: unknown[] | undefined;
+  const queries = await countAccountQueries(async () => {
+    const body = await server.entities([{ __typename: 'User' }, userRef(ids[3]!), userRef(ids[4]!)], FIELDS);
+    errors = body.errors;
+  });
+  // The compiled answer had an error: Apollo answered again, in graphql-js's words, from the rows already read.
+  expect(errors).toHaveLength(1);
+  expect(queries).toBe(1);
+});
