@@ -1,6 +1,6 @@
 // The router of the local supergraph: an Apollo Gateway in Apollo Server on a static supergraph. It passes
-// the client's viewer headers on to the subgraphs, and the router secret to identity-labels, as
-// docker/router.yaml makes the Apollo Router do. It cannot enforce @authenticated (see below).
+// the client's viewer headers on to the subgraphs, and the router secret to identity-labels, as the compose
+// file's router does (docker/gateway.config.ts). It cannot enforce @authenticated (see below).
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Kind, parse, print, visit, type DirectiveNode } from 'graphql';

@@ -1,7 +1,7 @@
 // `identity-labels policy ...`: what a policy change would do is shown before it is made, and it is made only
 // when asked for with --yes. One typo in a stage must not disclose everyone. The checks and the preview are
 // the use case's (src/policy-admin/); this module reads the options, prints, and asks for --yes.
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadPolicyStages } from '../db/policy-stages';
 import type { ChangeFeed } from '../changes/change-feed';
 import { planAddition, planRetirement } from '../policy-admin/plan-stage-change';
@@ -35,6 +35,21 @@ interface RetireOptions {
   at?: Date;
   dryRun?: boolean;
   yes?: boolean;
+}
+
+/**
+ * --at: a retirement cannot reach back (what was shown was shown). Refused as it is read, a wrong argument like
+ * a malformed date, before the database is opened; the use case refuses it too (retirement()).
+ */
+function retirementTime(value: string): Date {
+  const at = isoDate(value);
+  if (at.getTime() < Date.now()) {
+    throw new InvalidArgumentError(
+      `${at.toISOString()} is in the past: a stage cannot be retired in the past, what was shown was shown ` +
+        '(leave --at out to retire it now)',
+    );
+  }
+  return at;
 }
 
 /** A stage added, retired or removed: the servers load the stages again and forget every cached row. */
@@ -148,7 +163,11 @@ function registerRetire(policy: Command, io: CommandIo): void {
     .command('retire')
     .description('end a stage from a time on (default now): it governs nobody from then on; shows what it would do')
     .argument('<name>')
-    .option('--at <date>', 'when the stage stops governing (ISO 8601; without a zone, UTC; default: now)', isoDate)
+    .option(
+      '--at <date>',
+      'when the stage stops governing, not before now (ISO 8601; without a zone, UTC; default: now)',
+      retirementTime,
+    )
     .option('--dry-run', 'only show what retiring it would do')
     .option('--yes', 'apply it (without, nothing changes)')
     .addHelpText(

@@ -64,8 +64,9 @@ export function sameAccount(a: AccountFacts, b: AccountFacts): boolean {
   );
 }
 
-function byUserId(a: AccountChange, b: AccountChange): number {
-  return a.after.userId < b.after.userId ? -1 : a.after.userId > b.after.userId ? 1 : 0;
+/** User-id order: the one order every writer locks and writes rows in. */
+function byUserId(a: Pick<AccountFacts, 'userId'>, b: Pick<AccountFacts, 'userId'>): number {
+  return a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0;
 }
 
 /**
@@ -81,7 +82,7 @@ export async function saveAccountChanges(
   rules: PolicyRules,
 ): Promise<void> {
   if (changes.length === 0) return;
-  const sorted = [...changes].sort(byUserId);
+  const sorted = [...changes].sort((a, b) => byUserId(a.after, b.after));
   try {
     await insertAccounts(
       manager,
@@ -157,8 +158,5 @@ async function appendLabelChanges(
  * past (notified days ago, consented months ago) that has no history of its own.
  */
 export async function storeSeededAccounts(manager: EntityManager, accounts: readonly AccountFacts[]): Promise<void> {
-  await upsertAccounts(
-    manager,
-    [...accounts].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0)),
-  );
+  await upsertAccounts(manager, [...accounts].sort(byUserId));
 }

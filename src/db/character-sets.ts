@@ -6,7 +6,12 @@ import type { DataSource } from 'typeorm';
 import { textColumnsNotInUtf8mb4 } from '../../migrations/dialect';
 import { isMysql } from './dialect';
 
-/** The service's tables (a new table's migration adds it here), beside TypeORM's own migrations table. */
+/**
+ * The service's tables (a new table's migration adds it here), beside TypeORM's own migrations table. The
+ * utf8mb4 migration (migrations/1795590000040-utf8mb4-everywhere.ts) keeps its own copy, as the list stood
+ * then, on purpose: a migration never changes, and importing this growing list would have it convert tables
+ * that the migrations after it have not made yet.
+ */
 export const SERVICE_TABLES = [
   'accounts',
   'policy_stages',

@@ -19,8 +19,17 @@ export interface OwnedProcess {
 const TAIL_LINES = 30;
 const STOP_GRACE_MS = 20_000;
 
-/** Starts `command`; as root, under `user` (a server that must not run as root, like mariadbd). */
-export function spawnOwned(command: string, args: string[], options: { user?: string } = {}): OwnedProcess {
+export interface SpawnOwnedOptions {
+  /** As root, the user to run it as (a server that must not run as root, like mariadbd). */
+  user?: string;
+  /** Its working directory; the test's by default. */
+  cwd?: string;
+  /** Its whole environment; the test's by default. */
+  env?: Record<string, string>;
+}
+
+/** Starts `command`. */
+export function spawnOwned(command: string, args: string[], options: SpawnOwnedOptions = {}): OwnedProcess {
   const asUser =
     options.user !== undefined && process.getuid?.() === 0
       ? [`--reuid=${options.user}`, `--regid=${options.user}`, '--init-groups']
@@ -28,6 +37,8 @@ export function spawnOwned(command: string, args: string[], options: { user?: st
   // setpriv sets the parent-death signal after it changes user (a change of user clears it), then execs.
   const child = spawn('setpriv', [...asUser, '--pdeathsig', 'KILL', '--', command, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd,
+    env: options.env,
   });
   let tail: string[] = [];
   const keep = (chunk: Buffer) => {

@@ -1,8 +1,9 @@
 // The deployment files, checked without a Docker engine: what the router, compose and the image must get
-// right for identity-labels to run behind the Apollo Router.
+// right for identity-labels to run behind the compose file's router, Hive Gateway.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { join, posix, resolve } from 'node:path';
+import type { PropagateHeadersOpts } from '@graphql-hive/gateway';
+import { gatewayConfig, identityLabelsRouting } from '../../docker/gateway.config';
 import { composeSupergraph } from '../../examples/supergraph';
 import {
   readSupergraphConfig,
@@ -10,51 +11,75 @@ import {
   subgraphSources,
   SUPERGRAPH_SCHEMA,
 } from '../../examples/supergraph-config';
+import { viewerFromHeaders } from '../../src/graphql/viewer';
+import { ROUTER_AUTHORIZATION_HEADER } from '../../src/http/router-auth';
+import { composeServices, DOCKER, GATEWAY_IMAGE_WORKDIR, gatewayPackageVersion, mountsOf } from '../support/compose';
 import { dockerStages, stageName } from '../support/dockerfile';
 import { REPOSITORY_ROOT } from '../support/paths';
 
 const ROOT = REPOSITORY_ROOT;
-const DOCKER = join(ROOT, 'docker');
 const SUBGRAPH = 'identity-labels';
 
 /** Parsed YAML, navigated by the assertions themselves. */
 type Yaml = any;
-const readYaml = (file: string): Yaml => parse(readFileSync(join(DOCKER, file), 'utf8'));
+type ClientToSubgraphs = NonNullable<PropagateHeadersOpts<Record<string, unknown>>['fromClientToSubgraphs']>;
 
-describe('docker/router.yaml', () => {
-  const router = readYaml('router.yaml');
-  const rules: Yaml[] = router.headers.subgraphs[SUBGRAPH].request;
+describe('docker/gateway.config.ts', () => {
+  const CLIENT = {
+    'x-viewer-id': 'v-1',
+    'x-viewer-verified': 'true',
+    cookie: 'session=s',
+    'router-authorization': 'forged',
+  };
+  /** The headers the gateway adds to its fetch to `subgraphName` for a client request with `CLIENT`'s. */
+  async function sentTo(subgraphName: string, routerSecret?: string): Promise<Record<string, unknown>> {
+    const fromClient = identityLabelsRouting(routerSecret).propagateHeaders!.fromClientToSubgraphs!;
+    const request = new Request('http://router/graphql', { headers: CLIENT });
+    const sent = await fromClient({ request, subgraphName } as Parameters<ClientToSubgraphs>[0]);
+    return Object.fromEntries(Object.entries(sent ?? {}).filter(([, value]) => value !== undefined && value !== null));
+  }
 
-  it('forwards the two viewer headers to identity-labels', () => {
-    const propagated = rules.filter((rule) => rule.propagate).map((rule) => rule.propagate.named);
-    expect(propagated.sort()).toEqual(['x-viewer-id', 'x-viewer-verified']);
+  it('forwards the two viewer headers to identity-labels, which reads them as the viewer', async () => {
+    const sent = await sentTo(SUBGRAPH);
+    const viewerHeaders = Object.entries(sent).filter(([name]) => name.startsWith('x-viewer-'));
+    expect(viewerFromHeaders(viewerHeaders.flat() as string[])).toEqual({ id: 'v-1', verified: true });
+    expect(sent.cookie).toBeUndefined();
   });
 
-  it('sends identity-labels the shared secret from the ROUTER_SECRET environment variable, never a literal', () => {
-    const inserted = rules.filter((rule) => rule.insert).map((rule) => rule.insert);
-    expect(inserted).toEqual([{ name: 'router-authorization', value: '${env.ROUTER_SECRET}' }]);
+  it('sends identity-labels the router secret in the header it checks, never a client’s copy', async () => {
+    expect((await sentTo(SUBGRAPH, 'the-router-secret'))[ROUTER_AUTHORIZATION_HEADER]).toBe('the-router-secret');
+    expect((await sentTo(SUBGRAPH, undefined))[ROUTER_AUTHORIZATION_HEADER]).toBeUndefined();
   });
 
-  it('forwards the viewer to no other subgraph', () => {
-    expect(router.headers.all).toBeUndefined();
-    expect(Object.keys(router.headers.subgraphs)).toEqual([SUBGRAPH]);
+  it('forwards the viewer and the secret to no other subgraph', async () => {
+    expect(await sentTo('users', 'the-router-secret')).toEqual({});
+    expect(await sentTo('posts', 'the-router-secret')).toEqual({});
   });
 
-  it('listens on every interface, as a container must', () => {
-    expect(router.supergraph.listen).toBe('0.0.0.0:4000');
+  it('enforces @authenticated only where the supergraph marks it', () => {
+    expect(gatewayConfig.genericAuth).toMatchObject({ mode: 'protect-granular' });
+  });
+
+  it('listens on every interface, as a container must, at the port compose publishes', () => {
+    expect(gatewayConfig.host).toBe('0.0.0.0');
+    expect(composeServices().router!.ports).toEqual([`${gatewayConfig.port}:${gatewayConfig.port}`]);
   });
 });
 
 describe('docker/compose.yaml', () => {
-  const { services } = readYaml('compose.yaml');
+  const services: Yaml = composeServices();
 
-  it('runs MySQL 8, two identity-labels instances sharing a change feed on Redis, and the Apollo Router', () => {
+  it('runs MySQL 8, two identity-labels instances sharing a change feed on Redis, and Hive Gateway', () => {
     expect(Object.keys(services).sort()).toEqual(['identity-labels', 'mysql', 'redis', 'router']);
     expect(services['identity-labels'].deploy.replicas).toBe(2);
     expect(new URL(services['identity-labels'].environment.REDIS_URL).hostname).toBe('redis');
     expect(services['identity-labels'].depends_on.redis.condition).toBe('service_healthy');
     expect(services.mysql.image).toMatch(/^mysql:8(\.|$)/);
-    expect(services.router.image).toMatch(/^ghcr\.io\/apollographql\/router:v2\./);
+  });
+
+  it('runs the router from Hive Gateway’s image, pinned to the version of the package the tests run', () => {
+    expect(services.router.image).toBe(`ghcr.io/graphql-hive/gateway:${gatewayPackageVersion()}`);
+    expect(gatewayPackageVersion()).toMatch(/^2\./);
   });
 
   it('gives MySQL a healthcheck, and starts identity-labels only once MySQL is healthy', () => {
@@ -83,18 +108,15 @@ describe('docker/compose.yaml', () => {
     expect(services.mysql.environment.REAL_NAME_KEYS).toBeUndefined();
   });
 
-  it('mounts the router configuration and the supergraph schema, and points the router at them', () => {
-    const mounts = Object.fromEntries(
-      services.router.volumes.map((volume: string) => volume.split(':').slice(0, 2).reverse()),
-    );
-    expect(resolve(DOCKER, mounts['/dist/config/router.yaml'])).toBe(join(DOCKER, 'router.yaml'));
-    expect(resolve(DOCKER, mounts['/dist/schema/supergraph.graphql'])).toBe(SUPERGRAPH_SCHEMA);
-    expect(services.router.command).toEqual([
-      '--config',
-      '/dist/config/router.yaml',
-      '--supergraph',
-      '/dist/schema/supergraph.graphql',
-    ]);
+  it('mounts the gateway configuration and the supergraph where the image looks, and serves that supergraph', () => {
+    const mounts = mountsOf(services.router);
+    expect(mounts.get(posix.join(GATEWAY_IMAGE_WORKDIR, 'gateway.config.ts'))).toBe(join(DOCKER, 'gateway.config.ts'));
+    const configured = 'supergraph' in gatewayConfig ? gatewayConfig.supergraph : undefined;
+    expect(typeof configured).toBe('string');
+    const supergraph = posix.resolve(GATEWAY_IMAGE_WORKDIR, configured as string);
+    expect(mounts.get(supergraph)).toBe(SUPERGRAPH_SCHEMA);
+    expect(services.router.command).toEqual(['supergraph']);
+    for (const volume of services.router.volumes) expect(volume).toMatch(/:ro$/);
   });
 
   it('does not publish the subgraph: only the router may call it', () => {
@@ -115,12 +137,6 @@ describe('docker/supergraph.yaml', () => {
   it('pins federation 2 composition, and every schema file it names exists', () => {
     expect(config.federationVersion).toMatch(/^=2\.\d+\.\d+$/);
     for (const subgraph of config.subgraphs) expect(existsSync(subgraph.schemaFile)).toBe(true);
-  });
-
-  it('names each subgraph the router configuration has rules for', () => {
-    const router = readYaml('router.yaml');
-    const names = config.subgraphs.map((subgraph) => subgraph.name);
-    for (const name of Object.keys(router.headers.subgraphs)) expect(names).toContain(name);
   });
 });
 

@@ -29,6 +29,11 @@ it.each([
     'policy add',
   ],
   [['policy', 'retire', 'initial', '--at', '2030-06-01T24:00:00Z'], /the date has an hour past 23/, 'policy retire'],
+  [
+    ['policy', 'retire', 'initial', '--at', '2020-01-01', '--yes'],
+    /argument '2020-01-01' is invalid\. 2020-01-01T00:00:00\.000Z is in the past: .*leave --at out to retire it now/,
+    'policy retire',
+  ],
   [['policy', 'add', '--name', 'x'], /required option '--min-followers <n>' not specified/, 'policy add'],
   [['no-such-command'], /unknown command 'no-such-command'/, ''],
 ])('%j: one line, a hint, exit code 2', async (args, message, helpFor) => {

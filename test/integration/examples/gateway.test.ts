@@ -1,6 +1,6 @@
 // The subgraph behind two real routers, Apollo Gateway and Hive Gateway: the queries a client app runs, through
-// the supergraph, against MySQL. Both forward the viewer headers and the router secret, as docker/router.yaml
-// makes the Apollo Router do.
+// the supergraph, against MySQL. Both forward the viewer headers and the router secret, as the compose file's
+// router does (docker/gateway.config.ts).
 import { composeSupergraph, IDENTITY_SUBGRAPH, localSubgraphs } from '../../../examples/supergraph';
 import { startGateway } from '../../../examples/gateway';
 import { startHiveGateway } from '../../../examples/hive-gateway';

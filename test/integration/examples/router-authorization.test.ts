@@ -1,9 +1,10 @@
 // @authenticated, enforced by the router before it calls this subgraph: Hive Gateway (its generic auth, as
-// examples/hive-gateway.ts runs it) refuses an anonymous consent or owner's view without a single request to
-// identity-labels. A router that does not enforce the directive (Apollo Gateway; an Apollo Router without a
-// GraphOS license refuses to start on it, see docs/operations.md) passes the call on, and the subgraph
-// refuses it itself, as it does when called directly (test/integration/consent/consent.test.ts and
-// test/integration/owner-data/my-identity-data.test.ts: "an anonymous caller gets UNAUTHENTICATED").
+// docker/gateway.config.ts sets it for the compose file and examples/hive-gateway.ts runs it) refuses an
+// anonymous consent or owner's view without a single request to identity-labels. A router that does not
+// enforce the directive (Apollo Gateway; an Apollo Router without a GraphOS license refuses to start on it,
+// see docs/operations.md) passes the call on, and the subgraph refuses it itself, as it does when called
+// directly (test/integration/consent/consent.test.ts and test/integration/owner-data/my-identity-data.test.ts:
+// "an anonymous caller gets UNAUTHENTICATED").
 import { startGateway } from '../../../examples/gateway';
 import { startHiveGateway } from '../../../examples/hive-gateway';
 import type { RunningServer } from '../../../examples/serve';
