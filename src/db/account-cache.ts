@@ -8,8 +8,8 @@
 // arrives on the shared change feed (REDIS_URL); while that feed is down the cache is bypassed, and without
 // one such a write is seen within the TTL. Deadlines need no invalidation: the status is computed from the
 // row and the current time on every request.
-import { LRUCache } from 'lru-cache';
 import type { AccountFacts } from '../policy/types';
+import { ExpiringMap } from './expiring-map';
 
 export interface AccountCacheSettings {
   /** How long a row may be served from memory; 0 turns the cache off. */
@@ -33,9 +33,9 @@ type ReadMissing = (userIds: readonly string[]) => Promise<AccountFacts[]>;
 export type CacheTrust = () => boolean;
 
 export class AccountCache {
-  private readonly rows: LRUCache<string, AccountFacts | typeof NO_ACCOUNT> | undefined;
+  private readonly rows: ExpiringMap<AccountFacts | typeof NO_ACCOUNT> | undefined;
   /** Ids changed within `settleMs`: read, but not kept. */
-  private readonly settling: LRUCache<string, true> | undefined;
+  private readonly settling: ExpiringMap<true> | undefined;
   /** After a change to every account, nothing is kept until then. */
   private settledAt = 0;
   /** Bumped by every forget(): a read that started before it must not store what it read. */
@@ -46,15 +46,10 @@ export class AccountCache {
     private readonly settings: AccountCacheSettings,
     private readonly trusted: CacheTrust = () => true,
   ) {
-    this.rows =
-      settings.ttlMs > 0
-        ? new LRUCache({ max: settings.maxEntries, ttl: settings.ttlMs, updateAgeOnGet: false })
-        : undefined;
+    this.rows = settings.ttlMs > 0 ? new ExpiringMap(settings.ttlMs, settings.maxEntries) : undefined;
     const settleMs = settings.settleMs ?? 0;
     this.settling =
-      this.rows !== undefined && settleMs > 0
-        ? new LRUCache({ max: settings.maxEntries, ttl: settleMs, ttlAutopurge: false })
-        : undefined;
+      this.rows !== undefined && settleMs > 0 ? new ExpiringMap(settleMs, settings.maxEntries) : undefined;
   }
 
   /** The rows of these ids (unknown ids have none): cached ones from memory, the rest in one query. */
@@ -67,15 +62,17 @@ export class AccountCache {
     }
     const found: AccountFacts[] = [];
     const missing: string[] = [];
+    const now = Date.now();
     for (const userId of userIds) {
-      const cached = rows.get(userId);
+      const cached = rows.get(userId, now);
       if (cached === undefined) missing.push(userId);
       else if (cached !== NO_ACCOUNT) found.push(cached);
     }
     if (missing.length === 0) return found;
     const generation = this.generation;
     const read = await this.readMissing(missing);
-    const keep = generation === this.generation && this.trusted() && Date.now() >= this.settledAt;
+    const readAt = Date.now();
+    const keep = generation === this.generation && this.trusted() && readAt >= this.settledAt;
     const byUserId = new Map<string, AccountFacts>();
     for (const account of read) {
       // Shared by every request from now on: nobody may change it in place.
@@ -85,7 +82,7 @@ export class AccountCache {
     }
     if (keep) {
       for (const userId of missing) {
-        if (this.settling?.has(userId) !== true) rows.set(userId, byUserId.get(userId) ?? NO_ACCOUNT);
+        if (this.settling?.has(userId, readAt) !== true) rows.set(userId, byUserId.get(userId) ?? NO_ACCOUNT, readAt);
       }
     }
     return found;
@@ -96,7 +93,7 @@ export class AccountCache {
     this.generation += 1;
     for (const userId of userIds) {
       this.rows?.delete(userId);
-      this.settling?.set(userId, true);
+      this.settling?.set(userId, true, Date.now());
     }
   }
 

@@ -55,6 +55,13 @@ function stored(name: SealedRealName): StoredRealName {
 }
 
 export class RealNames {
+  /**
+   * The text of each name already opened, for as long as the value read from the table lives: a request's
+   * own rows, or a row the row cache shares for at most its TTL (and forgets on a change). A row read again
+   * is a new value, opened anew; nothing here outlives the row it came with.
+   */
+  private readonly opened = new WeakMap<StoredRealName, string>();
+
   constructor(
     /** undefined: names are written as plain text (development without REAL_NAME_KEYS). */
     readonly keys: RealNameKeys | undefined,
@@ -69,11 +76,15 @@ export class RealNames {
 
   /** The text of a stored name (a RealNameOpener); throws RealNameUnreadableError when it cannot be read. */
   readonly open = (name: SealedRealName): string => {
-    const { userId, plainText, encrypted } = stored(name);
+    const value = stored(name);
+    const { userId, plainText, encrypted } = value;
     if (encrypted === null) return plainText ?? '';
+    const known = this.opened.get(value);
+    if (known !== undefined) return known;
     try {
       const text = decryptRealName(this.keys, userId, encrypted);
       this.observer?.decrypted();
+      this.opened.set(value, text);
       return text;
     } catch (error) {
       if (error instanceof RealNameUnreadableError) this.observer?.unreadable(error);
