@@ -1,11 +1,11 @@
 // The per-request batch: every User and Post reference in one request becomes one account read.
 //
 // Contract: created per request (it holds the viewer), so nothing decided for one viewer is seen by another.
-// Keys are user ids; each distinct id is read once; the labels come back in key order, one per key; batches
+// Keys are user ids; each distinct id is read once (a failure too: a request does not ask a database that
+// has just failed again); the labels come back in key order, one per key; batches
 // larger than `maxBatchSize` are split into several reads, so the IN list stays bounded. When the accounts
 // cannot be read, every key of that batch gets the IDENTITY_UNAVAILABLE error instead of a label; when one
 // account's real name is due but cannot be decrypted, that key alone gets it.
-import DataLoader from 'dataloader';
 import { RealNameUnreadableError } from '../crypto/real-name-cipher';
 import { identityUnavailable } from '../errors';
 import { decideIdentityLabel, type IdentityLabel, type LabelSettings } from '../policy/label';
@@ -42,26 +42,89 @@ export function labelOrUnavailable(...args: Parameters<typeof decideIdentityLabe
   }
 }
 
-export type IdentityLoader = DataLoader<string, IdentityLabel>;
+type Settled = IdentityLabel | Error;
+
+/**
+ * DataLoader's contract, for the one caller that asks for a whole batch at once (`_entities`): keys asked in
+ * one tick are read together, once each, and remembered for the request, failures included. Without
+ * DataLoader's promise per key (its `loadMany` makes one for each of a request's 100 keys).
+ */
+export class IdentityLoader {
+  private readonly settled = new Map<string, Settled>();
+  /** Keys waiting for the next read, and the promise of that read. */
+  private queued: string[] = [];
+  private nextRead: Promise<void> | undefined;
+  /** Keys being read, by the read that has them. */
+  private readonly reading = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: IdentityLoaderOptions) {
+    if (!(options.maxBatchSize > 0)) throw new TypeError('maxBatchSize must be a positive number');
+  }
+
+  /** One label per key, in key order; an Error in place of a label that could not be decided. */
+  async loadMany(userIds: readonly string[]): Promise<Settled[]> {
+    if (!Array.isArray(userIds)) throw new TypeError('loadMany must be called with an array of user ids');
+    let waits: Set<Promise<void>> | undefined;
+    for (const userId of userIds) {
+      if (typeof userId !== 'string') throw new TypeError('user ids must be strings');
+      if (this.settled.has(userId)) continue;
+      (waits ??= new Set()).add(this.reading.get(userId) ?? this.enqueue(userId));
+    }
+    if (waits !== undefined) await Promise.all(waits);
+    return userIds.map((userId) => this.settled.get(userId)!);
+  }
+
+  /** One key's label; throws the error that stands in for it. */
+  async load(userId: string): Promise<IdentityLabel> {
+    const [label] = await this.loadMany([userId]);
+    if (label instanceof Error) throw label;
+    return label!;
+  }
+
+  private enqueue(userId: string): Promise<void> {
+    // As DataLoader schedules: after the promises already resolved, so every resolver of this tick joins in.
+    this.nextRead ??= Promise.resolve().then(
+      () => new Promise<void>((resolve, reject) => process.nextTick(() => this.readQueued().then(resolve, reject))),
+    );
+    this.queued.push(userId);
+    this.reading.set(userId, this.nextRead);
+    return this.nextRead;
+  }
+
+  private async readQueued(): Promise<void> {
+    const userIds = this.queued;
+    this.queued = [];
+    this.nextRead = undefined;
+    const { maxBatchSize } = this.options;
+    const reads: Promise<void>[] = [];
+    for (let start = 0; start < userIds.length; start += maxBatchSize) {
+      reads.push(this.read(userIds.slice(start, start + maxBatchSize)));
+    }
+    await Promise.all(reads);
+    for (const userId of userIds) this.reading.delete(userId);
+  }
+
+  private async read(userIds: readonly string[]): Promise<void> {
+    const { accounts, stages, clock, openRealName, viewer, settings } = this.options;
+    let rows: AccountFacts[];
+    try {
+      rows = await accounts.read(userIds);
+    } catch (error) {
+      const unavailable = identityUnavailable(error);
+      for (const userId of userIds) this.settled.set(userId, unavailable);
+      return;
+    }
+    // The IN query returns rows in any order and omits unknown ids: map them back by key.
+    const byUserId = new Map<string, AccountFacts>();
+    for (const row of rows) byUserId.set(row.userId, row);
+    const now = clock();
+    const inForce = stages();
+    for (const userId of userIds) {
+      this.settled.set(userId, labelOrUnavailable(byUserId.get(userId), inForce, now, viewer, settings, openRealName));
+    }
+  }
+}
 
 export function createIdentityLoader(options: IdentityLoaderOptions): IdentityLoader {
-  const { accounts, stages, clock, openRealName, viewer, settings } = options;
-  return new DataLoader<string, IdentityLabel>(
-    async (userIds) => {
-      let rows: AccountFacts[];
-      try {
-        rows = await accounts.read(userIds);
-      } catch (error) {
-        throw identityUnavailable(error);
-      }
-      // The IN query returns rows in any order and omits unknown ids: map them back by key.
-      const byUserId = new Map(rows.map((account) => [account.userId, account]));
-      const now = clock();
-      const inForce = stages();
-      return userIds.map((userId) =>
-        labelOrUnavailable(byUserId.get(userId), inForce, now, viewer, settings, openRealName),
-      );
-    },
-    { maxBatchSize: options.maxBatchSize },
-  );
+  return new IdentityLoader(options);
 }
