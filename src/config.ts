@@ -306,7 +306,7 @@ const settings = z.object({
      */
     ttlMs: variable('ACCOUNT_CACHE_TTL_MS', integerFromEnv(0, 3_600_000).default(2000)),
     /** Most account ids held; the least recently used go first. */
-    maxEntries: variable('ACCOUNT_CACHE_MAX_ENTRIES', integerFromEnv(1, 10_000_000).default(50_000)),
+    maxEntries: variable('ACCOUNT_CACHE_MAX_ENTRIES', integerFromEnv(2, 10_000_000).default(100_000)),
   }),
   /** Traces (OpenTelemetry, docs/operations.md#traces): off unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
   tracing: z.object({

@@ -54,11 +54,16 @@ export function datetimeParameter(date: Date | null): string | null {
   return date === null ? null : date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
+function copyOf(bytes: Uint8Array | null): Uint8Array | null {
+  return bytes === null ? null : Uint8Array.prototype.slice.call(bytes);
+}
+
 /** The enumerated columns hold only what the migrations' CHECK constraints allow. The name stays sealed. */
 export function accountFromRow(row: AccountRow): AccountFacts {
   return {
     userId: row.user_id,
-    realName: StoredRealName.fromColumns(row.user_id, row.real_name, row.real_name_encrypted),
+    // A copy: mysql2 hands out a view of its read buffer, which a cached row would keep alive whole.
+    realName: StoredRealName.fromColumns(row.user_id, row.real_name, copyOf(row.real_name_encrypted)),
     subjectKind: row.subject_kind,
     verification: row.verification,
     followerCount: Number(row.follower_count),

@@ -1,63 +1,65 @@
-// A bounded map whose entries expire a fixed time after they were stored: the row cache's store. Oldest first
-// in every sense (a Map keeps insertion order, and every entry lives as long), so an expired entry, or the one
-// to drop when full, is always at the front. Written for the read path: lru-cache's get, with its recency
-// bookkeeping and a clock read per key, cost ~9% of a cached 100-reference request (docs/performance.md); here
-// a read takes the clock once for all its keys.
+// A bounded map whose entries expire a fixed time after they were stored: the row cache's store. Entries are
+// kept in two generations: new ones go into the current one; every TTL (or when it is full) the current one
+// becomes the previous one and the previous one is dropped whole, everything in it being older than the TTL
+// by then. Each entry also carries its expiry, so none is ever served past it. Nothing is walked or moved on
+// a read: lru-cache's get, with its recency bookkeeping and a clock read per key, cost ~9% of a cached
+// 100-reference request, and deleting from the front of one Map leaves holes that every walk must skip
+// (docs/performance.md).
 interface Entry<V> {
   value: V;
   expiresAt: number;
 }
 
 export class ExpiringMap<V> {
-  private readonly entries = new Map<string, Entry<V>>();
+  private current = new Map<string, Entry<V>>();
+  private previous = new Map<string, Entry<V>>();
+  private rotatesAt: number;
+  /** Half the bound each: the two generations together hold at most `maxEntries`. */
+  private readonly generationSize: number;
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries: number,
-  ) {}
+    maxEntries: number,
+  ) {
+    this.generationSize = Math.max(1, Math.floor(maxEntries / 2));
+    this.rotatesAt = Date.now() + ttlMs;
+  }
 
   get size(): number {
-    return this.entries.size;
+    return this.current.size + this.previous.size;
   }
 
   /** The value stored for the key, unless it has expired by `now` (Date.now(), read once by the caller). */
   get(key: string, now: number): V | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt > now) return entry.value;
-    this.entries.delete(key);
-    return undefined;
+    if (now >= this.rotatesAt) this.rotate(now);
+    const entry = this.current.get(key) ?? this.previous.get(key);
+    return entry !== undefined && entry.expiresAt > now ? entry.value : undefined;
   }
 
   has(key: string, now: number): boolean {
     return this.get(key, now) !== undefined;
   }
 
-  /** Stores the value anew (a key stored again moves to the back, with a new expiry). */
+  /** Stores the value anew, with a new expiry. */
   set(key: string, value: V, now: number): void {
-    this.entries.delete(key);
-    this.dropExpired(now);
-    if (this.entries.size >= this.maxEntries) this.dropOldest();
-    this.entries.set(key, { value, expiresAt: now + this.ttlMs });
+    if (now >= this.rotatesAt || this.current.size >= this.generationSize) this.rotate(now);
+    this.previous.delete(key);
+    this.current.set(key, { value, expiresAt: now + this.ttlMs });
   }
 
   delete(key: string): void {
-    this.entries.delete(key);
+    this.current.delete(key);
+    this.previous.delete(key);
   }
 
   clear(): void {
-    this.entries.clear();
+    this.current = new Map();
+    this.previous = new Map();
   }
 
-  private dropExpired(now: number): void {
-    for (const [key, entry] of this.entries) {
-      if (entry.expiresAt > now) return;
-      this.entries.delete(key);
-    }
-  }
-
-  private dropOldest(): void {
-    const oldest = this.entries.keys().next();
-    if (oldest.done !== true) this.entries.delete(oldest.value);
+  private rotate(now: number): void {
+    this.previous = this.current;
+    this.current = new Map();
+    this.rotatesAt = now + this.ttlMs;
   }
 }

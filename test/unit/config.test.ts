@@ -48,7 +48,7 @@ describe('configuration', () => {
       replicas: { maxLagSeconds: 2, checkIntervalMs: 1000 },
       redisUrl: undefined,
       redisChannel: 'identity-labels:account-changes',
-      accountCache: { ttlMs: 2000, maxEntries: 50_000 },
+      accountCache: { ttlMs: 2000, maxEntries: 100_000 },
       logLevel: 'info',
       tracing: { endpoint: undefined, protocol: 'http/json', serviceName: 'identity-labels', headers: {} },
       ipLocation: {
