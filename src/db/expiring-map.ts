@@ -13,7 +13,8 @@ interface Entry<V> {
 export class ExpiringMap<V> {
   private current = new Map<string, Entry<V>>();
   private previous = new Map<string, Entry<V>>();
-  private rotatesAt: number;
+  /** The first use starts the clock. */
+  private rotatesAt = Number.NEGATIVE_INFINITY;
   /** Half the bound each: the two generations together hold at most `maxEntries`. */
   private readonly generationSize: number;
 
@@ -22,7 +23,6 @@ export class ExpiringMap<V> {
     maxEntries: number,
   ) {
     this.generationSize = Math.max(1, Math.floor(maxEntries / 2));
-    this.rotatesAt = Date.now() + ttlMs;
   }
 
   get size(): number {

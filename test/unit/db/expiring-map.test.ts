@@ -1,0 +1,37 @@
+// The row cache's store: no entry served past its TTL, whatever the generations do, and never more than its bound.
+import { ExpiringMap } from '../../../src/db/expiring-map';
+
+const T0 = 1_000_000;
+
+it('serves an entry until its TTL has passed, and never after, across the turns of the generations', () => {
+  const map = new ExpiringMap<string>(100, 1000);
+  map.set('a', 'first', T0);
+  expect(map.get('a', T0 + 99)).toBe('first');
+  expect(map.get('a', T0 + 100)).toBeUndefined();
+  map.set('b', 'second', T0 + 150); // a turn: 'b' is in the newer generation
+  expect(map.get('b', T0 + 240)).toBe('second'); // another turn is due at 250: still served before it
+  expect(map.get('b', T0 + 249)).toBe('second');
+  expect(map.get('b', T0 + 250)).toBeUndefined();
+});
+
+it('stores a value anew with a new expiry, and forgets on delete and clear', () => {
+  const map = new ExpiringMap<string>(100, 1000);
+  map.set('a', 'old', T0);
+  map.set('a', 'new', T0 + 80);
+  expect(map.get('a', T0 + 150)).toBe('new');
+  map.delete('a');
+  expect(map.get('a', T0 + 150)).toBeUndefined();
+  map.set('b', 'b', T0 + 150);
+  map.clear();
+  expect(map.size).toBe(0);
+});
+
+it('never holds more than its bound: a full generation turns early', () => {
+  const map = new ExpiringMap<number>(60_000, 4);
+  for (let index = 0; index < 100; index += 1) {
+    map.set(`k${index}`, index, T0 + index);
+    expect(map.size).toBeLessThanOrEqual(4);
+  }
+  expect(map.get('k99', T0 + 100)).toBe(99);
+  expect(map.get('k0', T0 + 100)).toBeUndefined();
+});
