@@ -66,7 +66,7 @@ const LAYERS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench-results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench-results/**', 'scripts/peers-bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
