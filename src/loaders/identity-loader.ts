@@ -45,6 +45,22 @@ export function labelOrUnavailable(...args: Parameters<typeof decideIdentityLabe
 type Settled = IdentityLabel | Error;
 
 /**
+ * The row of each key, by the key's index. The IN query returns rows in any order and omits unknown ids: they
+ * are mapped back by id. The row cache answers a batch it holds whole in key order: then no map is built.
+ */
+function rowsByKey(
+  userIds: readonly string[],
+  rows: readonly AccountFacts[],
+): (index: number) => AccountFacts | undefined {
+  let aligned = rows.length === userIds.length;
+  for (let index = 0; aligned && index < rows.length; index += 1) aligned = rows[index]!.userId === userIds[index];
+  if (aligned) return (index) => rows[index];
+  const byUserId = new Map<string, AccountFacts>();
+  for (const row of rows) byUserId.set(row.userId, row);
+  return (index) => byUserId.get(userIds[index]!);
+}
+
+/**
  * DataLoader's contract, for the one caller that asks for a whole batch at once (`_entities`): keys asked in
  * one tick are read together, once each, and remembered for the request, failures included. Without
  * DataLoader's promise per key (its `loadMany` makes one for each of a request's 100 keys).
@@ -114,13 +130,12 @@ export class IdentityLoader {
       for (const userId of userIds) this.settled.set(userId, unavailable);
       return;
     }
-    // The IN query returns rows in any order and omits unknown ids: map them back by key.
-    const byUserId = new Map<string, AccountFacts>();
-    for (const row of rows) byUserId.set(row.userId, row);
+    const rowOf = rowsByKey(userIds, rows);
     const now = clock();
     const inForce = stages();
-    for (const userId of userIds) {
-      this.settled.set(userId, labelOrUnavailable(byUserId.get(userId), inForce, now, viewer, settings, openRealName));
+    for (let index = 0; index < userIds.length; index += 1) {
+      const userId = userIds[index]!;
+      this.settled.set(userId, labelOrUnavailable(rowOf(index), inForce, now, viewer, settings, openRealName));
     }
   }
 }
