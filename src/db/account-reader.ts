@@ -9,7 +9,7 @@ import { AccountCache, type AccountCacheSettings, type CacheTrust } from './acco
 import { selectAccounts } from './account-rows';
 import { boundedRead } from './bounded-read';
 import type { ReadReplicas } from './read-replicas';
-import { tracedSql } from './sql-spans';
+import { poolSql } from './pool-sql';
 
 /** Sees every account query of the read path (metrics time them and count their ids). */
 export interface LookupTimer {
@@ -54,7 +54,7 @@ export class AccountReader {
   private async query(userIds: readonly string[]): Promise<AccountFacts[]> {
     const bounded = () =>
       boundedRead(
-        () => this.reads.read((dataSource) => selectAccounts(tracedSql(dataSource), userIds)),
+        () => this.reads.read((dataSource) => selectAccounts(poolSql(dataSource), userIds)),
         this.settings.timeoutMs,
         'account lookup',
       );
