@@ -102,10 +102,21 @@ function refusedBody(error: FastifyError, maxBodyBytes: number): { status: numbe
 
 /** Every request counted and timed by its route pattern; while closing, keep-alive is turned off. */
 function countRequests(fastify: FastifyInstance, metrics: Metrics, closing: { value: boolean }): void {
+  // prom-client finds a series by hashing its label object on every call: each series is looked up once here.
+  const counters = new Map<string, { inc(): void }>();
+  const timers = new Map<string, { observe(seconds: number): void }>();
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched'; // the route pattern: never a raw URL
-    metrics.httpRequests.inc({ route, method: request.method, status: String(reply.statusCode) });
-    metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+    const status = String(reply.statusCode);
+    const series = `${route} ${request.method} ${status}`;
+    let counter = counters.get(series);
+    if (counter === undefined) {
+      counters.set(series, (counter = metrics.httpRequests.labels({ route, method: request.method, status })));
+    }
+    counter.inc();
+    let timer = timers.get(route);
+    if (timer === undefined) timers.set(route, (timer = metrics.httpDuration.labels({ route })));
+    timer.observe(reply.elapsedTime / 1000);
   });
 
   fastify.addHook('onSend', async (_request, reply) => {
