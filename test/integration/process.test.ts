@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { built } from '../support/paths';
 
 const ENTRY = built('src', 'index.js');
@@ -104,4 +105,31 @@ it('a port another process holds: one line naming PORT, exit code 1, no stack tr
   } finally {
     holder.close();
   }
+});
+
+describe('the young generation (YOUNG_GENERATION_SEMI_SPACE_MB)', () => {
+  /** The flags the running process was started with, as the kernel shows them. */
+  async function startedWith(env: Record<string, string>): Promise<{ args: string[] }> {
+    const child = startProcess(env);
+    try {
+      await readyUrl(child);
+      const args = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+      return { args }; // the pid spawned is the one serving: it was started again in place
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }
+
+  it('by default the server runs with semi-spaces of 32 MB, in the process it was started as', async () => {
+    const { args } = await startedWith({});
+    expect(args).toContain('--max-semi-space-size=32');
+    expect(args).toContain(ENTRY);
+  });
+
+  it('0 keeps V8 own size, and a size in NODE_OPTIONS wins', async () => {
+    expect((await startedWith({ YOUNG_GENERATION_SEMI_SPACE_MB: '0' })).args.join(' ')).not.toMatch(/semi-space/);
+    const optioned = await startedWith({ NODE_OPTIONS: '--max-semi-space-size=8' });
+    expect(optioned.args.join(' ')).not.toMatch(/semi-space/); // NODE_OPTIONS is not on the command line
+  });
 });

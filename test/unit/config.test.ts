@@ -44,6 +44,7 @@ describe('configuration', () => {
       inlineTracing: false,
       graphqlExecutor: 'graphql-jit',
       maxCompiledOperations: 1000,
+      youngGenerationSemiSpaceMb: 32,
       replicaUrls: [],
       replicas: { maxLagSeconds: 2, checkIntervalMs: 1000 },
       redisUrl: undefined,
