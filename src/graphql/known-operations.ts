@@ -83,13 +83,29 @@ export interface KnownOperationSettings {
   onExecuted: () => void;
 }
 
+/** The longest document remembered: a router's are a few hundred characters (variables carry the data). */
+const LONGEST_SOURCE_CHARS = 64 * 1024;
+/** All documents remembered together, in characters. */
+const KEPT_SOURCE_CHARS = 8 * 1024 * 1024;
+
 export class KnownOperations {
   private readonly operations: LRUCache<string, KnownOperation>;
   private readonly publicValue: string;
 
   constructor(private readonly settings: KnownOperationSettings) {
-    this.operations = new LRUCache({ max: settings.max });
+    // Bounded by count and by the text kept: a document is held by its whole source, and a body may be large.
+    this.operations = new LRUCache({
+      max: settings.max,
+      maxSize: KEPT_SOURCE_CHARS,
+      maxEntrySize: LONGEST_SOURCE_CHARS,
+      sizeCalculation: (_operation, key) => key.length,
+    });
     this.publicValue = `public, max-age=${settings.publicMaxAgeSeconds}`;
+  }
+
+  /** How many documents are remembered. */
+  get size(): number {
+    return this.operations.size;
   }
 
   /** After Apollo validated the document and graphql-jit answered it without an error. */
