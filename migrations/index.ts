@@ -13,6 +13,7 @@ import { Utf8mb4Everywhere1795590000040 } from './1795590000040-utf8mb4-everywhe
 import { CreateErasures1795590000050 } from './1795590000050-create-erasures';
 import { CreateProfessionalLabels1795590000070 } from './1795590000070-create-professional-labels';
 import { CreateEventTables1795590000080 } from './1795590000080-create-event-tables';
+import { CreateProfessionalFactTimes1795590000090 } from './1795590000090-create-professional-fact-times';
 
 export const migrations = [
   CreateAccounts1795590000000,
@@ -29,4 +30,5 @@ export const migrations = [
   CreateErasures1795590000050,
   CreateProfessionalLabels1795590000070,
   CreateEventTables1795590000080,
+  CreateProfessionalFactTimes1795590000090,
 ];

@@ -1,6 +1,7 @@
 // What the event consumer remembers, in the caller's transaction, in plain SQL both MySQL and SQLite accept:
 // the keys of the events applied (a duplicate changes nothing), when each account's facts were last observed
-// (an older event changes nothing), and the posts deleted (a post.created that arrives late records nothing).
+// (an older event changes nothing: the follower count and the verification, and each professional label), and
+// the posts deleted (a post.created that arrives late records nothing).
 import type { EntityManager } from 'typeorm';
 import { WriteConflict } from './database-errors';
 import { dateFromColumn, datetimeParameter, placeholders } from './account-rows';
@@ -23,6 +24,18 @@ function forUpdate(manager: EntityManager): string {
   return isMysql(manager.connection.options) ? ' FOR UPDATE' : '';
 }
 
+/** An INSERT whose duplicate key means another writer got there first: a WriteConflict (the transaction runs again). */
+async function insertFirst(manager: EntityManager, sql: string, parameters: unknown[], conflict: string) {
+  try {
+    await manager.query(sql, parameters);
+  } catch (error) {
+    if (errorCodeOf(error) === 'ER_DUP_ENTRY' || /UNIQUE constraint/.test(String(error))) {
+      throw new WriteConflict(conflict);
+    }
+    throw error;
+  }
+}
+
 /** Those of `keys` already applied. */
 export async function processedAmong(manager: EntityManager, keys: readonly string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
@@ -40,18 +53,12 @@ export async function processedAmong(manager: EntityManager, keys: readonly stri
 export async function rememberProcessed(manager: EntityManager, keys: readonly string[], at: Date): Promise<void> {
   if (keys.length === 0) return;
   const time = datetimeParameter(at);
-  try {
-    await manager.query(
-      `INSERT INTO processed_events (event_key, processed_at) VALUES ${values(keys.length, 2)}`,
-      keys.flatMap((key) => [key, time]),
-    );
-  } catch (error) {
-    const code = errorCodeOf(error);
-    if (code === 'ER_DUP_ENTRY' || /UNIQUE constraint/.test(String(error))) {
-      throw new WriteConflict('an event was applied concurrently');
-    }
-    throw error;
-  }
+  await insertFirst(
+    manager,
+    `INSERT INTO processed_events (event_key, processed_at) VALUES ${values(keys.length, 2)}`,
+    keys.flatMap((key) => [key, time]),
+    'an event was applied concurrently',
+  );
 }
 
 /** The accounts' fact times, locked until the transaction ends (in user-id order, as accounts are). */
@@ -93,6 +100,55 @@ export async function storeFactTimes(manager: EntityManager, times: ReadonlyMap<
   await manager.query(
     `INSERT INTO account_fact_times (user_id, followers_observed_at, verification_observed_at) VALUES ${values(rows.length, 3)} ${update}`,
     rows.flatMap(([userId, time]) => [userId, datetimeParameter(time.followers), datetimeParameter(time.verification)]),
+  );
+}
+
+/** When one professional fact of an account was last observed: `mcn`, or `credential:FIELD:title`. */
+export interface ProfessionalFactTime {
+  userId: string;
+  fact: string;
+  observedAt: Date;
+}
+
+/**
+ * The accounts' professional fact times, each row locked until the transaction ends (in one order for every
+ * writer). A fact with no row takes no lock (READ COMMITTED): storeProfessionalFactTimes inserts it, and fails
+ * with a WriteConflict when another writer got there first, so that the transaction runs again and sees it.
+ */
+export async function lockProfessionalFactTimes(
+  manager: EntityManager,
+  userIds: readonly string[],
+): Promise<ProfessionalFactTime[]> {
+  if (userIds.length === 0) return [];
+  const rows = (await manager.query(
+    `SELECT user_id, fact, observed_at FROM professional_fact_times WHERE user_id IN (${placeholders(userIds.length)}) ` +
+      `ORDER BY user_id, fact${forUpdate(manager)}`,
+    [...userIds].sort(),
+  )) as { user_id: string; fact: string; observed_at: Date | string }[];
+  return rows.map((row) => ({ userId: row.user_id, fact: row.fact, observedAt: dateFromColumn(row.observed_at)! }));
+}
+
+/** Stores the times: those locked before updated (one multi-row upsert), the new ones inserted. */
+export async function storeProfessionalFactTimes(
+  manager: EntityManager,
+  times: { updated: readonly ProfessionalFactTime[]; inserted: readonly ProfessionalFactTime[] },
+): Promise<void> {
+  const insert = (count: number) =>
+    `INSERT INTO professional_fact_times (user_id, fact, observed_at) VALUES ${values(count, 3)}`;
+  const parameters = (rows: readonly ProfessionalFactTime[]) =>
+    rows.flatMap((row) => [row.userId, row.fact, datetimeParameter(row.observedAt)]);
+  if (times.updated.length > 0) {
+    const update = isMysql(manager.connection.options)
+      ? ' ON DUPLICATE KEY UPDATE observed_at = VALUES(observed_at)'
+      : ' ON CONFLICT (user_id, fact) DO UPDATE SET observed_at = excluded.observed_at';
+    await manager.query(`${insert(times.updated.length)}${update}`, parameters(times.updated));
+  }
+  if (times.inserted.length === 0) return;
+  await insertFirst(
+    manager,
+    insert(times.inserted.length),
+    parameters(times.inserted),
+    'a professional fact was observed concurrently',
   );
 }
 

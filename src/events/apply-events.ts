@@ -6,8 +6,9 @@
 //
 // Within a batch: closed accounts are erased first (a closed account stays closed, whatever else the batch
 // says about it), then the follower counts and verifications (each account's, in observedAt order, and the
-// notice it is due decided at once, as notify would), then the posts (a deleted post's location is deleted, and
-// a post.created for a post deleted before records nothing).
+// notice it is due decided at once, as notify would), then the credentials and MCN agencies (each one's, in
+// observedAt order: apply-professional.ts), then the posts (a deleted post's location is deleted, and a
+// post.created for a post deleted before records nothing).
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PseudonymKey } from '../crypto/pseudonym-key';
 import { lockAccounts, sameAccount, saveAccountChanges, type AccountChange } from '../db/account-writes';
@@ -33,6 +34,7 @@ import { storeLocationsWithin } from '../ip-recording/store-locations';
 import { notice, noticeDecision, writeNotices } from '../notify/notify-accounts';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 import type { RealNames } from '../real-names/real-names';
+import { applyProfessionalEvents, isProfessionalEvent, type ProfessionalEvent } from './apply-professional';
 import type { PlatformEvent, ReceivedEvent } from './platform-events';
 
 /**
@@ -207,6 +209,23 @@ async function applyFacts(manager: EntityManager, batch: Batch, positions: numbe
   }
 }
 
+/** The credentials and MCN agencies, through the import's use cases (apply-professional.ts). */
+async function applyProfessional(manager: EntityManager, batch: Batch, fresh: number[], options: ApplyOptions) {
+  const positioned = fresh
+    .filter((position) => isProfessionalEvent(batch.events[position]!.event))
+    .map((position) => ({
+      position,
+      id: batch.events[position]!.id,
+      event: batch.events[position]!.event as ProfessionalEvent,
+    }));
+  const applied = await applyProfessionalEvents(manager, positioned, {
+    now: batch.now,
+    pseudonymKey: options.pseudonymKey,
+  });
+  for (const [position, outcome] of applied.outcomes) batch.outcomes[position] = outcome;
+  for (const userId of applied.changedUserIds) batch.changed.add(userId);
+}
+
 async function applyPosts(manager: EntityManager, batch: Batch, fresh: number[], options: ApplyOptions) {
   const deletions = positionsOf(batch, fresh, 'post.deleted');
   const deletedIds = deletions.map((position) => eventAt<'post.deleted'>(batch, position).postId);
@@ -254,6 +273,7 @@ export async function applyEvents(
     await closeAccounts(manager, attempt, positionsOf(attempt, fresh, 'account.closed'), options);
     const facts = fresh.filter((position) => events[position]!.event.type in FACT_OF);
     await applyFacts(manager, attempt, facts, options);
+    await applyProfessional(manager, attempt, fresh, options);
     await applyPosts(manager, attempt, fresh, options);
     return attempt;
   });

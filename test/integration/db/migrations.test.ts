@@ -32,6 +32,7 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'CreateErasures1795590000050',
     'CreateProfessionalLabels1795590000070',
     'CreateEventTables1795590000080',
+    'CreateProfessionalFactTimes1795590000090',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
 });
