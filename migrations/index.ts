@@ -14,6 +14,7 @@ import { CreateErasures1795590000050 } from './1795590000050-create-erasures';
 import { CreateProfessionalLabels1795590000070 } from './1795590000070-create-professional-labels';
 import { CreateEventTables1795590000080 } from './1795590000080-create-event-tables';
 import { CreateProfessionalFactTimes1795590000090 } from './1795590000090-create-professional-fact-times';
+import { AddDeadlineAnnounced1795590000100 } from './1795590000100-add-deadline-announced';
 
 export const migrations = [
   CreateAccounts1795590000000,
@@ -31,4 +32,5 @@ export const migrations = [
   CreateProfessionalLabels1795590000070,
   CreateEventTables1795590000080,
   CreateProfessionalFactTimes1795590000090,
+  AddDeadlineAnnounced1795590000100,
 ];

@@ -6,7 +6,7 @@
 import type { EntityManager } from 'typeorm';
 import { errorCodeOf } from '../errors';
 import { auditEvents } from '../policy/audit-events';
-import { labelChange } from '../policy/label-change';
+import { labelChange, type LabelChange } from '../policy/label-change';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 import { WriteConflict } from './database-errors';
 import { datetimeParameter, insertAccounts, placeholders, selectAccounts, upsertAccounts } from './account-rows';
@@ -127,28 +127,44 @@ async function appendAudit(
 }
 
 /** The outbox entries of the labels these changes moved, in the same commit (the transactional outbox). */
-async function appendLabelChanges(
+function appendLabelChanges(
   manager: EntityManager,
   changes: readonly AccountChange[],
   stages: readonly PolicyStage[],
   now: Date,
   rules: PolicyRules,
 ): Promise<void> {
-  const entries = changes.flatMap(({ before, after }) => {
-    const changed = labelChange(before, after, stages, now, rules);
-    if (changed === null) return [];
-    const { status, restricted, stageName, noticeDeadline } = changed;
-    const at = datetimeParameter(now);
-    return [
-      [after.userId, 'LABEL_CHANGED', stageName, datetimeParameter(noticeDeadline), at, status, restricted ? 1 : 0],
-    ];
+  const moved = changes.flatMap(({ before, after }) => {
+    const change = labelChange(before, after, stages, now, rules);
+    return change === null ? [] : [{ userId: after.userId, change }];
   });
-  if (entries.length === 0) return;
+  return appendLabelChangeEntries(manager, moved, now);
+}
+
+/**
+ * Appends LABEL_CHANGED outbox entries (relayed as identity.label.changed) in the caller's transaction: those of
+ * a write, and those of a notice deadline that passed with none (notify/announce-deadlines.ts).
+ */
+export async function appendLabelChangeEntries(
+  manager: EntityManager,
+  moved: readonly { userId: string; change: LabelChange }[],
+  now: Date,
+): Promise<void> {
+  if (moved.length === 0) return;
+  const at = datetimeParameter(now);
   const row = `(${placeholders(7)})`;
   await manager.query(
     'INSERT INTO notification_outbox (user_id, kind, stage_name, notice_deadline, created_at, status, restricted) ' +
-      `VALUES ${new Array<string>(entries.length).fill(row).join(', ')}`,
-    entries.flat(),
+      `VALUES ${new Array<string>(moved.length).fill(row).join(', ')}`,
+    moved.flatMap(({ userId, change }) => [
+      userId,
+      'LABEL_CHANGED',
+      change.stageName,
+      datetimeParameter(change.noticeDeadline),
+      at,
+      change.status,
+      change.restricted ? 1 : 0,
+    ]),
   );
 }
 

@@ -33,6 +33,7 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'CreateProfessionalLabels1795590000070',
     'CreateEventTables1795590000080',
     'CreateProfessionalFactTimes1795590000090',
+    'AddDeadlineAnnounced1795590000100',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
 });
