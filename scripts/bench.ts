@@ -275,6 +275,7 @@ async function main(): Promise<void> {
               ['this', THIS_CHECKOUT],
             ],
       rounds: options.rounds,
+      ...(options.profile && { profileDir: join(RESULTS_DIR, 'profiles') }),
       log,
     });
   }

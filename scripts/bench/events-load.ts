@@ -32,7 +32,7 @@ export interface EventsResult {
   accounts: number;
   batchSize: number;
   runs: ThroughputRun[];
-  /** This checkout's runs: the median of each. */
+  /** This checkout's median run (by events/s). */
   seconds: number;
   eventsPerSecond: number;
   cpuMicrosPerEvent: number;
@@ -49,6 +49,8 @@ export interface EventsOptions {
   accounts: number;
   samples: number;
   env: Record<string, string>;
+  /** With it, the consuming instances run under `node --cpu-prof`, their profiles written here. */
+  profileDir?: string;
   /** The built checkouts measured, in turn, each round: [name, root]; `this` is this one. */
   checkouts: [string, string][];
   rounds: number;
@@ -116,7 +118,8 @@ async function labelOf(server: SubgraphProcess, userId: string): Promise<string 
   return body.data?._entities[0]?.identityLabel.status;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+/** The middle value (the lower of the middle two). */
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN;
 
 /** A stream of its own and the service's environment for it. */
 async function newStream(manager: JetStreamManager, options: EventsOptions) {
@@ -160,7 +163,9 @@ export async function measureEvents(options: EventsOptions): Promise<EventsResul
     // The last run was this checkout's: its consumer, on its database and stream, takes part in the latency.
     servers.push(last!.consumer);
     const mine = runs.filter((run) => run.checkout === 'this');
+    // This checkout's median run (by events/s), its numbers together.
     const eventsPerSecond = median(mine.map((run) => run.eventsPerSecond));
+    const middle = mine.find((run) => run.eventsPerSecond === eventsPerSecond)!;
     const before = runs.filter((run) => run.checkout === 'before');
     const ratios = mine.flatMap((run) => {
       const other = before.find((candidate) => candidate.round === run.round);
@@ -175,9 +180,9 @@ export async function measureEvents(options: EventsOptions): Promise<EventsResul
       accounts: options.accounts,
       batchSize: Number(options.env.EVENTS_BATCH_SIZE ?? 1000),
       runs,
-      seconds: median(mine.map((run) => run.seconds)),
+      seconds: middle.seconds,
       eventsPerSecond,
-      cpuMicrosPerEvent: median(mine.map((run) => run.cpuMicrosPerEvent)),
+      cpuMicrosPerEvent: middle.cpuMicrosPerEvent,
       ...(ratios.length > 0 && { ratio: median(ratios) }),
       latency,
     };
@@ -204,7 +209,8 @@ async function measureThroughput(
   );
   await publishAll(js, stream.subject, bodies);
   options.log('events: one instance consumes the backlog');
-  const consumer = await startSubgraph(options.databaseUrl, stream.env, [], checkout);
+  const nodeArgs = options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir];
+  const consumer = await startSubgraph(options.databaseUrl, stream.env, nodeArgs, checkout);
   // Counted from the first acknowledgement seen (start-up and the first pull are not consumption) to the last.
   let first: { at: number; cpu: number; acked: number } | undefined;
   for (;;) {
