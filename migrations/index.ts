@@ -15,6 +15,7 @@ import { CreateProfessionalLabels1795590000070 } from './1795590000070-create-pr
 import { CreateEventTables1795590000080 } from './1795590000080-create-event-tables';
 import { CreateProfessionalFactTimes1795590000090 } from './1795590000090-create-professional-fact-times';
 import { AddDeadlineAnnounced1795590000100 } from './1795590000100-add-deadline-announced';
+import { FactTimesInAccounts1795590000110 } from './1795590000110-fact-times-in-accounts';
 
 export const migrations = [
   CreateAccounts1795590000000,
@@ -33,4 +34,5 @@ export const migrations = [
   CreateEventTables1795590000080,
   CreateProfessionalFactTimes1795590000090,
   AddDeadlineAnnounced1795590000100,
+  FactTimesInAccounts1795590000110,
 ];

@@ -9,7 +9,16 @@ import { auditEvents } from '../policy/audit-events';
 import { labelChange, type LabelChange } from '../policy/label-change';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 import { WriteConflict } from './database-errors';
-import { datetimeParameter, insertAccounts, placeholders, selectAccounts, upsertAccounts } from './account-rows';
+import {
+  datetimeParameter,
+  insertAccounts,
+  placeholders,
+  selectAccounts,
+  selectAccountsWithTimes,
+  updateAccounts,
+  upsertAccounts,
+  type FactTimes,
+} from './account-rows';
 import { isMysql } from './dialect';
 
 export interface AccountChange {
@@ -17,6 +26,8 @@ export interface AccountChange {
   after: AccountFacts;
   /** What made the change, for the audit log: "import accounts.csv:12", "command notify". */
   cause: string;
+  /** When the platform observed the facts (an event's observedAt), stored with them; the events alone give it. */
+  observed?: FactTimes;
 }
 
 /**
@@ -32,6 +43,17 @@ export async function lockAccounts(
   const sorted = [...userIds].sort(); // one lock order for everyone: no deadlocks between batches
   const rows = await selectAccounts(manager, sorted, isMysql(manager.connection.options) ? ' FOR UPDATE' : '');
   return new Map(rows.map((account) => [account.userId, account]));
+}
+
+/** As lockAccounts, with the times the accounts' facts were observed at (the events' out-of-order check). */
+export async function lockAccountsWithTimes(
+  manager: EntityManager,
+  userIds: readonly string[],
+): Promise<Map<string, { account: AccountFacts; times: FactTimes }>> {
+  if (userIds.length === 0) return new Map();
+  const sorted = [...userIds].sort();
+  const rows = await selectAccountsWithTimes(manager, sorted, isMysql(manager.connection.options) ? ' FOR UPDATE' : '');
+  return new Map(rows.map((row) => [row.account.userId, row]));
 }
 
 /** An account this service has not seen yet: nothing known, nothing answered. */
@@ -70,8 +92,9 @@ function byUserId(a: AccountChange, b: AccountChange): number {
 
 /**
  * Stores the changed accounts, in user-id order (the order every writer locks rows in): the new ones in one
- * multi-row insert, the others (locked by lockAccounts) in one multi-row upsert; then their audit entries and
- * the outbox entries of the labels they moved.
+ * multi-row insert, the others (locked by lockAccounts) in one multi-row upsert of the columns that changed;
+ * then their audit entries and the outbox entries of the labels they moved. A change may move nothing but its
+ * fact times (an event that observed the same count anew).
  */
 export async function saveAccountChanges(
   manager: EntityManager,
@@ -82,22 +105,27 @@ export async function saveAccountChanges(
 ): Promise<void> {
   if (changes.length === 0) return;
   const sorted = [...changes].sort(byUserId);
+  const inserted = sorted.filter((change) => change.before === undefined);
+  const observed = new Map(inserted.flatMap(({ after, observed }) => (observed ? [[after.userId, observed]] : [])));
   try {
     await insertAccounts(
       manager,
-      sorted.filter((change) => change.before === undefined).map((change) => change.after),
+      inserted.map((change) => change.after),
+      observed,
     );
   } catch (error) {
     if (errorCodeOf(error) === 'ER_DUP_ENTRY') throw new WriteConflict('an account was inserted concurrently');
     throw error;
   }
-  await upsertAccounts(
+  await updateAccounts(
     manager,
-    sorted.filter((change) => change.before !== undefined).map((change) => change.after),
+    sorted.flatMap(({ before, after, observed }) => (before === undefined ? [] : [{ before, after, observed }])),
   );
 
-  await appendAudit(manager, changes, stages, now, rules);
-  await appendLabelChanges(manager, sorted, stages, now, rules);
+  // Nothing to audit or announce of an account whose facts stand as they were.
+  const moved = ({ before, after }: AccountChange) => before === undefined || !sameAccount(before, after);
+  await appendAudit(manager, changes.filter(moved), stages, now, rules);
+  await appendLabelChanges(manager, sorted.filter(moved), stages, now, rules);
 }
 
 async function appendAudit(

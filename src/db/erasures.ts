@@ -30,7 +30,6 @@ export const TABLES_WITH_USER_IDS = [
   'user_ip_locations',
   'qualifications',
   'mcn_agencies',
-  'account_fact_times',
   'professional_fact_times',
   'audit_log',
   'label_changes',
@@ -70,9 +69,16 @@ export async function erasedUserIds(
   userIds: readonly string[],
   key: PseudonymKey | undefined,
   lock = false,
+  /** Pseudonyms by user id, computed before (an HMAC each) and kept for the next call. */
+  known = new Map<string, string>(),
 ): Promise<Set<string>> {
   if (key === undefined || userIds.length === 0) return new Set();
-  const pseudonyms = new Map(userIds.map((userId) => [key.of(userId), userId]));
+  const pseudonymOf = (userId: string) => {
+    let pseudonym = known.get(userId);
+    if (pseudonym === undefined) known.set(userId, (pseudonym = key.of(userId)));
+    return pseudonym;
+  };
+  const pseudonyms = new Map(userIds.map((userId) => [pseudonymOf(userId), userId]));
   const erased = await erasedAmong(manager, [...pseudonyms.keys()], lock);
   return new Set([...erased].map((pseudonym) => pseudonyms.get(pseudonym)!));
 }

@@ -1,20 +1,12 @@
 // What the event consumer remembers, in the caller's transaction, in plain SQL both MySQL and SQLite accept:
-// the keys of the events applied (a duplicate changes nothing), when each account's facts were last observed
-// (an older event changes nothing: the follower count and the verification, and each professional label), and
-// the posts deleted (a post.created that arrives late records nothing).
+// the keys of the events applied (a duplicate changes nothing), when each account's professional labels were
+// last observed (an older event changes nothing; the follower count's and the verification's times are in the
+// account row, account-rows.ts), and the posts deleted (a post.created that arrives late records nothing).
 import type { EntityManager } from 'typeorm';
 import { WriteConflict } from './database-errors';
 import { dateFromColumn, datetimeParameter, placeholders } from './account-rows';
 import { isMysql } from './dialect';
 import { errorCodeOf } from '../errors';
-
-/** The facts an event observes at a time of its own. */
-export type ObservedFact = 'followers' | 'verification';
-
-export interface FactTimes {
-  followers: Date | null;
-  verification: Date | null;
-}
 
 function values(rows: number, columns: number): string {
   return new Array<string>(rows).fill(`(${placeholders(columns)})`).join(', ');
@@ -58,48 +50,6 @@ export async function rememberProcessed(manager: EntityManager, keys: readonly s
     `INSERT INTO processed_events (event_key, processed_at) VALUES ${values(keys.length, 2)}`,
     keys.flatMap((key) => [key, time]),
     'an event was applied concurrently',
-  );
-}
-
-/** The accounts' fact times, locked until the transaction ends (in user-id order, as accounts are). */
-export async function lockFactTimes(
-  manager: EntityManager,
-  userIds: readonly string[],
-): Promise<Map<string, FactTimes>> {
-  if (userIds.length === 0) return new Map();
-  const sorted = [...userIds].sort();
-  const rows = (await manager.query(
-    `SELECT user_id, followers_observed_at, verification_observed_at FROM account_fact_times ` +
-      `WHERE user_id IN (${placeholders(sorted.length)})${forUpdate(manager)}`,
-    sorted,
-  )) as {
-    user_id: string;
-    followers_observed_at: Date | string | null;
-    verification_observed_at: Date | string | null;
-  }[];
-  return new Map(
-    rows.map((row) => [
-      row.user_id,
-      {
-        followers: dateFromColumn(row.followers_observed_at),
-        verification: dateFromColumn(row.verification_observed_at),
-      },
-    ]),
-  );
-}
-
-/** Stores the accounts' fact times as given (one multi-row upsert). */
-export async function storeFactTimes(manager: EntityManager, times: ReadonlyMap<string, FactTimes>): Promise<void> {
-  if (times.size === 0) return;
-  const rows = [...times].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const update = isMysql(manager.connection.options)
-    ? 'ON DUPLICATE KEY UPDATE followers_observed_at = VALUES(followers_observed_at), ' +
-      'verification_observed_at = VALUES(verification_observed_at)'
-    : 'ON CONFLICT (user_id) DO UPDATE SET followers_observed_at = excluded.followers_observed_at, ' +
-      'verification_observed_at = excluded.verification_observed_at';
-  await manager.query(
-    `INSERT INTO account_fact_times (user_id, followers_observed_at, verification_observed_at) VALUES ${values(rows.length, 3)} ${update}`,
-    rows.flatMap(([userId, time]) => [userId, datetimeParameter(time.followers), datetimeParameter(time.verification)]),
   );
 }
 

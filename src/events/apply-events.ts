@@ -11,17 +11,10 @@
 // post.created for a post deleted before records nothing).
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PseudonymKey } from '../crypto/pseudonym-key';
-import { lockAccounts, sameAccount, saveAccountChanges, type AccountChange } from '../db/account-writes';
+import type { FactTimes } from '../db/account-rows';
+import { lockAccountsWithTimes, sameAccount, saveAccountChanges, type AccountChange } from '../db/account-writes';
 import { WriteConflict } from '../db/database-errors';
-import {
-  deletedPostsAmong,
-  lockFactTimes,
-  processedAmong,
-  rememberDeletedPosts,
-  rememberProcessed,
-  storeFactTimes,
-  type FactTimes,
-} from '../db/event-rows';
+import { deletedPostsAmong, processedAmong, rememberDeletedPosts, rememberProcessed } from '../db/event-rows';
 import type { OutboxNotification } from '../db/tables';
 import { inWriteTransaction } from '../db/write-transaction';
 import { eraseWithin } from '../erasure/erase-accounts';
@@ -175,15 +168,23 @@ function mergeFacts(
 
 /**
  * The follower counts and verifications, through the account write path (locked, audited, the label
- * change to the outbox) with the notice each account is due now; then the fact times.
+ * change to the outbox) with the notice each account is due now, and the times they were observed at, in the
+ * account rows.
  */
 async function applyFacts(manager: EntityManager, batch: Batch, positions: number[], options: ApplyOptions) {
   if (positions.length === 0) return;
   const userIds = [...new Set(positions.map((position) => eventAt<FactEvent['type']>(batch, position).userId))];
-  const erased = await erasedIds(manager, userIds, options.pseudonymKey);
-  const live = userIds.filter((userId) => !erased.has(userId));
-  const stored = await lockAccounts(manager, live);
-  const state = { accounts: new Map(stored), times: await lockFactTimes(manager, live), erased };
+  const stored = await lockAccountsWithTimes(manager, userIds);
+  // A row is never an erased account's (its erasure deleted it, under the lock just taken): only the ids without
+  // one are looked for among the tombstones.
+  const pseudonyms = new Map<string, string>();
+  const unknown = userIds.filter((userId) => !stored.has(userId));
+  const erased = await erasedIds(manager, unknown, options.pseudonymKey, false, pseudonyms);
+  const state = {
+    accounts: new Map([...stored].map(([userId, row]) => [userId, row.account])),
+    times: new Map([...stored].map(([userId, row]) => [userId, row.times])),
+    erased,
+  };
   const touched = mergeFacts(batch, positions, state, options.realNames);
   const changes: AccountChange[] = [];
   const notices: Omit<OutboxNotification, 'id'>[] = [];
@@ -194,17 +195,16 @@ async function applyFacts(manager: EntityManager, batch: Batch, positions: numbe
       after = decision.after;
       notices.push(notice(userId, decision.stage, batch.now));
     }
-    const before = stored.get(userId);
-    if (before !== undefined && sameAccount(before, after)) continue;
-    changes.push({ before, after, cause: touched.causes.get(userId)! });
-    batch.changed.add(userId);
+    const before = stored.get(userId)?.account;
+    // Stored even when the facts are the same: the newer time is what makes an older event stale.
+    changes.push({ before, after, cause: touched.causes.get(userId)!, observed: state.times.get(userId)! });
+    if (before === undefined || !sameAccount(before, after)) batch.changed.add(userId);
   }
   await saveAccountChanges(manager, changes, batch.stages, batch.now, options.rules);
   await writeNotices(manager, notices);
-  await storeFactTimes(manager, new Map([...touched.userIds].map((userId) => [userId, state.times.get(userId)!])));
   // An erasure that began after the check above must not lose to this batch (as in the import).
   const inserted = changes.filter((change) => change.before === undefined).map((change) => change.after.userId);
-  if ((await erasedIds(manager, inserted, options.pseudonymKey, true)).size > 0) {
+  if ((await erasedIds(manager, inserted, options.pseudonymKey, true, pseudonyms)).size > 0) {
     throw new WriteConflict('an account written by an event was erased meanwhile');
   }
 }
