@@ -16,6 +16,7 @@ import { CreateEventTables1795590000080 } from './1795590000080-create-event-tab
 import { CreateProfessionalFactTimes1795590000090 } from './1795590000090-create-professional-fact-times';
 import { AddDeadlineAnnounced1795590000100 } from './1795590000100-add-deadline-announced';
 import { FactTimesInAccounts1795590000110 } from './1795590000110-fact-times-in-accounts';
+import { BinaryEventKeys1795590000120 } from './1795590000120-binary-event-keys';
 
 export const migrations = [
   CreateAccounts1795590000000,
@@ -35,4 +36,5 @@ export const migrations = [
   CreateProfessionalFactTimes1795590000090,
   AddDeadlineAnnounced1795590000100,
   FactTimesInAccounts1795590000110,
+  BinaryEventKeys1795590000120,
 ];

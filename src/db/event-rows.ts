@@ -28,14 +28,17 @@ async function insertFirst(manager: EntityManager, sql: string, parameters: unkn
   }
 }
 
+/** An event key (32 hex characters) as stored: its 16 bytes. */
+const keyBytes = (key: string) => Buffer.from(key, 'hex');
+
 /** Those of `keys` already applied. */
 export async function processedAmong(manager: EntityManager, keys: readonly string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const rows = (await manager.query(
     `SELECT event_key FROM processed_events WHERE event_key IN (${placeholders(keys.length)})${forUpdate(manager)}`,
-    [...keys],
-  )) as { event_key: string }[];
-  return new Set(rows.map((row) => row.event_key));
+    keys.map(keyBytes),
+  )) as { event_key: Uint8Array }[];
+  return new Set(rows.map((row) => Buffer.from(row.event_key).toString('hex')));
 }
 
 /**
@@ -48,7 +51,7 @@ export async function rememberProcessed(manager: EntityManager, keys: readonly s
   await insertFirst(
     manager,
     `INSERT INTO processed_events (event_key, processed_at) VALUES ${values(keys.length, 2)}`,
-    keys.flatMap((key) => [key, time]),
+    keys.flatMap((key) => [keyBytes(key), time]),
     'an event was applied concurrently',
   );
 }

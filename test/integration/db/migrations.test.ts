@@ -35,6 +35,7 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'CreateProfessionalFactTimes1795590000090',
     'AddDeadlineAnnounced1795590000100',
     'FactTimesInAccounts1795590000110',
+    'BinaryEventKeys1795590000120',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
 });
@@ -153,6 +154,22 @@ it('carry the times an account’s facts were observed at into its row, and back
   ]);
   await dataSource.runMigrations();
   await dataSource.query("DELETE FROM accounts WHERE user_id IN ('timed', 'untimed')");
+});
+
+it('keep the keys of the events applied across the change to 16 bytes, and back', async () => {
+  const key = 'e034b8d30340102792529b46cbdfb9ba'; // eventKey({ source: '//platform', id: 'e-1' })
+  await dataSource.undoLastMigration(); // BinaryEventKeys
+  await dataSource.query("INSERT INTO processed_events (event_key, processed_at) VALUES (?, '2026-12-01 00:00:00')", [
+    key,
+  ]);
+  await dataSource.runMigrations();
+  expect(await dataSource.query('SELECT event_key FROM processed_events')).toEqual([
+    { event_key: Buffer.from(key, 'hex') },
+  ]);
+  await dataSource.undoLastMigration();
+  expect(await dataSource.query('SELECT event_key FROM processed_events')).toEqual([{ event_key: key }]);
+  await dataSource.runMigrations();
+  await dataSource.query('DELETE FROM processed_events');
 });
 
 it('refuse to drop the encrypted names while the table holds some (they would be lost)', async () => {
