@@ -65,6 +65,12 @@ interface Batch {
   now: Date;
   stages: readonly PolicyStage[];
   changed: Set<string>;
+  /**
+   * The batch's first attempt: in the common case no event was applied before and no account erased, so
+   * neither is looked for first; the checks that must hold (a key inserted once, a tombstone under a lock)
+   * fail the attempt when one was, and the next attempt looks first.
+   */
+  optimistic: boolean;
 }
 
 function positionsOf<T extends PlatformEvent['type']>(batch: Batch, fresh: readonly number[], type: T): number[] {
@@ -81,13 +87,13 @@ function eventAt<T extends PlatformEvent['type']>(batch: Batch, position: number
  * before, and the look costs a statement. A key that was makes the insert fail (a WriteConflict), and the
  * transaction runs again, looking first.
  */
-async function freshPositions(manager: EntityManager, batch: Batch, optimistic: boolean): Promise<number[]> {
+async function freshPositions(manager: EntityManager, batch: Batch): Promise<number[]> {
   const firstOfKey = new Map<string, number>();
   batch.events.forEach(({ key }, position) => {
     if (firstOfKey.has(key)) batch.outcomes[position] = 'duplicate';
     else firstOfKey.set(key, position);
   });
-  if (optimistic) {
+  if (batch.optimistic) {
     await rememberProcessed(manager, [...firstOfKey.keys()], batch.now);
     return [...firstOfKey.values()].sort((a, b) => a - b);
   }
@@ -176,9 +182,9 @@ async function applyFacts(manager: EntityManager, batch: Batch, positions: numbe
   const userIds = [...new Set(positions.map((position) => eventAt<FactEvent['type']>(batch, position).userId))];
   const stored = await lockAccountsWithTimes(manager, userIds);
   // A row is never an erased account's (its erasure deleted it, under the lock just taken): only the ids without
-  // one are looked for among the tombstones.
+  // one are looked for among the tombstones, and not at all on a first attempt (checked under a lock below).
   const pseudonyms = new Map<string, string>();
-  const unknown = userIds.filter((userId) => !stored.has(userId));
+  const unknown = batch.optimistic ? [] : userIds.filter((userId) => !stored.has(userId));
   const erased = await erasedIds(manager, unknown, options.pseudonymKey, false, pseudonyms);
   const state = {
     accounts: new Map([...stored].map(([userId, row]) => [userId, row.account])),
@@ -202,7 +208,8 @@ async function applyFacts(manager: EntityManager, batch: Batch, positions: numbe
   }
   await saveAccountChanges(manager, changes, batch.stages, batch.now, options.rules);
   await writeNotices(manager, notices);
-  // An erasure that began after the check above must not lose to this batch (as in the import).
+  // An account erased before (on a first attempt), or whose erasure began after the check above, must not come
+  // back: the batch runs again, looking first (as the import does).
   const inserted = changes.filter((change) => change.before === undefined).map((change) => change.after.userId);
   if ((await erasedIds(manager, inserted, options.pseudonymKey, true, pseudonyms)).size > 0) {
     throw new WriteConflict('an account written by an event was erased meanwhile');
@@ -268,8 +275,9 @@ export async function applyEvents(
       now: options.clock(),
       stages: options.stages(),
       changed: new Set(),
+      optimistic: attempts === 1,
     };
-    const fresh = await freshPositions(manager, attempt, attempts === 1);
+    const fresh = await freshPositions(manager, attempt);
     await closeAccounts(manager, attempt, positionsOf(attempt, fresh, 'account.closed'), options);
     const facts = fresh.filter((position) => events[position]!.event.type in FACT_OF);
     await applyFacts(manager, attempt, facts, options);

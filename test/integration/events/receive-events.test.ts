@@ -376,3 +376,39 @@ it('a batch of 1,000 events of every kind is one transaction', async () => {
   );
   expect(Number(credentials)).toBe(100);
 });
+
+it('a batch of follower counts reads and writes each account row once: seven statements for new accounts, six for known', async () => {
+  const batch = (count: number) =>
+    Array.from({ length: 1000 }, (_, index) => followersChanged(`counted-${index}`, count, 1000 - count));
+  const sql = async (events: unknown[]) => {
+    statements.length = 0;
+    await receive(...events);
+    return statements;
+  };
+  const starts = (...prefixes: string[]) => prefixes.map((prefix) => expect.stringMatching(new RegExp(`^${prefix}`)));
+  expect(await sql(batch(1))).toEqual(
+    starts(
+      'SET TRANSACTION',
+      'START TRANSACTION',
+      'INSERT INTO processed_events',
+      'SELECT user_id, real_name, .* FROM accounts .* FOR UPDATE',
+      'INSERT INTO accounts \\(user_id, real_name, .*followers_observed_at',
+      'SELECT pseudonym FROM erasures .* LOCK IN SHARE MODE',
+      'COMMIT',
+    ),
+  );
+  expect(await sql(batch(2))).toEqual(
+    starts(
+      'SET TRANSACTION',
+      'START TRANSACTION',
+      'INSERT INTO processed_events',
+      'SELECT user_id, real_name, .* FROM accounts .* FOR UPDATE',
+      'INSERT INTO accounts \\(user_id, follower_count, followers_observed_at, verification_observed_at\\) .* ON DUPLICATE KEY UPDATE',
+      'COMMIT',
+    ),
+  );
+  const [{ n }] = await db.dataSource.query(
+    "SELECT COUNT(*) AS n FROM accounts WHERE user_id LIKE 'counted-%' AND follower_count = 2 AND followers_observed_at IS NOT NULL",
+  );
+  expect(Number(n)).toBe(1000);
+});
