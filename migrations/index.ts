@@ -13,6 +13,10 @@ import { Utf8mb4Everywhere1795590000040 } from './1795590000040-utf8mb4-everywhe
 import { CreateErasures1795590000050 } from './1795590000050-create-erasures';
 import { CreateProfessionalLabels1795590000070 } from './1795590000070-create-professional-labels';
 import { CreateEventTables1795590000080 } from './1795590000080-create-event-tables';
+import { CreateProfessionalFactTimes1795590000090 } from './1795590000090-create-professional-fact-times';
+import { AddDeadlineAnnounced1795590000100 } from './1795590000100-add-deadline-announced';
+import { FactTimesInAccounts1795590000110 } from './1795590000110-fact-times-in-accounts';
+import { BinaryEventKeys1795590000120 } from './1795590000120-binary-event-keys';
 
 export const migrations = [
   CreateAccounts1795590000000,
@@ -29,4 +33,8 @@ export const migrations = [
   CreateErasures1795590000050,
   CreateProfessionalLabels1795590000070,
   CreateEventTables1795590000080,
+  CreateProfessionalFactTimes1795590000090,
+  AddDeadlineAnnounced1795590000100,
+  FactTimesInAccounts1795590000110,
+  BinaryEventKeys1795590000120,
 ];

@@ -267,6 +267,15 @@ async function main(): Promise<void> {
       accounts: Math.max(1, Math.floor(options.events / 2)),
       samples: 200,
       env: { REAL_NAME_KEYS: keys, DB_POOL_SIZE: String(POOL_SIZE) },
+      checkouts:
+        options.against === undefined
+          ? [['this', THIS_CHECKOUT]]
+          : [
+              ['before', options.against],
+              ['this', THIS_CHECKOUT],
+            ],
+      rounds: options.rounds,
+      ...(options.profile && { profileDir: join(RESULTS_DIR, 'profiles') }),
       log,
     });
   }

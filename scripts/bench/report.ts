@@ -48,9 +48,27 @@ export interface BenchResults {
 const EVENTS_GOAL_PER_SECOND = 20_000;
 const LABEL_LATENCY_GOAL_P99_MS = 2000;
 
+/** Each throughput run, when there were several (--rounds, --against), and this checkout's ratio to the other. */
+function formatEventRuns(events: EventsResult): string[] {
+  if (events.runs.length < 2) return [];
+  const rows = events.runs.map((run) => [
+    run.checkout,
+    String(run.round),
+    fixed(run.seconds),
+    whole(run.eventsPerSecond),
+    fixed(run.cpuMicrosPerEvent),
+  ]);
+  const lines = [table(['checkout', 'round', 's', 'events/s', 'CPU µs/event'], rows)];
+  if (events.ratio !== undefined) {
+    lines.push(`this checkout over the one before: ${fixed(events.ratio, 2)}x events/s (median of the rounds' ratios)`);
+  }
+  return [...lines, ''];
+}
+
 function formatEvents(events: EventsResult): string[] {
   const { latency } = events;
   return [
+    ...formatEventRuns(events),
     `events in (NATS JetStream, one instance, batches of up to ${whole(events.batchSize)}): ` +
       `${whole(events.events)} user.followers.changed over ${whole(events.accounts)} accounts in ${fixed(events.seconds)} s = ` +
       `${whole(events.eventsPerSecond)} events/s (server CPU ${fixed(events.cpuMicrosPerEvent)} µs/event)`,

@@ -11,10 +11,11 @@ import { PolicyStageCache } from '../db/policy-stages';
 import { errorMessage } from '../errors';
 import { Metrics } from '../observability/metrics';
 import { RealNames } from '../real-names/real-names';
-import { startEvents } from '../wiring/events';
+import { serveEventProbes, startEvents } from '../wiring/events';
 import { Lifecycle } from '../wiring/lifecycle';
 import type { CommandIo } from './command-io';
 import { CommandError, tellServers, type CommandDatabase } from './database';
+import { wholeNumber } from './options';
 
 function requireNats(config: Config): string {
   if (config.events.natsUrl === undefined) {
@@ -23,8 +24,15 @@ function requireNats(config: Config): string {
   return config.events.natsUrl;
 }
 
-/** Runs until Ctrl-C or SIGTERM; then drains the batch in flight and stops. */
-async function consume(io: CommandIo, { dataSource, config, changes }: CommandDatabase): Promise<void> {
+/**
+ * Runs until Ctrl-C or SIGTERM; then drains the batch in flight and stops. With `metricsPort`, /metrics and
+ * /ready answer on it (on HOST), as the server's do.
+ */
+async function consume(
+  io: CommandIo,
+  { dataSource, config, changes }: CommandDatabase,
+  metricsPort: number | undefined,
+): Promise<void> {
   requireNats(config);
   // JSON log lines on standard error, as the server writes them (never a name, an address or a key).
   const log = pino({ level: config.logLevel, base: { service: 'identity-labels-events' } }, pino.destination(2));
@@ -39,8 +47,14 @@ async function consume(io: CommandIo, { dataSource, config, changes }: CommandDa
       realNames: new RealNames(config.realNameKeys),
       announce: tellServers(changes),
     };
-    startEvents(config, storage, new Metrics(dataSource), { log, clock: () => new Date() }, lifecycle);
+    const metrics = new Metrics(dataSource);
+    const events = startEvents(config, storage, metrics, { log, clock: () => new Date() }, lifecycle);
     log.info({ stream: config.events.stream, consumer: config.events.consumer }, 'events consume: running');
+    if (metricsPort !== undefined) {
+      const settings = { port: metricsPort, host: config.host };
+      const url = await serveEventProbes(settings, dataSource, events, metrics, { log }, lifecycle);
+      log.info(`events consume: /metrics and /ready on ${url}`);
+    }
     const releases: (() => void)[] = [];
     await new Promise<void>((resolve) => releases.push(io.onInterrupt(resolve), io.onTerminate(resolve)));
     for (const release of releases) release();
@@ -90,9 +104,16 @@ export function register(program: Command, io: CommandIo): void {
       'after',
       '\nInstances (servers and this command) share the durable consumer EVENTS_CONSUMER: the work is split, and\n' +
         'an event is applied once whichever instance gets it. Logs are JSON lines on standard error.\n\n' +
-        'Example:\n  NATS_URL=nats://127.0.0.1:4222 identity-labels events consume',
+        'Example:\n  NATS_URL=nats://127.0.0.1:4222 identity-labels events consume --metrics-port 9464',
     )
-    .action(() => io.withDatabase((database) => consume(io, database)));
+    .option(
+      '--metrics-port <port>',
+      'serve /metrics and /ready (the consumer, its lag, the relay) on this port, on HOST; 0 picks a free one',
+      wholeNumber('--metrics-port', 0, 65_535),
+    )
+    .action((options: { metricsPort?: number }) =>
+      io.withDatabase((database) => consume(io, database, options.metricsPort)),
+    );
   events
     .command('setup-stream')
     .description("create EVENTS_STREAM for development and tests (in production the stream is the platform's)")

@@ -38,6 +38,22 @@ interface AccountRow {
 
 export const SELECT_ACCOUNTS = `SELECT ${COLUMNS.join(', ')} FROM accounts`;
 
+/**
+ * When the platform last observed the account's follower count and its verification (docs/events.md): an event
+ * no newer than the stored time of its fact changes nothing. Written by the events only; null: never observed.
+ */
+export interface FactTimes {
+  followers: Date | null;
+  verification: Date | null;
+}
+
+const TIME_COLUMNS = ['followers_observed_at', 'verification_observed_at'] as const;
+
+interface TimedRow extends AccountRow {
+  followers_observed_at: Date | string | null;
+  verification_observed_at: Date | string | null;
+}
+
 export function placeholders(count: number): string {
   return new Array<string>(count).fill('?').join(', ');
 }
@@ -51,7 +67,10 @@ export function dateFromColumn(value: Date | string | null): Date | null {
 
 /** A datetime literal both databases store as written: '2026-11-25 08:00:00.000', in UTC. */
 export function datetimeParameter(date: Date | null): string | null {
-  return date === null ? null : date.toISOString().replace('T', ' ').replace('Z', '');
+  if (date === null) return null;
+  const iso = date.toISOString();
+  // YYYY-MM-DDTHH:MM:SS.sssZ, cut rather than searched (a batch writes thousands); a year past 9999 is longer.
+  return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : iso.replace('T', ' ').replace('Z', '');
 }
 
 function copyOf(bytes: Uint8Array | null): Uint8Array | null {
@@ -116,17 +135,102 @@ export async function selectAccounts(
   return rows.map(accountFromRow);
 }
 
+/** The accounts with their fact times, each row locked when `lock` says so; unknown ids have no row. */
+export async function selectAccountsWithTimes(
+  database: SqlRunner,
+  userIds: readonly string[],
+  lock = '',
+): Promise<{ account: AccountFacts; times: FactTimes }[]> {
+  const rows = (await database.query(
+    `SELECT ${[...COLUMNS, ...TIME_COLUMNS].join(', ')} FROM accounts WHERE user_id IN (${placeholders(userIds.length)})${lock}`,
+    [...userIds],
+  )) as TimedRow[];
+  return rows.map((row) => ({
+    account: accountFromRow(row),
+    times: {
+      followers: dateFromColumn(row.followers_observed_at),
+      verification: dateFromColumn(row.verification_observed_at),
+    },
+  }));
+}
+
+const timeParameters = (times: FactTimes | undefined) => [
+  datetimeParameter(times?.followers ?? null),
+  datetimeParameter(times?.verification ?? null),
+];
+
+function valueRows(rows: number, columns: number): string {
+  return new Array<string>(rows).fill(`(${placeholders(columns)})`).join(', ');
+}
+
 function insertRows(manager: EntityManager, accounts: readonly AccountFacts[], suffix: string): Promise<unknown> {
-  const row = `(${placeholders(COLUMNS.length)})`;
   return manager.query(
-    `INSERT INTO accounts (${COLUMNS.join(', ')}) VALUES ${new Array<string>(accounts.length).fill(row).join(', ')}${suffix}`,
+    `INSERT INTO accounts (${COLUMNS.join(', ')}) VALUES ${valueRows(accounts.length, COLUMNS.length)}${suffix}`,
     accounts.flatMap(rowParameters),
   );
 }
 
-/** One multi-row INSERT of new accounts; it fails (a duplicate key) when one of them exists by now. */
-export async function insertAccounts(manager: EntityManager, accounts: readonly AccountFacts[]): Promise<void> {
-  if (accounts.length > 0) await insertRows(manager, accounts, '');
+/**
+ * One multi-row INSERT of new accounts, with the times their facts were observed at when given (events); it
+ * fails (a duplicate key) when one of them exists by now.
+ */
+export async function insertAccounts(
+  manager: EntityManager,
+  accounts: readonly AccountFacts[],
+  times?: ReadonlyMap<string, FactTimes>,
+): Promise<void> {
+  if (accounts.length === 0) return;
+  if (times === undefined || times.size === 0) {
+    await insertRows(manager, accounts, '');
+    return;
+  }
+  const columns = [...COLUMNS, ...TIME_COLUMNS];
+  await manager.query(
+    `INSERT INTO accounts (${columns.join(', ')}) VALUES ${valueRows(accounts.length, columns.length)}`,
+    accounts.flatMap((account) => [...rowParameters(account), ...timeParameters(times.get(account.userId))]),
+  );
+}
+
+/** The columns whose values differ between the rows before and after (a name compared as the value stored). */
+function changedColumns(rows: readonly { before: unknown[]; after: unknown[] }[]): number[] {
+  const changed = new Set<number>();
+  for (const { before, after } of rows) {
+    for (let column = 1; column < COLUMNS.length; column += 1) {
+      if (!Object.is(before[column], after[column])) changed.add(column);
+    }
+  }
+  return [...changed].sort((a, b) => a - b);
+}
+
+/**
+ * Stores existing accounts (locked by the caller) as changed, in one multi-row upsert of the columns that
+ * changed in any of them, no more (an event's follower count rewrites neither the name nor the rest), and of
+ * the fact times given: a row given none keeps its own (COALESCE).
+ */
+export async function updateAccounts(
+  manager: EntityManager,
+  rows: readonly { before: AccountFacts; after: AccountFacts; observed?: FactTimes }[],
+): Promise<void> {
+  const parameters = rows.map(({ before, after }) => ({ before: rowParameters(before), after: rowParameters(after) }));
+  const changed = changedColumns(parameters).map((index) => ({ name: COLUMNS[index]!, index }));
+  const timed = rows.some((row) => row.observed !== undefined);
+  if (rows.length === 0 || (changed.length === 0 && !timed)) return;
+  const mysql = isMysql(manager.connection.options);
+  const value = (column: string) => (mysql ? `VALUES(${column})` : `excluded.${column}`);
+  const assignments = [
+    ...changed.map(({ name }) => `${name} = ${value(name)}`),
+    ...(timed ? TIME_COLUMNS.map((name) => `${name} = COALESCE(${value(name)}, accounts.${name})`) : []),
+  ];
+  const columns = ['user_id', ...changed.map(({ name }) => name), ...(timed ? TIME_COLUMNS : [])];
+  const conflict = mysql ? 'ON DUPLICATE KEY UPDATE' : 'ON CONFLICT (user_id) DO UPDATE SET';
+  await manager.query(
+    `INSERT INTO accounts (${columns.join(', ')}) VALUES ${valueRows(rows.length, columns.length)} ${conflict} ${assignments.join(', ')}`,
+    rows.flatMap((row, position) => [
+      row.after.userId,
+      ...changed.map(({ index }) => parameters[position]!.after[index]),
+      ...(timed ? timeParameters(row.observed) : []),
+    ]),
+  );
 }
 
 /** One multi-row INSERT that updates the rows that exist: the accounts end up exactly as given. */

@@ -6,10 +6,19 @@
 import type { EntityManager } from 'typeorm';
 import { errorCodeOf } from '../errors';
 import { auditEvents } from '../policy/audit-events';
-import { labelChange } from '../policy/label-change';
+import { labelChange, type LabelChange } from '../policy/label-change';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 import { WriteConflict } from './database-errors';
-import { datetimeParameter, insertAccounts, placeholders, selectAccounts, upsertAccounts } from './account-rows';
+import {
+  datetimeParameter,
+  insertAccounts,
+  placeholders,
+  selectAccounts,
+  selectAccountsWithTimes,
+  updateAccounts,
+  upsertAccounts,
+  type FactTimes,
+} from './account-rows';
 import { isMysql } from './dialect';
 
 export interface AccountChange {
@@ -17,6 +26,8 @@ export interface AccountChange {
   after: AccountFacts;
   /** What made the change, for the audit log: "import accounts.csv:12", "command notify". */
   cause: string;
+  /** When the platform observed the facts (an event's observedAt), stored with them; the events alone give it. */
+  observed?: FactTimes;
 }
 
 /**
@@ -32,6 +43,17 @@ export async function lockAccounts(
   const sorted = [...userIds].sort(); // one lock order for everyone: no deadlocks between batches
   const rows = await selectAccounts(manager, sorted, isMysql(manager.connection.options) ? ' FOR UPDATE' : '');
   return new Map(rows.map((account) => [account.userId, account]));
+}
+
+/** As lockAccounts, with the times the accounts' facts were observed at (the events' out-of-order check). */
+export async function lockAccountsWithTimes(
+  manager: EntityManager,
+  userIds: readonly string[],
+): Promise<Map<string, { account: AccountFacts; times: FactTimes }>> {
+  if (userIds.length === 0) return new Map();
+  const sorted = [...userIds].sort();
+  const rows = await selectAccountsWithTimes(manager, sorted, isMysql(manager.connection.options) ? ' FOR UPDATE' : '');
+  return new Map(rows.map((row) => [row.account.userId, row]));
 }
 
 /** An account this service has not seen yet: nothing known, nothing answered. */
@@ -71,8 +93,9 @@ function byUserId(a: Pick<AccountFacts, 'userId'>, b: Pick<AccountFacts, 'userId
 
 /**
  * Stores the changed accounts, in user-id order (the order every writer locks rows in): the new ones in one
- * multi-row insert, the others (locked by lockAccounts) in one multi-row upsert; then their audit entries and
- * the outbox entries of the labels they moved.
+ * multi-row insert, the others (locked by lockAccounts) in one multi-row upsert of the columns that changed;
+ * then their audit entries and the outbox entries of the labels they moved. A change may move nothing but its
+ * fact times (an event that observed the same count anew).
  */
 export async function saveAccountChanges(
   manager: EntityManager,
@@ -83,22 +106,27 @@ export async function saveAccountChanges(
 ): Promise<void> {
   if (changes.length === 0) return;
   const sorted = [...changes].sort((a, b) => byUserId(a.after, b.after));
+  const inserted = sorted.filter((change) => change.before === undefined);
+  const observed = new Map(inserted.flatMap(({ after, observed }) => (observed ? [[after.userId, observed]] : [])));
   try {
     await insertAccounts(
       manager,
-      sorted.filter((change) => change.before === undefined).map((change) => change.after),
+      inserted.map((change) => change.after),
+      observed,
     );
   } catch (error) {
     if (errorCodeOf(error) === 'ER_DUP_ENTRY') throw new WriteConflict('an account was inserted concurrently');
     throw error;
   }
-  await upsertAccounts(
+  await updateAccounts(
     manager,
-    sorted.filter((change) => change.before !== undefined).map((change) => change.after),
+    sorted.flatMap(({ before, after, observed }) => (before === undefined ? [] : [{ before, after, observed }])),
   );
 
-  await appendAudit(manager, changes, stages, now, rules);
-  await appendLabelChanges(manager, sorted, stages, now, rules);
+  // Nothing to audit or announce of an account whose facts stand as they were.
+  const moved = ({ before, after }: AccountChange) => before === undefined || !sameAccount(before, after);
+  await appendAudit(manager, changes.filter(moved), stages, now, rules);
+  await appendLabelChanges(manager, sorted.filter(moved), stages, now, rules);
 }
 
 async function appendAudit(
@@ -128,28 +156,44 @@ async function appendAudit(
 }
 
 /** The outbox entries of the labels these changes moved, in the same commit (the transactional outbox). */
-async function appendLabelChanges(
+function appendLabelChanges(
   manager: EntityManager,
   changes: readonly AccountChange[],
   stages: readonly PolicyStage[],
   now: Date,
   rules: PolicyRules,
 ): Promise<void> {
-  const entries = changes.flatMap(({ before, after }) => {
-    const changed = labelChange(before, after, stages, now, rules);
-    if (changed === null) return [];
-    const { status, restricted, stageName, noticeDeadline } = changed;
-    const at = datetimeParameter(now);
-    return [
-      [after.userId, 'LABEL_CHANGED', stageName, datetimeParameter(noticeDeadline), at, status, restricted ? 1 : 0],
-    ];
+  const moved = changes.flatMap(({ before, after }) => {
+    const change = labelChange(before, after, stages, now, rules);
+    return change === null ? [] : [{ userId: after.userId, change }];
   });
-  if (entries.length === 0) return;
+  return appendLabelChangeEntries(manager, moved, now);
+}
+
+/**
+ * Appends LABEL_CHANGED outbox entries (relayed as identity.label.changed) in the caller's transaction: those of
+ * a write, and those of a notice deadline that passed with none (notify/announce-deadlines.ts).
+ */
+export async function appendLabelChangeEntries(
+  manager: EntityManager,
+  moved: readonly { userId: string; change: LabelChange }[],
+  now: Date,
+): Promise<void> {
+  if (moved.length === 0) return;
+  const at = datetimeParameter(now);
   const row = `(${placeholders(7)})`;
   await manager.query(
     'INSERT INTO notification_outbox (user_id, kind, stage_name, notice_deadline, created_at, status, restricted) ' +
-      `VALUES ${new Array<string>(entries.length).fill(row).join(', ')}`,
-    entries.flat(),
+      `VALUES ${new Array<string>(moved.length).fill(row).join(', ')}`,
+    moved.flatMap(({ userId, change }) => [
+      userId,
+      'LABEL_CHANGED',
+      change.stageName,
+      datetimeParameter(change.noticeDeadline),
+      at,
+      change.status,
+      change.restricted ? 1 : 0,
+    ]),
   );
 }
 

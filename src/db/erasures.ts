@@ -1,8 +1,8 @@
 // What an erasure does to the tables, in the caller's transaction: every row that holds the account's id
 // (its account row with the name, its notices, its posts' and its own IP locations, its credentials and MCN
-// agency, the times its facts were observed by events) is deleted; its audit entries keep their event, stage
-// and time but trade the id for its pseudonym (and its label changes lose the credentials' and agency's names
-// too); its tombstone (pseudonym and time, never the id) keeps it from coming back. Both MySQL and SQLite
+// agency, the times its facts and labels were observed by events) is deleted; its audit entries keep their
+// event, stage and time but trade the id for its pseudonym (and its label changes lose the credentials' and
+// agency's names too); its tombstone (pseudonym and time, never the id) keeps it from coming back. Both MySQL and SQLite
 // accept this SQL.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PseudonymKey } from '../crypto/pseudonym-key';
@@ -30,7 +30,7 @@ export const TABLES_WITH_USER_IDS = [
   'user_ip_locations',
   'qualifications',
   'mcn_agencies',
-  'account_fact_times',
+  'professional_fact_times',
   'audit_log',
   'label_changes',
 ] as const;
@@ -69,9 +69,16 @@ export async function erasedUserIds(
   userIds: readonly string[],
   key: PseudonymKey | undefined,
   lock = false,
+  /** Pseudonyms by user id, computed before (an HMAC each) and kept for the next call. */
+  known = new Map<string, string>(),
 ): Promise<Set<string>> {
   if (key === undefined || userIds.length === 0) return new Set();
-  const pseudonyms = new Map(userIds.map((userId) => [key.of(userId), userId]));
+  const pseudonymOf = (userId: string) => {
+    let pseudonym = known.get(userId);
+    if (pseudonym === undefined) known.set(userId, (pseudonym = key.of(userId)));
+    return pseudonym;
+  };
+  const pseudonyms = new Map(userIds.map((userId) => [pseudonymOf(userId), userId]));
   const erased = await erasedAmong(manager, [...pseudonyms.keys()], lock);
   return new Set([...erased].map((pseudonym) => pseudonyms.get(pseudonym)!));
 }

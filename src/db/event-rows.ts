@@ -1,19 +1,12 @@
 // What the event consumer remembers, in the caller's transaction, in plain SQL both MySQL and SQLite accept:
-// the keys of the events applied (a duplicate changes nothing), when each account's facts were last observed
-// (an older event changes nothing), and the posts deleted (a post.created that arrives late records nothing).
+// the keys of the events applied (a duplicate changes nothing), when each account's professional labels were
+// last observed (an older event changes nothing; the follower count's and the verification's times are in the
+// account row, account-rows.ts), and the posts deleted (a post.created that arrives late records nothing).
 import type { EntityManager } from 'typeorm';
 import { WriteConflict } from './database-errors';
 import { dateFromColumn, datetimeParameter, placeholders } from './account-rows';
 import { isMysql } from './dialect';
 import { errorCodeOf } from '../errors';
-
-/** The facts an event observes at a time of its own. */
-export type ObservedFact = 'followers' | 'verification';
-
-export interface FactTimes {
-  followers: Date | null;
-  verification: Date | null;
-}
 
 function values(rows: number, columns: number): string {
   return new Array<string>(rows).fill(`(${placeholders(columns)})`).join(', ');
@@ -23,14 +16,29 @@ function forUpdate(manager: EntityManager): string {
   return isMysql(manager.connection.options) ? ' FOR UPDATE' : '';
 }
 
+/** An INSERT whose duplicate key means another writer got there first: a WriteConflict (the transaction runs again). */
+async function insertFirst(manager: EntityManager, sql: string, parameters: unknown[], conflict: string) {
+  try {
+    await manager.query(sql, parameters);
+  } catch (error) {
+    if (errorCodeOf(error) === 'ER_DUP_ENTRY' || /UNIQUE constraint/.test(String(error))) {
+      throw new WriteConflict(conflict);
+    }
+    throw error;
+  }
+}
+
+/** An event key (32 hex characters) as stored: its 16 bytes. */
+const keyBytes = (key: string) => Buffer.from(key, 'hex');
+
 /** Those of `keys` already applied. */
 export async function processedAmong(manager: EntityManager, keys: readonly string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const rows = (await manager.query(
     `SELECT event_key FROM processed_events WHERE event_key IN (${placeholders(keys.length)})${forUpdate(manager)}`,
-    [...keys],
-  )) as { event_key: string }[];
-  return new Set(rows.map((row) => row.event_key));
+    keys.map(keyBytes),
+  )) as { event_key: Uint8Array }[];
+  return new Set(rows.map((row) => Buffer.from(row.event_key).toString('hex')));
 }
 
 /**
@@ -40,59 +48,60 @@ export async function processedAmong(manager: EntityManager, keys: readonly stri
 export async function rememberProcessed(manager: EntityManager, keys: readonly string[], at: Date): Promise<void> {
   if (keys.length === 0) return;
   const time = datetimeParameter(at);
-  try {
-    await manager.query(
-      `INSERT INTO processed_events (event_key, processed_at) VALUES ${values(keys.length, 2)}`,
-      keys.flatMap((key) => [key, time]),
-    );
-  } catch (error) {
-    const code = errorCodeOf(error);
-    if (code === 'ER_DUP_ENTRY' || /UNIQUE constraint/.test(String(error))) {
-      throw new WriteConflict('an event was applied concurrently');
-    }
-    throw error;
-  }
-}
-
-/** The accounts' fact times, locked until the transaction ends (in user-id order, as accounts are). */
-export async function lockFactTimes(
-  manager: EntityManager,
-  userIds: readonly string[],
-): Promise<Map<string, FactTimes>> {
-  if (userIds.length === 0) return new Map();
-  const sorted = [...userIds].sort();
-  const rows = (await manager.query(
-    `SELECT user_id, followers_observed_at, verification_observed_at FROM account_fact_times ` +
-      `WHERE user_id IN (${placeholders(sorted.length)})${forUpdate(manager)}`,
-    sorted,
-  )) as {
-    user_id: string;
-    followers_observed_at: Date | string | null;
-    verification_observed_at: Date | string | null;
-  }[];
-  return new Map(
-    rows.map((row) => [
-      row.user_id,
-      {
-        followers: dateFromColumn(row.followers_observed_at),
-        verification: dateFromColumn(row.verification_observed_at),
-      },
-    ]),
+  await insertFirst(
+    manager,
+    `INSERT INTO processed_events (event_key, processed_at) VALUES ${values(keys.length, 2)}`,
+    keys.flatMap((key) => [keyBytes(key), time]),
+    'an event was applied concurrently',
   );
 }
 
-/** Stores the accounts' fact times as given (one multi-row upsert). */
-export async function storeFactTimes(manager: EntityManager, times: ReadonlyMap<string, FactTimes>): Promise<void> {
-  if (times.size === 0) return;
-  const rows = [...times].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const update = isMysql(manager.connection.options)
-    ? 'ON DUPLICATE KEY UPDATE followers_observed_at = VALUES(followers_observed_at), ' +
-      'verification_observed_at = VALUES(verification_observed_at)'
-    : 'ON CONFLICT (user_id) DO UPDATE SET followers_observed_at = excluded.followers_observed_at, ' +
-      'verification_observed_at = excluded.verification_observed_at';
-  await manager.query(
-    `INSERT INTO account_fact_times (user_id, followers_observed_at, verification_observed_at) VALUES ${values(rows.length, 3)} ${update}`,
-    rows.flatMap(([userId, time]) => [userId, datetimeParameter(time.followers), datetimeParameter(time.verification)]),
+/** When one professional fact of an account was last observed: `mcn`, or `credential:FIELD:title`. */
+export interface ProfessionalFactTime {
+  userId: string;
+  fact: string;
+  observedAt: Date;
+}
+
+/**
+ * The accounts' professional fact times, each row locked until the transaction ends (in one order for every
+ * writer). A fact with no row takes no lock (READ COMMITTED): storeProfessionalFactTimes inserts it, and fails
+ * with a WriteConflict when another writer got there first, so that the transaction runs again and sees it.
+ */
+export async function lockProfessionalFactTimes(
+  manager: EntityManager,
+  userIds: readonly string[],
+): Promise<ProfessionalFactTime[]> {
+  if (userIds.length === 0) return [];
+  const rows = (await manager.query(
+    `SELECT user_id, fact, observed_at FROM professional_fact_times WHERE user_id IN (${placeholders(userIds.length)}) ` +
+      `ORDER BY user_id, fact${forUpdate(manager)}`,
+    [...userIds].sort(),
+  )) as { user_id: string; fact: string; observed_at: Date | string }[];
+  return rows.map((row) => ({ userId: row.user_id, fact: row.fact, observedAt: dateFromColumn(row.observed_at)! }));
+}
+
+/** Stores the times: those locked before updated (one multi-row upsert), the new ones inserted. */
+export async function storeProfessionalFactTimes(
+  manager: EntityManager,
+  times: { updated: readonly ProfessionalFactTime[]; inserted: readonly ProfessionalFactTime[] },
+): Promise<void> {
+  const insert = (count: number) =>
+    `INSERT INTO professional_fact_times (user_id, fact, observed_at) VALUES ${values(count, 3)}`;
+  const parameters = (rows: readonly ProfessionalFactTime[]) =>
+    rows.flatMap((row) => [row.userId, row.fact, datetimeParameter(row.observedAt)]);
+  if (times.updated.length > 0) {
+    const update = isMysql(manager.connection.options)
+      ? ' ON DUPLICATE KEY UPDATE observed_at = VALUES(observed_at)'
+      : ' ON CONFLICT (user_id, fact) DO UPDATE SET observed_at = excluded.observed_at';
+    await manager.query(`${insert(times.updated.length)}${update}`, parameters(times.updated));
+  }
+  if (times.inserted.length === 0) return;
+  await insertFirst(
+    manager,
+    insert(times.inserted.length),
+    parameters(times.inserted),
+    'a professional fact was observed concurrently',
   );
 }
 

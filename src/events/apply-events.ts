@@ -6,21 +6,15 @@
 //
 // Within a batch: closed accounts are erased first (a closed account stays closed, whatever else the batch
 // says about it), then the follower counts and verifications (each account's, in observedAt order, and the
-// notice it is due decided at once, as notify would), then the posts (a deleted post's location is deleted, and
-// a post.created for a post deleted before records nothing).
+// notice it is due decided at once, as notify would), then the credentials and MCN agencies (each one's, in
+// observedAt order: apply-professional.ts), then the posts (a deleted post's location is deleted, and a
+// post.created for a post deleted before records nothing).
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PseudonymKey } from '../crypto/pseudonym-key';
-import { lockAccounts, sameAccount, saveAccountChanges, type AccountChange } from '../db/account-writes';
+import type { FactTimes } from '../db/account-rows';
+import { lockAccountsWithTimes, sameAccount, saveAccountChanges, type AccountChange } from '../db/account-writes';
 import { WriteConflict } from '../db/database-errors';
-import {
-  deletedPostsAmong,
-  lockFactTimes,
-  processedAmong,
-  rememberDeletedPosts,
-  rememberProcessed,
-  storeFactTimes,
-  type FactTimes,
-} from '../db/event-rows';
+import { deletedPostsAmong, processedAmong, rememberDeletedPosts, rememberProcessed } from '../db/event-rows';
 import type { OutboxNotification } from '../db/tables';
 import { inWriteTransaction } from '../db/write-transaction';
 import { eraseWithin } from '../erasure/erase-accounts';
@@ -33,6 +27,7 @@ import { storeLocationsWithin } from '../ip-recording/store-locations';
 import { notice, noticeDecision, writeNotices } from '../notify/notify-accounts';
 import type { AccountFacts, PolicyRules, PolicyStage } from '../policy/types';
 import type { RealNames } from '../real-names/real-names';
+import { applyProfessionalEvents, isProfessionalEvent, type ProfessionalEvent } from './apply-professional';
 import type { PlatformEvent, ReceivedEvent } from './platform-events';
 
 /**
@@ -70,6 +65,12 @@ interface Batch {
   now: Date;
   stages: readonly PolicyStage[];
   changed: Set<string>;
+  /**
+   * The batch's first attempt: in the common case no event was applied before and no account erased, so
+   * neither is looked for first; the checks that must hold (a key inserted once, a tombstone under a lock)
+   * fail the attempt when one was, and the next attempt looks first.
+   */
+  optimistic: boolean;
 }
 
 function positionsOf<T extends PlatformEvent['type']>(batch: Batch, fresh: readonly number[], type: T): number[] {
@@ -86,13 +87,13 @@ function eventAt<T extends PlatformEvent['type']>(batch: Batch, position: number
  * before, and the look costs a statement. A key that was makes the insert fail (a WriteConflict), and the
  * transaction runs again, looking first.
  */
-async function freshPositions(manager: EntityManager, batch: Batch, optimistic: boolean): Promise<number[]> {
+async function freshPositions(manager: EntityManager, batch: Batch): Promise<number[]> {
   const firstOfKey = new Map<string, number>();
   batch.events.forEach(({ key }, position) => {
     if (firstOfKey.has(key)) batch.outcomes[position] = 'duplicate';
     else firstOfKey.set(key, position);
   });
-  if (optimistic) {
+  if (batch.optimistic) {
     await rememberProcessed(manager, [...firstOfKey.keys()], batch.now);
     return [...firstOfKey.values()].sort((a, b) => a - b);
   }
@@ -173,15 +174,23 @@ function mergeFacts(
 
 /**
  * The follower counts and verifications, through the account write path (locked, audited, the label
- * change to the outbox) with the notice each account is due now; then the fact times.
+ * change to the outbox) with the notice each account is due now, and the times they were observed at, in the
+ * account rows.
  */
 async function applyFacts(manager: EntityManager, batch: Batch, positions: number[], options: ApplyOptions) {
   if (positions.length === 0) return;
   const userIds = [...new Set(positions.map((position) => eventAt<FactEvent['type']>(batch, position).userId))];
-  const erased = await erasedIds(manager, userIds, options.pseudonymKey);
-  const live = userIds.filter((userId) => !erased.has(userId));
-  const stored = await lockAccounts(manager, live);
-  const state = { accounts: new Map(stored), times: await lockFactTimes(manager, live), erased };
+  const stored = await lockAccountsWithTimes(manager, userIds);
+  // A row is never an erased account's (its erasure deleted it, under the lock just taken): only the ids without
+  // one are looked for among the tombstones, and not at all on a first attempt (checked under a lock below).
+  const pseudonyms = new Map<string, string>();
+  const unknown = batch.optimistic ? [] : userIds.filter((userId) => !stored.has(userId));
+  const erased = await erasedIds(manager, unknown, options.pseudonymKey, false, pseudonyms);
+  const state = {
+    accounts: new Map([...stored].map(([userId, row]) => [userId, row.account])),
+    times: new Map([...stored].map(([userId, row]) => [userId, row.times])),
+    erased,
+  };
   const touched = mergeFacts(batch, positions, state, options.realNames);
   const changes: AccountChange[] = [];
   const notices: Omit<OutboxNotification, 'id'>[] = [];
@@ -192,19 +201,36 @@ async function applyFacts(manager: EntityManager, batch: Batch, positions: numbe
       after = decision.after;
       notices.push(notice(userId, decision.stage, batch.now));
     }
-    const before = stored.get(userId);
-    if (before !== undefined && sameAccount(before, after)) continue;
-    changes.push({ before, after, cause: touched.causes.get(userId)! });
-    batch.changed.add(userId);
+    const before = stored.get(userId)?.account;
+    // Stored even when the facts are the same: the newer time is what makes an older event stale.
+    changes.push({ before, after, cause: touched.causes.get(userId)!, observed: state.times.get(userId)! });
+    if (before === undefined || !sameAccount(before, after)) batch.changed.add(userId);
   }
   await saveAccountChanges(manager, changes, batch.stages, batch.now, options.rules);
   await writeNotices(manager, notices);
-  await storeFactTimes(manager, new Map([...touched.userIds].map((userId) => [userId, state.times.get(userId)!])));
-  // An erasure that began after the check above must not lose to this batch (as in the import).
+  // An account erased before (on a first attempt), or whose erasure began after the check above, must not come
+  // back: the batch runs again, looking first (as the import does).
   const inserted = changes.filter((change) => change.before === undefined).map((change) => change.after.userId);
-  if ((await erasedIds(manager, inserted, options.pseudonymKey, true)).size > 0) {
+  if ((await erasedIds(manager, inserted, options.pseudonymKey, true, pseudonyms)).size > 0) {
     throw new WriteConflict('an account written by an event was erased meanwhile');
   }
+}
+
+/** The credentials and MCN agencies, through the import's use cases (apply-professional.ts). */
+async function applyProfessional(manager: EntityManager, batch: Batch, fresh: number[], options: ApplyOptions) {
+  const positioned = fresh
+    .filter((position) => isProfessionalEvent(batch.events[position]!.event))
+    .map((position) => ({
+      position,
+      id: batch.events[position]!.id,
+      event: batch.events[position]!.event as ProfessionalEvent,
+    }));
+  const applied = await applyProfessionalEvents(manager, positioned, {
+    now: batch.now,
+    pseudonymKey: options.pseudonymKey,
+  });
+  for (const [position, outcome] of applied.outcomes) batch.outcomes[position] = outcome;
+  for (const userId of applied.changedUserIds) batch.changed.add(userId);
 }
 
 async function applyPosts(manager: EntityManager, batch: Batch, fresh: number[], options: ApplyOptions) {
@@ -249,11 +275,13 @@ export async function applyEvents(
       now: options.clock(),
       stages: options.stages(),
       changed: new Set(),
+      optimistic: attempts === 1,
     };
-    const fresh = await freshPositions(manager, attempt, attempts === 1);
+    const fresh = await freshPositions(manager, attempt);
     await closeAccounts(manager, attempt, positionsOf(attempt, fresh, 'account.closed'), options);
     const facts = fresh.filter((position) => events[position]!.event.type in FACT_OF);
     await applyFacts(manager, attempt, facts, options);
+    await applyProfessional(manager, attempt, fresh, options);
     await applyPosts(manager, attempt, fresh, options);
     return attempt;
   });

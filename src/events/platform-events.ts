@@ -5,6 +5,11 @@ import { isIP } from 'node:net';
 import { validateRecord } from '../import/records';
 import { ALLOWED_CLOCK_SKEW_MS } from '../ip-location/location-record';
 import type { SubjectKind, Verification } from '../policy/types';
+import {
+  checkProfessionalRecord,
+  type McnAgencyRecord,
+  type QualificationRecord,
+} from '../professional/professional-record';
 import { userIdProblem } from '../user-id';
 import { checkCloudEvent, eventKey, parseCloudEvent, rejected, rfc3339Time, type Checked } from './cloud-event';
 
@@ -14,6 +19,8 @@ export const EVENT_TYPES = [
   'account.closed',
   'post.created',
   'post.deleted',
+  'user.qualification.changed',
+  'user.mcn.changed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -32,7 +39,11 @@ export type PlatformEvent =
   | { type: 'account.closed'; userId: string; closedAt: Date }
   /** `ip` is used once, to look the place up, and never stored. */
   | { type: 'post.created'; postId: string; authorId: string; ip: string; createdAt: Date }
-  | { type: 'post.deleted'; postId: string; deletedAt: Date };
+  | { type: 'post.deleted'; postId: string; deletedAt: Date }
+  /** A credential granted, renewed or revoked: the record the import reads (professional-record.ts). */
+  | { type: 'user.qualification.changed'; userId: string; record: QualificationRecord; observedAt: Date }
+  /** The account's MCN agency, or none (`agency` null). */
+  | { type: 'user.mcn.changed'; userId: string; record: McnAgencyRecord; observedAt: Date };
 
 /** An event ready to apply: what it says, and what identifies it (its source and id). */
 export interface ReceivedEvent {
@@ -119,6 +130,37 @@ function postCreated(data: Fields, now: Date): Field<PlatformEvent> {
   return isProblem(checked) ? checked : { type: 'post.created', ...checked };
 }
 
+/** The named fields of `data` that are there (null included: it says "none"). */
+function picked(data: Fields, names: readonly string[]): Fields {
+  return Object.fromEntries(names.filter((name) => data[name] !== undefined).map((name) => [name, data[name]]));
+}
+
+/**
+ * The same rules as a record of `qualifications import` (professional-record.ts): one credential, whichever
+ * door it comes in by.
+ */
+function qualificationChanged(data: Fields, now: Date): Field<PlatformEvent> {
+  if (data.field === undefined || data.field === null) return { problem: 'field is missing' };
+  const fields = ['userId', 'field', 'title', 'issuer', 'verifiedAt', 'expiresAt', 'revoked'];
+  const checked = checkProfessionalRecord(picked(data, fields), now);
+  if (checked.error !== undefined) return { problem: checked.error };
+  const observedAt = timeField(data, 'observedAt', now);
+  if (isProblem(observedAt)) return observedAt;
+  const { kind: _kind, ...record } = checked.record as Extract<typeof checked.record, { kind: 'qualification' }>;
+  return { type: 'user.qualification.changed', userId: record.userId, record, observedAt };
+}
+
+/** As an MCN agency record of the import: an empty or null mcnAgency means the account has none any more. */
+function mcnChanged(data: Fields, now: Date): Field<PlatformEvent> {
+  if (data.mcnAgency === undefined) return { problem: 'mcnAgency is missing (null or empty: the account has none)' };
+  const checked = checkProfessionalRecord(picked(data, ['userId', 'mcnAgency', 'since']), now);
+  if (checked.error !== undefined) return { problem: checked.error };
+  const observedAt = timeField(data, 'observedAt', now);
+  if (isProblem(observedAt)) return observedAt;
+  const { kind: _kind, ...record } = checked.record as Extract<typeof checked.record, { kind: 'mcn-agency' }>;
+  return { type: 'user.mcn.changed', userId: record.userId, record, observedAt };
+}
+
 const DATA: Record<EventType, (data: Fields, now: Date) => Field<PlatformEvent>> = {
   'user.followers.changed': followersChanged,
   'user.verification.changed': verificationChanged,
@@ -131,6 +173,8 @@ const DATA: Record<EventType, (data: Fields, now: Date) => Field<PlatformEvent>>
     const checked = fields({ postId: idField(data, 'postId'), deletedAt: timeField(data, 'deletedAt', now) });
     return isProblem(checked) ? checked : { type: 'post.deleted', ...checked };
   },
+  'user.qualification.changed': qualificationChanged,
+  'user.mcn.changed': mcnChanged,
 };
 
 export function isEventType(type: string): type is EventType {

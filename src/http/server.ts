@@ -100,6 +100,26 @@ function refusedBody(error: FastifyError, maxBodyBytes: number): { status: numbe
   return { status, code: 'BAD_REQUEST', message: 'the request body is not valid JSON' };
 }
 
+/** Listens, or closes and says why not; the address a client on this machine reaches it at. */
+export async function listen(fastify: FastifyInstance, settings: Pick<HttpSettings, 'port' | 'host'>): Promise<string> {
+  let address: string;
+  try {
+    address = await fastify.listen({ port: settings.port, host: settings.host });
+  } catch (error) {
+    await fastify.close();
+    if (errorForLog(error).code === 'EADDRINUSE') throw new PortInUseError(settings.port);
+    throw error;
+  }
+  return address.replace('0.0.0.0', '127.0.0.1');
+}
+
+/** Fastify's own 404 repeats the URL, query string and all, in its body. */
+export function answerNotFound(fastify: FastifyInstance): void {
+  fastify.setNotFoundHandler(async (_request, reply) =>
+    reply.code(404).send({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] }),
+  );
+}
+
 /** Every request counted and timed by its route pattern; while closing, keep-alive is turned off. */
 function countRequests(fastify: FastifyInstance, metrics: Metrics, closing: { value: boolean }): void {
   // prom-client finds a series by hashing its label object on every call: each series is looked up once here.
@@ -142,14 +162,17 @@ function answerRefusals(fastify: FastifyInstance, maxBodyBytes: number, metrics:
       .code(refused.status)
       .send({ errors: [{ message: refused.message, extensions: { code: refused.code } }] });
   });
-  // Fastify's own 404 repeats the URL, query string and all, in its body.
-  fastify.setNotFoundHandler(async (_request, reply) =>
-    reply.code(404).send({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] }),
-  );
+  answerNotFound(fastify);
 }
 
+/** How long /ready waits for the database to answer. */
+export const READY_TIMEOUT_MS = 2000;
+
 /** /health (alive), /ready (the database answers; details beside), /metrics (Prometheus). */
-function registerProbes<Context extends object>(fastify: FastifyInstance, options: HttpServerOptions<Context>): void {
+export function registerProbes(
+  fastify: FastifyInstance,
+  options: Pick<HttpServerOptions<object>, 'metrics' | 'readiness'>,
+): void {
   const { metrics } = options;
   fastify.get('/health', async () => ({ status: 'ok' }));
   fastify.get('/ready', async (_request, reply) => {
@@ -195,16 +218,8 @@ export async function startHttpServer<Context extends object>(
 
   registerProbes(fastify, options);
 
-  let address: string;
-  try {
-    address = await fastify.listen({ port: settings.port, host: settings.host });
-  } catch (error) {
-    await fastify.close();
-    if (errorForLog(error).code === 'EADDRINUSE') throw new PortInUseError(settings.port);
-    throw error;
-  }
   return {
-    url: address.replace('0.0.0.0', '127.0.0.1'),
+    url: await listen(fastify, settings),
     fastify,
     async close(drainMs) {
       closing.value = true;

@@ -1,9 +1,11 @@
-// The server runs notify on an interval, so an account that crosses a threshold is told without a cron job.
+// The server runs notify on an interval, so an account that crosses a threshold is told without a cron job, and
+// a notice deadline that passed is announced (announce-deadlines.ts) within an interval of it.
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadPolicyStages } from '../db/policy-stages';
 import { errorForLog } from '../errors';
 import type { PolicyRules } from '../policy/types';
+import { announcePassedDeadlines } from './announce-deadlines';
 import { notifyAccounts } from './notify-accounts';
 
 export interface NotifySchedule {
@@ -24,14 +26,22 @@ export function scheduleNotify(dataSource: DataSource, options: NotifyScheduleOp
   let running: Promise<void> | undefined;
   const runOnce = async () => {
     try {
+      const stages = await loadPolicyStages(dataSource);
       const result = await notifyAccounts(dataSource, {
-        stages: await loadPolicyStages(dataSource),
+        stages,
         rules: options.rules,
         now: options.clock(),
         cause: 'server notify',
         onCommitted: options.onAccountsChanged,
       });
-      if (result.notified > 0 || result.withdrawn > 0) options.log.info(result, 'notify run');
+      const deadlinesPassed = await announcePassedDeadlines(dataSource, {
+        stages,
+        rules: options.rules,
+        now: options.clock(),
+      });
+      if (result.notified > 0 || result.withdrawn > 0 || deadlinesPassed > 0) {
+        options.log.info({ ...result, deadlinesPassed }, 'notify run');
+      }
     } catch (error) {
       options.log.warn({ err: errorForLog(error) }, 'notify run failed, will retry');
     }

@@ -1,11 +1,10 @@
 // A change of the MCN agency accounts are run by: joined (or moved to another), or left. One use case for
 // every door: the `qualifications import` command and the `user.mcn.changed` event call it alike.
-import type { DataSource } from 'typeorm';
 import { lockMcnAgencies, writeMcnAgencies } from '../db/professional-rows';
 import type { StoredMcnAgency } from '../professional/label';
 import { mcnAgencyChanges } from '../professional/label-changes';
 import type { McnAgencyRecord } from '../professional/professional-record';
-import { storeChanges, type ChangeOutcome, type LabelKind, type ProfessionalChangeOptions } from './store-changes';
+import { labelUseCase, type LabelKind } from './store-changes';
 
 /** `joined` counts a move from one agency to another too (audited as leaving the one and joining the other). */
 export type McnAgencyOutcome = 'joined' | 'left' | 'unchanged';
@@ -29,14 +28,14 @@ const MCN_AGENCIES: LabelKind<StoredMcnAgency, McnAgencyRecord, McnAgencyOutcome
   write: writeMcnAgencies,
 };
 
+const USE_CASE = labelUseCase(MCN_AGENCIES);
+
 /**
- * Stores the agencies' changes, in one transaction, each audited with its cause ("import labels.csv:13",
- * "event user.mcn.changed 43"); returns what became of each, in order.
+ * Stores the agencies' changes in the caller's transaction (an event batch's: `user.mcn.changed`), each
+ * audited with its cause ("import labels.csv:13", "event user.mcn.changed 43"); returns what became of each,
+ * in order, and the accounts whose labels changed.
  */
-export function changeMcnAgencies(
-  dataSource: DataSource,
-  changes: readonly { change: McnAgencyRecord; cause: string }[],
-  options: ProfessionalChangeOptions,
-): Promise<ChangeOutcome<McnAgencyOutcome>[]> {
-  return storeChanges(dataSource, MCN_AGENCIES, changes, options);
-}
+export const changeMcnAgenciesWithin = USE_CASE.within;
+
+/** The same in a transaction of its own, retried on a conflict (the import's); the outcomes, in order. */
+export const changeMcnAgencies = USE_CASE.inOwnTransaction;

@@ -1,12 +1,11 @@
 // A change of accounts' professional credentials: granted or renewed (the record says the credential as it
 // now stands) or revoked (it is deleted). One use case for every door: the `qualifications import` command
 // and the `user.qualification.changed` event call it alike.
-import type { DataSource } from 'typeorm';
 import { lockQualifications, writeQualifications } from '../db/professional-rows';
 import { qualificationChange, sameQualification } from '../professional/label-changes';
 import type { QualificationRecord } from '../professional/professional-record';
 import type { StoredQualification } from '../professional/qualification';
-import { storeChanges, type ChangeOutcome, type LabelKind, type ProfessionalChangeOptions } from './store-changes';
+import { labelUseCase, type LabelKind } from './store-changes';
 
 /** `updated`: the same credential and dates from another issuer. */
 export type QualificationOutcome = 'granted' | 'renewed' | 'updated' | 'revoked' | 'unchanged';
@@ -38,14 +37,14 @@ const QUALIFICATIONS: LabelKind<StoredQualification, QualificationRecord, Qualif
   write: writeQualifications,
 };
 
+const USE_CASE = labelUseCase(QUALIFICATIONS);
+
 /**
- * Stores the credentials' changes, in one transaction, each audited with its cause ("import labels.csv:12",
- * "event user.qualification.changed 42"); returns what became of each, in order.
+ * Stores the credentials' changes in the caller's transaction (an event batch's: `user.qualification.changed`), each
+ * audited with its cause ("import labels.csv:12", "event user.qualification.changed 42"); returns what became of each,
+ * in order, and the accounts whose labels changed.
  */
-export function changeQualifications(
-  dataSource: DataSource,
-  changes: readonly { change: QualificationRecord; cause: string }[],
-  options: ProfessionalChangeOptions,
-): Promise<ChangeOutcome<QualificationOutcome>[]> {
-  return storeChanges(dataSource, QUALIFICATIONS, changes, options);
-}
+export const changeQualificationsWithin = USE_CASE.within;
+
+/** The same in a transaction of its own, retried on a conflict (the import's); the outcomes, in order. */
+export const changeQualifications = USE_CASE.inOwnTransaction;

@@ -1,8 +1,9 @@
-// How a batch of changes to one kind of professional label is stored (credentials, MCN agencies): one
-// transaction, retried on a conflict; the rows of its accounts locked in one order; the changes applied in
-// turn, the last one of a row winning; what differs from the stored rows written, with its audit entries,
-// in the same commit. An erased account is skipped; one erased while the batch ran makes it run again.
-// Applying the same changes twice leaves the same state: the second time everything is "unchanged".
+// How a batch of changes to one kind of professional label is stored (credentials, MCN agencies), in the
+// caller's transaction (the import's own, retried on a conflict; or an event batch's): the rows of its
+// accounts locked in one order; the changes applied in turn, the last one of a row winning; what differs from
+// the stored rows written, with its audit entries, in the same commit. An erased account is skipped; one
+// erased while the batch ran makes it run again (a WriteConflict). Applying the same changes twice leaves the
+// same state: the second time everything is "unchanged".
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PseudonymKey } from '../crypto/pseudonym-key';
 import { WriteConflict } from '../db/database-errors';
@@ -11,11 +12,15 @@ import { insertLabelChanges, type RowWrites } from '../db/professional-rows';
 import { inWriteTransaction } from '../db/write-transaction';
 import type { LabelChange } from '../professional/label-changes';
 
-export interface ProfessionalChangeOptions {
+/** How changes are stored within a transaction of the caller's. */
+export interface ChangeContext {
   /** When the changes are made: the audit entries' time (and an agency's `since` when none is given). */
   now: Date;
   /** Erased accounts are recognized by their pseudonym under this key; undefined: none was ever erased. */
   pseudonymKey: PseudonymKey | undefined;
+}
+
+export interface ProfessionalChangeOptions extends ChangeContext {
   /** Once committed, with the accounts whose labels changed. */
   onCommitted?: (userIds: readonly string[]) => void;
 }
@@ -37,7 +42,8 @@ export interface LabelKind<Row extends { userId: string }, Change extends { user
 /** What became of each change, in order: its outcome, or `erased` (skipped: the account was erased). */
 export type ChangeOutcome<Outcome> = Outcome | 'erased';
 
-interface Applied<Outcome> {
+/** What became of each change, in order, and the accounts whose labels changed (once committed). */
+export interface StoredChanges<Outcome> {
   outcomes: ChangeOutcome<Outcome>[];
   changedUserIds: string[];
 }
@@ -63,12 +69,14 @@ function netWrites<Row extends { userId: string }, Change extends { userId: stri
   return { writes, audit };
 }
 
-async function applyInTransaction<Row extends { userId: string }, Change extends { userId: string }, Outcome>(
+/** Stores a batch of changes of one kind in the caller's transaction. */
+async function storeChangesWithin<Row extends { userId: string }, Change extends { userId: string }, Outcome>(
   manager: EntityManager,
   kind: LabelKind<Row, Change, Outcome>,
   changes: readonly { change: Change; cause: string }[],
-  options: ProfessionalChangeOptions,
-): Promise<Applied<Outcome>> {
+  options: ChangeContext,
+): Promise<StoredChanges<Outcome>> {
+  if (changes.length === 0) return { outcomes: [], changedUserIds: [] };
   const userIds = [...new Set(changes.map(({ change }) => change.userId))];
   const erased = await erasedUserIds(manager, userIds, options.pseudonymKey);
   const stored = new Map((await kind.lock(manager, userIds)).map((row) => [kind.rowKey(row), row]));
@@ -96,17 +104,29 @@ async function applyInTransaction<Row extends { userId: string }, Change extends
   return { outcomes, changedUserIds: [...new Set(changed)] };
 }
 
-/** Stores a batch of changes of one kind; returns what became of each, in order. */
-export async function storeChanges<Row extends { userId: string }, Change extends { userId: string }, Outcome>(
-  dataSource: DataSource,
+/**
+ * The use case of one kind of label, one implementation for every door: `within` a transaction of the
+ * caller's (an event batch's), or `inOwnTransaction` (the import's batches).
+ */
+export function labelUseCase<Row extends { userId: string }, Change extends { userId: string }, Outcome>(
   kind: LabelKind<Row, Change, Outcome>,
-  changes: readonly { change: Change; cause: string }[],
-  options: ProfessionalChangeOptions,
-): Promise<ChangeOutcome<Outcome>[]> {
-  if (changes.length === 0) return [];
-  const { outcomes, changedUserIds } = await inWriteTransaction(dataSource, (manager) =>
-    applyInTransaction(manager, kind, changes, options),
-  );
-  if (changedUserIds.length > 0) options.onCommitted?.(changedUserIds);
-  return outcomes;
+) {
+  const within = (
+    manager: EntityManager,
+    changes: readonly { change: Change; cause: string }[],
+    options: ChangeContext,
+  ) => storeChangesWithin(manager, kind, changes, options);
+  const inOwnTransaction = async (
+    dataSource: DataSource,
+    changes: readonly { change: Change; cause: string }[],
+    options: ProfessionalChangeOptions,
+  ): Promise<ChangeOutcome<Outcome>[]> => {
+    if (changes.length === 0) return [];
+    const { outcomes, changedUserIds } = await inWriteTransaction(dataSource, (manager) =>
+      within(manager, changes, options),
+    );
+    if (changedUserIds.length > 0) options.onCommitted?.(changedUserIds);
+    return outcomes;
+  };
+  return { within, inOwnTransaction };
 }

@@ -4,10 +4,13 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { ConfigError, type Config } from '../config';
+import { databaseAnswers } from '../db/data-source';
 import { JetStreamConsumer, type ConsumerState } from '../events/jetstream-consumer';
 import { NatsLink } from '../events/nats-connection';
 import { OutboxRelay, type RelayState } from '../events/outbox-relay';
 import { receiveEvents, type Disposition, type IncomingMessage } from '../events/receive-events';
+import { startProbeServer } from '../http/probe-server';
+import { READY_TIMEOUT_MS, type Readiness } from '../http/server';
 import { IpDatabase } from '../ip-location/ip-database';
 import type { Metrics } from '../observability/metrics';
 import type { PolicyStage } from '../policy/types';
@@ -114,4 +117,38 @@ export function startEvents(
   lifecycle.add(() => withTimeout(relay.stop(), BATCH_DRAIN_MS, () => undefined));
   metrics.watchRelay(() => relay.state());
   return { receive, consumerState: () => consumer.state(), relayState: () => relay.state(), link };
+}
+
+/**
+ * What /ready shows of the events, beside the database: the consumer and the relay (with NATS_URL). Shown, never
+ * required: reads do not need them, and the events wait in the stream.
+ */
+export function eventsDetails(events: Events | undefined): Record<string, unknown> {
+  return {
+    ...(events?.consumerState !== undefined && { events: events.consumerState() }),
+    ...(events?.relayState !== undefined && { relay: events.relayState() }),
+  };
+}
+
+/**
+ * /health, /ready and /metrics on a port of their own, for `identity-labels events consume --metrics-port`: the
+ * server's probes, with what this process does (the database it writes to, the consumer, the relay).
+ */
+export async function serveEventProbes(
+  settings: { port: number; host: string },
+  dataSource: DataSource,
+  events: Events | undefined,
+  metrics: Metrics,
+  options: { log: Logger },
+  lifecycle: Lifecycle,
+): Promise<string> {
+  const readiness = async (): Promise<Readiness> => {
+    const details = eventsDetails(events);
+    return (await databaseAnswers(dataSource, READY_TIMEOUT_MS))
+      ? { ready: true, details }
+      : { ready: false, reason: 'database unreachable', details };
+  };
+  const server = await startProbeServer(settings, { metrics, readiness, log: options.log });
+  lifecycle.add(() => server.close());
+  return server.url;
 }

@@ -10,19 +10,18 @@ import { createRequestContext, type GraphQLServices } from '../graphql/context';
 import { PUBLIC_MAX_AGE_SECONDS } from '../graphql/plugins';
 import { buildIdentitySchema } from '../graphql/schema';
 import type { IpLocationEndpoint } from '../http/ip-location-route';
-import { startHttpServer, type HttpServer, type Readiness } from '../http/server';
+import { READY_TIMEOUT_MS, startHttpServer, type HttpServer, type Readiness } from '../http/server';
 import { IpDatabase } from '../ip-location/ip-database';
 import { recordIpLocations } from '../ip-recording/record-ip-locations';
 import type { Metrics } from '../observability/metrics';
 import { receiveHttpEvents } from '../events/http-events';
-import type { Events } from './events';
+import { eventsDetails, type Events } from './events';
 import type { Lifecycle } from './lifecycle';
 import type { ReadPath } from './read-path';
 import type { Storage } from './storage';
 
 /** How long a shutdown waits for in-flight requests before cutting them. */
 export const DRAIN_DEADLINE_MS = 10_000;
-const READY_TIMEOUT_MS = 2000;
 /** A write is a few statements (begin, insert, read back, upsert, commit), each bounded alike. */
 const WRITE_STATEMENTS = 5;
 /**
@@ -110,8 +109,7 @@ function readiness(
     const details = {
       ...(config.replicaUrls.length > 0 && { replicas: storage.reads.status() }),
       ...(config.redisUrl !== undefined && { changeFeed: readPath.changes.state() }),
-      ...(events?.consumerState !== undefined && { events: events.consumerState() }),
-      ...(events?.relayState !== undefined && { relay: events.relayState() }),
+      ...eventsDetails(events),
     };
     return (await databaseAnswers(storage.dataSource, READY_TIMEOUT_MS))
       ? { ready: true, details }

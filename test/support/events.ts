@@ -81,3 +81,42 @@ export async function outboxOf(dataSource: DataSource, userId: string): Promise<
     row.kind === 'LABEL_CHANGED' ? `LABEL_CHANGED ${row.status}${row.restricted ? ' restricted' : ''}` : row.kind,
   );
 }
+
+/** A credential granted or renewed (or, with `revoked: true`, revoked); `secondsAgo` sets observedAt. */
+export function qualificationChanged(
+  userId: string,
+  data: { field?: string; title?: string; issuer?: string; verifiedAt?: string; expiresAt?: string; revoked?: boolean },
+  secondsAgo = 60,
+) {
+  const observedAt = new Date(Date.now() - secondsAgo * 1000).toISOString();
+  const credential = data.revoked === true ? {} : { verifiedAt: '2025-01-01T00:00:00Z' };
+  return aCloudEvent('user.qualification.changed', {
+    userId,
+    field: 'MEDICAL',
+    title: '执业医师',
+    ...credential,
+    ...data,
+    observedAt,
+  });
+}
+
+/** The account's MCN agency (null or '': it has none any more); `secondsAgo` sets observedAt. */
+export function mcnChanged(userId: string, mcnAgency: string | null, secondsAgo = 60, since?: string) {
+  const observedAt = new Date(Date.now() - secondsAgo * 1000).toISOString();
+  return aCloudEvent('user.mcn.changed', { userId, mcnAgency, ...(since !== undefined && { since }), observedAt });
+}
+
+/** One account's credentials and MCN agency as stored: `FIELD title` and the agency's name. */
+export async function professionalRows(dataSource: DataSource, userId: string) {
+  const credentials = (await dataSource.query(
+    'SELECT field, title FROM qualifications WHERE user_id = ? ORDER BY field, title',
+    [userId],
+  )) as { field: string; title: string }[];
+  const agencies = (await dataSource.query('SELECT name FROM mcn_agencies WHERE user_id = ?', [userId])) as {
+    name: string;
+  }[];
+  return {
+    credentials: credentials.map((row) => `${row.field} ${row.title}`),
+    agency: agencies[0]?.name ?? null,
+  };
+}

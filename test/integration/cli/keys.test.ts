@@ -138,7 +138,9 @@ it('encrypt moves every plain-text name under the current key, resumably, while 
   const result = await resumed;
   outputs.push(result);
   expect(result.code).toBe(0);
-  expect((await notify).stdout).toBe(`notify: ${COUNT.toLocaleString('en')} notified, 0 notices withdrawn\n`);
+  expect((await notify).stdout).toBe(
+    `notify: ${COUNT.toLocaleString('en')} notified, 0 notices withdrawn, 0 deadlines passed\n`,
+  );
   expect(result.stdout).toBe(`keys encrypt: ${(COUNT - before).toLocaleString('en')} names now under key "k1"\n`);
   expect(new Set((await storedForms()).values())).toEqual(new Set(['k1']));
   expect((await cli(['keys', 'encrypt'], K1)).stdout).toBe('keys encrypt: 0 names now under key "k1"\n');

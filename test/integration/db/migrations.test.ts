@@ -32,6 +32,10 @@ it('apply on an empty database, then have nothing left to do', async () => {
     'CreateErasures1795590000050',
     'CreateProfessionalLabels1795590000070',
     'CreateEventTables1795590000080',
+    'CreateProfessionalFactTimes1795590000090',
+    'AddDeadlineAnnounced1795590000100',
+    'FactTimesInAccounts1795590000110',
+    'BinaryEventKeys1795590000120',
   ]);
   expect(await dataSource.runMigrations()).toEqual([]);
 });
@@ -122,6 +126,50 @@ it('keep titles that differ only in case or accents apart, as two credentials', 
   const [{ n }] = await dataSource.query("SELECT COUNT(*) AS n FROM qualifications WHERE title = 'lawyer'");
   expect(Number(n)).toBe(1);
   await dataSource.query('DELETE FROM qualifications');
+});
+
+it('carry the times an account’s facts were observed at into its row, and back', async () => {
+  const undoThrough = async (name: string) => {
+    for (;;) {
+      const [last] = await dataSource.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
+      await dataSource.undoLastMigration();
+      if (last.name === name) return;
+    }
+  };
+  const times = 'followers_observed_at, verification_observed_at FROM';
+  await undoThrough('FactTimesInAccounts1795590000110');
+  await dataSource.query("INSERT INTO accounts (user_id) VALUES ('timed'), ('untimed')");
+  await dataSource.query(
+    "INSERT INTO account_fact_times (user_id, followers_observed_at) VALUES ('timed', '2026-11-01 08:00:00.123')",
+  );
+  await dataSource.runMigrations();
+  const timed = `SELECT user_id, ${times} accounts WHERE user_id IN ('timed', 'untimed') ORDER BY user_id`;
+  expect(await dataSource.query(timed)).toEqual([
+    { user_id: 'timed', followers_observed_at: new Date('2026-11-01T08:00:00.123Z'), verification_observed_at: null },
+    { user_id: 'untimed', followers_observed_at: null, verification_observed_at: null },
+  ]);
+  await undoThrough('FactTimesInAccounts1795590000110');
+  expect(await dataSource.query(`SELECT user_id, ${times} account_fact_times`)).toEqual([
+    { user_id: 'timed', followers_observed_at: new Date('2026-11-01T08:00:00.123Z'), verification_observed_at: null },
+  ]);
+  await dataSource.runMigrations();
+  await dataSource.query("DELETE FROM accounts WHERE user_id IN ('timed', 'untimed')");
+});
+
+it('keep the keys of the events applied across the change to 16 bytes, and back', async () => {
+  const key = 'e034b8d30340102792529b46cbdfb9ba'; // eventKey({ source: '//platform', id: 'e-1' })
+  await dataSource.undoLastMigration(); // BinaryEventKeys
+  await dataSource.query("INSERT INTO processed_events (event_key, processed_at) VALUES (?, '2026-12-01 00:00:00')", [
+    key,
+  ]);
+  await dataSource.runMigrations();
+  expect(await dataSource.query('SELECT event_key FROM processed_events')).toEqual([
+    { event_key: Buffer.from(key, 'hex') },
+  ]);
+  await dataSource.undoLastMigration();
+  expect(await dataSource.query('SELECT event_key FROM processed_events')).toEqual([{ event_key: key }]);
+  await dataSource.runMigrations();
+  await dataSource.query('DELETE FROM processed_events');
 });
 
 it('refuse to drop the encrypted names while the table holds some (they would be lost)', async () => {

@@ -4,7 +4,8 @@ import { connect } from '@nats-io/transport-node';
 import { runCli, startCli } from '../../support/cli';
 import { useCommandDatabase } from '../../support/command-database';
 import { followersChanged, verificationChanged } from '../../support/events';
-import { newStreamName, streamEnv, TEST_NATS_URL, useTestStream } from '../../support/nats';
+import { metricValue, newStreamName, streamEnv, TEST_NATS_URL, useTestStream } from '../../support/nats';
+import { freePort } from '../../support/owned-process';
 import { onTeardown } from '../../support/teardown';
 import { waitUntil } from '../../support/wait-until';
 
@@ -61,6 +62,45 @@ describe('events consume', () => {
     expect(result.stderr).toMatch(/events consume: stopping/);
     expect(result.stderr).not.toContain('李雷');
     expect(await stream.consumerInfo()).toMatchObject({ num_pending: 0, num_ack_pending: 0 });
+  });
+
+  it('with --metrics-port, serves /metrics and /ready as the server does: the consumer, its lag, its counts', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const running = startCli(['events', 'consume', '--metrics-port', String(port)], { ...db.env, HOST: '127.0.0.1' });
+    try {
+      await stream.publish(followersChanged('cli-metrics', 7, 5));
+      const applied = 'identity_events_total{type="user.followers.changed",outcome="applied"}';
+      await waitUntil(async () => (await metricValue(url, applied).catch(() => 0)) === 1, 'counted', 10_000);
+      // The lag is looked at every 2 s, and the relay tries its lock every second.
+      await waitUntil(
+        async () =>
+          (await metricValue(url, 'identity_events_pending')) === 0 &&
+          (await metricValue(url, 'identity_events_consumer_up')) === 1 &&
+          (await metricValue(url, 'identity_events_relay_leader')) === 1,
+        'consuming with no lag, and relaying',
+        5000,
+      );
+      const ready = await fetch(`${url}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({
+        status: 'ready',
+        events: { state: 'consuming', retrying: false },
+        relay: { leader: true },
+      });
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      expect((await fetch(`${url}/graphql`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      running.child.kill('SIGTERM');
+    }
+    const result = await running.result;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`"msg":"events consume: /metrics and /ready on ${url}"`);
+  });
+
+  it('refuses a --metrics-port that is no port', async () => {
+    const result = await runCli(['events', 'consume', '--metrics-port', '70000'], db.env);
+    expect(result).toMatchObject({ code: 2, stderr: expect.stringMatching(/--metrics-port must be a whole number/) });
   });
 
   it('needs NATS_URL', async () => {

@@ -1,6 +1,15 @@
 // POST /events, for real: HTTP, MySQL behind a proxy of the tests' own, the same core as the consumer's.
 import { useDatabaseProxy } from '../../support/database';
-import { accountRow, followersChanged, outboxOf, postCreated, verificationChanged } from '../../support/events';
+import {
+  accountRow,
+  followersChanged,
+  mcnChanged,
+  outboxOf,
+  postCreated,
+  professionalRows,
+  qualificationChanged,
+  verificationChanged,
+} from '../../support/events';
 import { metricValue, PSEUDONYM_KEY } from '../../support/nats';
 import { useTestServer } from '../../support/server';
 
@@ -66,6 +75,25 @@ it('the same request again is accepted whole and changes nothing', async () => {
     rejected: [],
   });
   expect((await accountRow(server.app.dataSource, 'http-again'))!.follower_count).toBe(10);
+});
+
+it('applies credentials and MCN agencies by the same rules: duplicates and older observations change nothing', async () => {
+  const granted = qualificationChanged('http-pro', { field: 'FINANCE', title: '证券从业资格' }, 20);
+  const response = await postEvents([
+    granted,
+    mcnChanged('http-pro', '星河文化传媒', 20),
+    mcnChanged('http-pro', 7 as never),
+  ]);
+  expect(response.body).toEqual({
+    accepted: 2,
+    rejected: [{ index: 2, reason: 'invalid-data: mcnAgency must be a string' }],
+  });
+  const again = await postEvents([granted, mcnChanged('http-pro', null, 30)]);
+  expect(again.body).toEqual({ accepted: 2, rejected: [] });
+  expect(await professionalRows(server.app.dataSource, 'http-pro')).toEqual({
+    credentials: ['FINANCE 证券从业资格'],
+    agency: '星河文化传媒',
+  });
 });
 
 it('takes the CloudEvents batch content type too', async () => {

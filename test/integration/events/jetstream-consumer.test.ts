@@ -6,9 +6,11 @@ import {
   accountClosed,
   accountRow,
   followersChanged,
+  mcnChanged,
   outboxOf,
   postCreated,
   postDeleted,
+  qualificationChanged,
   verificationChanged,
 } from '../../support/events';
 import { everyStoredValue, postLocationRows } from '../../support/ip-locations';
@@ -142,4 +144,49 @@ it('/ready and /metrics show the consumer and its lag', async () => {
   );
   expect(await metricValue(server.app.url, 'identity_events_consumer_up')).toBe(1);
   expect(await metricValue(server.app.url, 'identity_events_ack_pending')).toBe(0);
+});
+
+describe('professional labels', () => {
+  const labelsOf = async (userId: string) => {
+    const body = await server.entities(
+      [userRef(userId)],
+      '... on User { qualifications { label } mcnAgency { label } }',
+    );
+    const [user] = body.data?._entities as {
+      qualifications: { label: string }[];
+      mcnAgency: { label: string } | null;
+    }[];
+    return { qualifications: user!.qualifications.map((q) => q.label), mcnAgency: user!.mcnAgency?.label ?? null };
+  };
+
+  it('a credential and an MCN agency show on the profile within seconds', async () => {
+    await stream.publish(
+      qualificationChanged('pro', { field: 'LAW', title: '律师执业证' }, 20),
+      mcnChanged('pro', '星河文化传媒', 20),
+    );
+    await waitUntil(
+      async () => (await labelsOf('pro')).mcnAgency !== null && (await labelsOf('pro')).qualifications.length === 1,
+      'the labels shown',
+      5000,
+    );
+    expect(await labelsOf('pro')).toEqual({ qualifications: ['司法：律师执业证'], mcnAgency: 'MCN机构：星河文化传媒' });
+  });
+
+  it('a duplicate and an older observation change nothing; bad data is dead-lettered with its reason', async () => {
+    const revoked = qualificationChanged('pro', { field: 'LAW', title: '律师执业证', revoked: true }, 10);
+    const invalid = mcnChanged('pro', '  ', 5);
+    await stream.publish(revoked, mcnChanged('pro', '旧机构', 40));
+    await waitUntil(drained, 'drained', 5000);
+    await stream.publish(revoked, qualificationChanged('pro', { field: 'LAW', title: '律师执业证' }, 15), invalid);
+    await waitUntil(drained, 'drained', 5000);
+    expect(await labelsOf('pro')).toEqual({ qualifications: [], mcnAgency: 'MCN机构：星河文化传媒' });
+    const sample = (type: string, outcome: string) =>
+      metricValue(server.app.url, `identity_events_total{type="${type}",outcome="${outcome}"}`);
+    expect(await sample('user.qualification.changed', 'duplicate')).toBe(1);
+    expect(await sample('user.qualification.changed', 'stale')).toBe(1);
+    expect(await sample('user.mcn.changed', 'stale')).toBe(1);
+    const letters = await stream.messagesOn(stream.deadLetterSubject);
+    expect(letters.at(-1)).toMatchObject({ headers: { 'Identity-Labels-Reason': 'invalid-data' } });
+    expect(JSON.parse(letters.at(-1)!.data)).toEqual(invalid);
+  });
 });

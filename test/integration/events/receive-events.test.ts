@@ -15,13 +15,17 @@ import {
   accountRow,
   encode,
   followersChanged,
+  mcnChanged,
   outboxOf,
   postCreated,
   postDeleted,
+  professionalRows,
+  qualificationChanged,
   verificationChanged,
 } from '../../support/events';
 import { anAccount, insertAccounts } from '../../support/factories';
 import { everyStoredValue, postLocationRows } from '../../support/ip-locations';
+import { labelChangeRows } from '../../support/professional';
 import { storedAccounts } from '../../support/real-names';
 import { onTeardown } from '../../support/teardown';
 import { testRealNames } from '../../support/real-names';
@@ -186,6 +190,89 @@ describe('post.created and post.deleted', () => {
   });
 });
 
+describe('user.qualification.changed', () => {
+  it('grants a credential, audited with the event as its cause; the same event again changes nothing', async () => {
+    const granted = qualificationChanged('doctor', { issuer: '国家卫生健康委员会' }, 30);
+    expect(await outcomes(granted)).toEqual(['applied']);
+    expect(await professionalRows(db.dataSource, 'doctor')).toEqual({
+      credentials: ['MEDICAL 执业医师'],
+      agency: null,
+    });
+    expect(await labelChangeRows(db.dataSource, 'doctor')).toEqual([
+      expect.objectContaining({
+        event: 'QUALIFICATION_GRANTED',
+        cause: `event user.qualification.changed ${granted.id}`,
+      }),
+    ]);
+    expect(told).toContain('doctor');
+    expect(await outcomes(granted, { ...granted, data: { ...granted.data, title: '执业药师' } })).toEqual([
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await outcomes(qualificationChanged('doctor', { issuer: '国家卫生健康委员会' }, 20))).toEqual(['unchanged']);
+    expect((await labelChangeRows(db.dataSource, 'doctor')).length).toBe(1);
+  });
+
+  it('an older observation of a credential arriving later changes nothing, across batches and within one', async () => {
+    expect(await outcomes(qualificationChanged('doctor', { revoked: true }, 10))).toEqual(['applied']);
+    expect(await outcomes(qualificationChanged('doctor', {}, 15))).toEqual(['stale']);
+    expect((await professionalRows(db.dataSource, 'doctor')).credentials).toEqual([]);
+    // Within one batch they are applied in observedAt order, whatever order they came in: the newer revocation wins.
+    expect(
+      await outcomes(qualificationChanged('doctor', { revoked: true }, 1), qualificationChanged('doctor', {}, 3)),
+    ).toEqual(['applied', 'applied']);
+    expect((await professionalRows(db.dataSource, 'doctor')).credentials).toEqual([]);
+    // Granted and revoked again within the batch: nothing to store, nothing to audit.
+    expect((await labelChangeRows(db.dataSource, 'doctor')).map((row) => row.event)).toEqual([
+      'QUALIFICATION_GRANTED',
+      'QUALIFICATION_REVOKED',
+    ]);
+  });
+
+  it('each credential is a fact of its own: a newer one does not make an older one of another title stale', async () => {
+    expect(await outcomes(qualificationChanged('doctor', { field: 'LAW', title: '律师执业证' }, 100))).toEqual([
+      'applied',
+    ]);
+    expect((await professionalRows(db.dataSource, 'doctor')).credentials).toEqual(['LAW 律师执业证']);
+  });
+});
+
+describe('user.mcn.changed', () => {
+  it('joins, moves and leaves an agency; an older observation changes nothing', async () => {
+    expect(await outcomes(mcnChanged('creator', '星河文化传媒', 30, '2026-01-01T00:00:00Z'))).toEqual(['applied']);
+    expect((await professionalRows(db.dataSource, 'creator')).agency).toBe('星河文化传媒');
+    expect(await outcomes(mcnChanged('creator', '银河传媒', 20), mcnChanged('creator', '旧机构', 25))).toEqual([
+      'applied',
+      'applied',
+    ]);
+    expect((await professionalRows(db.dataSource, 'creator')).agency).toBe('银河传媒');
+    expect(await outcomes(mcnChanged('creator', '', 10))).toEqual(['applied']);
+    expect(await outcomes(mcnChanged('creator', '星河文化传媒', 15))).toEqual(['stale']);
+    expect(await outcomes(mcnChanged('creator', null, 5))).toEqual(['unchanged']);
+    expect((await professionalRows(db.dataSource, 'creator')).agency).toBeNull();
+    expect((await labelChangeRows(db.dataSource, 'creator')).map((row) => row.event)).toEqual([
+      'MCN_JOINED',
+      'MCN_LEFT',
+      'MCN_JOINED',
+      'MCN_LEFT',
+    ]);
+  });
+
+  it('an erased account gets no labels back, whether closed before or in the same batch', async () => {
+    await receive(mcnChanged('closing-creator', '星河文化传媒', 30), qualificationChanged('closing-creator', {}, 30));
+    expect(
+      await outcomes(
+        qualificationChanged('closing-creator', { field: 'LAW', title: '律师执业证' }, 1),
+        accountClosed('closing-creator'),
+        mcnChanged('closing-creator', '银河传媒', 1),
+      ),
+    ).toEqual(['erased', 'applied', 'erased']);
+    expect(await outcomes(qualificationChanged('closing-creator', {}, 0))).toEqual(['erased']);
+    expect(await professionalRows(db.dataSource, 'closing-creator')).toEqual({ credentials: [], agency: null });
+    expect(await everyStoredValue(db.dataSource)).not.toContain('closing-creator');
+  });
+});
+
 describe('bad messages', () => {
   const base = followersChanged('bad-1', 5);
   const cases: [string, IncomingMessage, string, RegExp][] = [
@@ -217,6 +304,33 @@ describe('bad messages', () => {
     ],
     ['a post from no address', encode(postCreated('p-bad', 'author-3', '999.1.1.1')), 'invalid-data', /ip is not/],
     ['a post.deleted without a post', encode(postDeleted('')), 'invalid-data', /postId must be/],
+    [
+      'a credential of no field',
+      encode(qualificationChanged('bad-5', { field: 'COOKING' })),
+      'invalid-data',
+      /field must be one of FINANCE, EDUCATION, MEDICAL, LAW/,
+    ],
+    [
+      'a credential verified in the future',
+      encode(qualificationChanged('bad-5', { verifiedAt: '2999-01-01T00:00:00Z' })),
+      'invalid-data',
+      /verifiedAt is in the future/,
+    ],
+    [
+      'a credential without observedAt',
+      encode({
+        ...qualificationChanged('bad-5', {}),
+        data: { userId: 'bad-5', field: 'LAW', title: 't', revoked: true },
+      }),
+      'invalid-data',
+      /observedAt is missing/,
+    ],
+    [
+      'an MCN change that names no agency',
+      encode({ ...mcnChanged('bad-6', 'x'), data: { userId: 'bad-6', observedAt: new Date().toISOString() } }),
+      'invalid-data',
+      /mcnAgency is missing/,
+    ],
   ];
 
   it.each(cases)('%s is refused with a reason (%#)', async (_case, message, reason, detail) => {
@@ -242,15 +356,59 @@ describe('bad messages', () => {
 });
 
 it('a batch of 1,000 events of every kind is one transaction', async () => {
-  const events = Array.from({ length: 1000 }, (_, index) =>
-    index % 10 === 0 ? postCreated(`bulk-post-${index}`, `bulk-${index}`) : followersChanged(`bulk-${index}`, index),
-  );
+  const events = Array.from({ length: 1000 }, (_, index) => {
+    if (index % 10 === 0) return postCreated(`bulk-post-${index}`, `bulk-${index}`);
+    if (index % 10 === 1) return qualificationChanged(`bulk-${index}`, {});
+    if (index % 10 === 2) return mcnChanged(`bulk-${index}`, '星河文化传媒');
+    return followersChanged(`bulk-${index}`, index);
+  });
   statements.length = 0;
   const dispositions = await receive(...events);
   expect(dispositions.every((disposition) => disposition.done && disposition.outcome === 'applied')).toBe(true);
   expect(statements.filter((sql) => /^(START TRANSACTION|BEGIN)/i.test(sql))).toHaveLength(1);
   expect(statements.filter((sql) => /^COMMIT/i.test(sql))).toHaveLength(1);
-  expect(statements.length).toBeLessThan(25);
+  // A few statements per kind of event, none per event.
+  expect(statements.length).toBeLessThan(35);
   const [{ count }] = await db.dataSource.query("SELECT COUNT(*) AS count FROM accounts WHERE user_id LIKE 'bulk-%'");
-  expect(Number(count)).toBe(900);
+  expect(Number(count)).toBe(700);
+  const [{ credentials }] = await db.dataSource.query(
+    "SELECT COUNT(*) AS credentials FROM qualifications WHERE user_id LIKE 'bulk-%'",
+  );
+  expect(Number(credentials)).toBe(100);
+});
+
+it('a batch of follower counts reads and writes each account row once: seven statements for new accounts, six for known', async () => {
+  const batch = (count: number) =>
+    Array.from({ length: 1000 }, (_, index) => followersChanged(`counted-${index}`, count, 1000 - count));
+  const sql = async (events: unknown[]) => {
+    statements.length = 0;
+    await receive(...events);
+    return statements;
+  };
+  const starts = (...prefixes: string[]) => prefixes.map((prefix) => expect.stringMatching(new RegExp(`^${prefix}`)));
+  expect(await sql(batch(1))).toEqual(
+    starts(
+      'SET TRANSACTION',
+      'START TRANSACTION',
+      'INSERT INTO processed_events',
+      'SELECT user_id, real_name, .* FROM accounts .* FOR UPDATE',
+      'INSERT INTO accounts \\(user_id, real_name, .*followers_observed_at',
+      'SELECT pseudonym FROM erasures .* LOCK IN SHARE MODE',
+      'COMMIT',
+    ),
+  );
+  expect(await sql(batch(2))).toEqual(
+    starts(
+      'SET TRANSACTION',
+      'START TRANSACTION',
+      'INSERT INTO processed_events',
+      'SELECT user_id, real_name, .* FROM accounts .* FOR UPDATE',
+      'INSERT INTO accounts \\(user_id, follower_count, followers_observed_at, verification_observed_at\\) .* ON DUPLICATE KEY UPDATE',
+      'COMMIT',
+    ),
+  );
+  const [{ n }] = await db.dataSource.query(
+    "SELECT COUNT(*) AS n FROM accounts WHERE user_id LIKE 'counted-%' AND follower_count = 2 AND followers_observed_at IS NOT NULL",
+  );
+  expect(Number(n)).toBe(1000);
 });

@@ -151,7 +151,7 @@ it('tells an account about a stricter stage that now governs it; its earlier ref
 it('`identity-labels notify` prints what it did', async () => {
   await insertAccounts(first, [anAccount({ userId: 'cli', followerCount: 5_000_000 })]);
   const result = await runCli(['notify'], { DATABASE_URL: migrated.database.url });
-  expect(result).toMatchObject({ code: 0, stdout: 'notify: 1 notified, 0 notices withdrawn\n' });
+  expect(result).toMatchObject({ code: 0, stdout: 'notify: 1 notified, 0 notices withdrawn, 0 deadlines passed\n' });
 });
 
 it('reports its running totals after every chunk, for the command to show progress', async () => {

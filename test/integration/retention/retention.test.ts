@@ -69,8 +69,8 @@ describe('purge', () => {
     }
     // The keys of applied events and a deleted post's id: an old one of each, and a recent one.
     for (const [key, at] of [
-      ['a'.repeat(32), daysAgo(8)],
-      ['b'.repeat(32), daysAgo(6)],
+      [Buffer.alloc(16, 0xaa), daysAgo(8)],
+      [Buffer.alloc(16, 0xbb), daysAgo(6)],
     ]) {
       await db.dataSource.query('INSERT INTO processed_events (event_key, processed_at) VALUES (?, ?)', [key, at]);
     }
@@ -95,7 +95,7 @@ describe('purge', () => {
     const outbox = (await db.dataSource.query('SELECT delivered_at FROM notification_outbox ORDER BY id')) as unknown[];
     expect(outbox).toHaveLength(2); // the recent delivery, and the one not delivered yet
     expect(await db.dataSource.query('SELECT event_key FROM processed_events')).toEqual([
-      { event_key: 'b'.repeat(32) },
+      { event_key: Buffer.alloc(16, 0xbb) },
     ]);
     expect(await db.dataSource.query('SELECT post_id FROM deleted_posts')).toEqual([{ post_id: 'p-deleted-lately' }]);
     expect((await runCli(['purge'], db.env)).stdout).toBe(

@@ -1,5 +1,6 @@
 // The CloudEvent envelope and each type's data, read as the consumer and POST /events read them.
-import { eventKey, rfc3339Time } from '../../../src/events/cloud-event';
+import fc from 'fast-check';
+import { eventKey, rfc3339Time, rfc3339TimeByDate } from '../../../src/events/cloud-event';
 import { readEvent } from '../../../src/events/platform-events';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -26,11 +27,57 @@ describe('rfc3339Time', () => {
   });
 });
 
+describe('rfc3339Time read by hand', () => {
+  const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+
+  it('reads every shape as the Date reading does: out-of-range fields, leap days, fractions, offsets', () => {
+    const shapes = fc
+      .record({
+        year: fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(1900, 2000, 2024, 2100)),
+        month: two(19),
+        day: two(39),
+        separator: fc.constantFrom('T', 't'),
+        hour: two(29),
+        minute: two(69),
+        second: two(69),
+        fraction: fc.option(fc.stringMatching(/^[0-9]{1,9}$/), { nil: undefined }),
+        zone: fc.oneof(
+          fc.constantFrom('Z', 'z'),
+          fc.tuple(fc.constantFrom('+', '-'), two(29), two(69)).map(([sign, h, m]) => `${sign}${h}:${m}`),
+        ),
+      })
+      .map(
+        (f) =>
+          `${String(f.year).padStart(4, '0')}-${f.month}-${f.day}${f.separator}${f.hour}:${f.minute}:${f.second}` +
+          `${f.fraction === undefined ? '' : `.${f.fraction}`}${f.zone}`,
+      );
+    fc.assert(
+      fc.property(shapes, (value) => {
+        expect(rfc3339Time(value)?.getTime()).toBe(rfc3339TimeByDate(value)?.getTime());
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it('reads the times the platform writes (toISOString) exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('0100-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        (date) => {
+          expect(rfc3339Time(date.toISOString())?.getTime()).toBe(date.getTime());
+        },
+      ),
+    );
+  });
+});
+
 describe('eventKey', () => {
   it('is the same for the same source and id, and differs when either differs, even when their concatenation does not', () => {
     expect(eventKey({ source: 'a', id: '1' })).toBe(eventKey({ source: 'a', id: '1' }));
     expect(eventKey({ source: 'a', id: 'b1' })).not.toBe(eventKey({ source: 'ab', id: '1' }));
     expect(eventKey({ source: 'a', id: '1' })).toMatch(/^[0-9a-f]{32}$/);
+    // The keys stored before stay the keys: sha256 of source, NUL, id, its first 128 bits in hex.
+    expect(eventKey({ source: '//platform', id: 'e-1' })).toBe('e034b8d30340102792529b46cbdfb9ba');
   });
 });
 
