@@ -1,6 +1,7 @@
 // V8's young generation, set before anything else loads. Node 24 lets it grow to semi-spaces of 64 MB (a
-// 128 MB young generation), most of what this service holds under load; semi-spaces of 32 MB cost no CPU
-// that the benchmark can see and take 30-100 MB off the RSS (docs/performance.md). V8 reads the size when
+// 128 MB young generation), most of what this service holds under load. Semi-spaces of 32 MB take 100-200 MB
+// off the RSS with the row cache on (the default), at no CPU the benchmark could see; with the cache off they
+// collect more often, at 10-25% more CPU in one measured round (docs/performance.md). V8 reads the size when
 // the process starts, so the entry point starts itself again, in place (same pid, signals and stdio), with
 // the flag: YOUNG_GENERATION_SEMI_SPACE_MB (32 by default; 0 keeps V8's own). A size set by NODE_OPTIONS or on
 // the command line is left as it is. config.ts checks the variable and reports a bad value.
