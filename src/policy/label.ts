@@ -21,6 +21,21 @@ export interface LabelSettings extends PolicyRules {
   realNameViewers: RealNameViewers;
 }
 
+/**
+ * The label of an account that is not subject, one per subject kind, shared: most accounts of a feed are not
+ * subject, and a label of theirs holds nothing of the account or the viewer (no name is due to anyone).
+ */
+const notSubjectLabels = new Map<SubjectKind | null, IdentityLabel>(
+  ([null, 'INDIVIDUAL', 'ORGANIZATION'] as const).map((subjectKind) => [
+    subjectKind,
+    Object.freeze({
+      ...decideDisclosure(undefined, [], new Date(0), { hysteresisRatio: 1 }),
+      realName: null,
+      subjectKind,
+    }),
+  ]),
+);
+
 /** The label; throws the opener's error when the name is due to this viewer but cannot be opened. */
 export function decideIdentityLabel(
   account: AccountFacts | undefined,
@@ -31,6 +46,10 @@ export function decideIdentityLabel(
   openRealName: RealNameOpener,
 ): IdentityLabel {
   const disclosure = decideDisclosure(account, stages, now, settings);
+  if (disclosure.status === 'NOT_SUBJECT') {
+    const shared = notSubjectLabels.get(account?.subjectKind ?? null);
+    if (shared !== undefined) return shared;
+  }
   return {
     ...disclosure,
     realName: revealedRealName(account, disclosure, viewer, settings.realNameViewers, openRealName),

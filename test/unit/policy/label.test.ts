@@ -50,6 +50,34 @@ describe('the label a viewer gets', () => {
     expect(label).toMatchObject({ status: 'DISCLOSED', realName: null });
   });
 
+  it('gives every account that is not subject one shared, frozen label of its kind, holding nothing of it', () => {
+    const settings = { hysteresisRatio: 0.9, realNameViewers: 'anyone' } as const;
+    const small = (userId: string, subjectKind: 'INDIVIDUAL' | 'ORGANIZATION' | null) =>
+      decideIdentityLabel(
+        anAccount({ userId, subjectKind, followerCount: 300 }),
+        stages,
+        now,
+        verified,
+        settings,
+        open,
+      );
+    const [first, second, organization] = [
+      small('a', 'INDIVIDUAL'),
+      small('b', 'INDIVIDUAL'),
+      small('c', 'ORGANIZATION'),
+    ];
+    expect(first).toBe(second);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first).toMatchObject({
+      status: 'NOT_SUBJECT',
+      realName: null,
+      subjectKind: 'INDIVIDUAL',
+      restricted: false,
+    });
+    expect(organization).toMatchObject({ status: 'NOT_SUBJECT', subjectKind: 'ORGANIZATION', realName: null });
+    expect(decideIdentityLabel(undefined, stages, now, verified, settings, open)).toBe(small('d', null));
+  });
+
   it('never shows the owner a name that is not disclosed', () => {
     const notice = anAccount({ userId: 'owner', followerCount: 2_000_000 });
     const label = decideIdentityLabel(
