@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { errorForLog } from '../errors';
 import type { AccountFacts } from '../policy/types';
 import { AccountCache, type AccountCacheSettings, type CacheTrust } from './account-cache';
-import { selectAccounts } from './account-rows';
+import { selectAccountsKeeping, type HeldAccount } from './account-rows';
 import { boundedRead } from './bounded-read';
 import type { ReadReplicas } from './read-replicas';
 import { poolSql } from './pool-sql';
@@ -33,7 +33,7 @@ export class AccountReader {
     private readonly log: Logger,
     private readonly timer?: LookupTimer,
   ) {
-    this.cache = new AccountCache((userIds) => this.query(userIds), settings.cache, settings.cacheTrusted);
+    this.cache = new AccountCache((userIds, held) => this.query(userIds, held), settings.cache, settings.cacheTrusted);
   }
 
   /** The rows of these ids, in any order; ids the service has never seen have none. */
@@ -51,10 +51,10 @@ export class AccountReader {
     this.cache.forgetAll();
   }
 
-  private async query(userIds: readonly string[]): Promise<AccountFacts[]> {
+  private async query(userIds: readonly string[], held: HeldAccount = () => undefined): Promise<AccountFacts[]> {
     const bounded = () =>
       boundedRead(
-        () => this.reads.read((dataSource) => selectAccounts(poolSql(dataSource), userIds)),
+        () => this.reads.read((dataSource) => selectAccountsKeeping(poolSql(dataSource), userIds, held)),
         this.settings.timeoutMs,
         'account lookup',
       );

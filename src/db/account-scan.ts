@@ -16,7 +16,7 @@ export async function* accountsWithFollowers(
     )) as Parameters<typeof accountFromRow>[0][];
     const last = rows.at(-1);
     if (last === undefined) return;
-    yield rows.map(accountFromRow);
+    yield rows.map((row) => accountFromRow(row));
     after = last.user_id;
   }
 }

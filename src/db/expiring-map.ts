@@ -1,10 +1,15 @@
 // A bounded map whose entries expire a fixed time after they were stored: the row cache's store. Entries are
 // kept in two generations: new ones go into the current one; every TTL (or when it is full) the current one
 // becomes the previous one and the previous one is dropped whole, everything in it being older than the TTL
-// by then. Each entry also carries its expiry, so none is ever served past it. Nothing is walked or moved on
-// a read: lru-cache's get, with its recency bookkeeping and a clock read per key, cost ~9% of a cached
-// 100-reference request, and deleting from the front of one Map leaves holes that every walk must skip
+// by then. Each entry also carries its expiry, so none is ever served past it. Nothing is walked on a read:
+// lru-cache's get, with its recency bookkeeping and a clock read per key, cost ~9% of a cached 100-reference
+// request, and deleting from the front of one Map leaves holes that every walk must skip
 // (docs/performance.md).
+//
+// A live entry found in the previous generation moves to the current one, once a turn: a lookup there is a
+// probe of a large table, a cache miss or two, and most keys of a busy cache would otherwise be looked up in
+// both. Storing a key again reuses its entry: a row kept for many TTLs (refreshed ahead of its expiry) makes
+// no new garbage each time.
 interface Entry<V> {
   value: V;
   expiresAt: number;
@@ -31,9 +36,26 @@ export class ExpiringMap<V> {
 
   /** The value stored for the key, unless it has expired by `now` (Date.now(), read once by the caller). */
   get(key: string, now: number): V | undefined {
+    return this.entry(key, now)?.value;
+  }
+
+  /** The value with its expiry, unless it has expired by `now`. */
+  entry(key: string, now: number): Readonly<Entry<V>> | undefined {
     if (now >= this.rotatesAt) this.rotate(now);
-    const entry = this.current.get(key) ?? this.previous.get(key);
-    return entry !== undefined && entry.expiresAt > now ? entry.value : undefined;
+    const entry = this.current.get(key);
+    if (entry !== undefined) return entry.expiresAt > now ? entry : undefined;
+    const older = this.previous.get(key);
+    if (older === undefined || older.expiresAt <= now) return undefined;
+    if (this.current.size < this.generationSize) {
+      this.previous.delete(key);
+      this.current.set(key, older);
+    }
+    return older;
+  }
+
+  /** The value still held for the key, expired or not: never to be served, only to compare a new one with. */
+  held(key: string): V | undefined {
+    return (this.current.get(key) ?? this.previous.get(key))?.value;
   }
 
   has(key: string, now: number): boolean {
@@ -43,8 +65,22 @@ export class ExpiringMap<V> {
   /** Stores the value anew, with a new expiry. */
   set(key: string, value: V, now: number): void {
     if (now >= this.rotatesAt || this.current.size >= this.generationSize) this.rotate(now);
+    const expiresAt = now + this.ttlMs;
+    const entry = this.current.get(key);
+    if (entry !== undefined) {
+      entry.value = value;
+      entry.expiresAt = expiresAt;
+      return;
+    }
+    const older = this.previous.get(key);
+    if (older === undefined) {
+      this.current.set(key, { value, expiresAt });
+      return;
+    }
     this.previous.delete(key);
-    this.current.set(key, { value, expiresAt: now + this.ttlMs });
+    older.value = value;
+    older.expiresAt = expiresAt;
+    this.current.set(key, older);
   }
 
   delete(key: string): void {

@@ -57,8 +57,8 @@ function stored(name: SealedRealName): StoredRealName {
 export class RealNames {
   /**
    * The text of each name already opened, for as long as the value read from the table lives: a request's
-   * own rows, or a row the row cache shares for at most its TTL (and forgets on a change). A row read again
-   * is a new value, opened anew; nothing here outlives the row it came with.
+   * own rows, or a row the row cache shares (for its TTL, kept on while it is read again unchanged, forgotten
+   * on a change). A changed row is a new value, opened anew; nothing here outlives the row it came with.
    */
   private readonly opened = new WeakMap<StoredRealName, string>();
 

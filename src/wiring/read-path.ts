@@ -49,6 +49,7 @@ export function openReadPath(
         // A row read on a replica right after a change may predate it: not kept while the replica may lag
         // (its lag is told in whole seconds: "0" is anything under one).
         settleMs: config.replicaUrls.length > 0 ? (config.replicas.maxLagSeconds + 1) * 1000 : 0,
+        refreshBatchSize: config.maxInList,
       },
       cacheTrusted: changes.cacheTrusted,
     },

@@ -26,5 +26,7 @@ export async function storedAccounts(
   const rows = (await dataSource.query(`${SELECT_ACCOUNTS} ORDER BY user_id`)) as Parameters<
     typeof accountFromRow
   >[0][];
-  return rows.map(accountFromRow).map((account) => ({ ...account, realName: textOf(account.realName, realNames) }));
+  return rows
+    .map((row) => accountFromRow(row))
+    .map((account) => ({ ...account, realName: textOf(account.realName, realNames) }));
 }

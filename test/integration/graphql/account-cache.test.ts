@@ -1,5 +1,7 @@
 // The read path with the cross-request row cache on (ACCOUNT_CACHE_TTL_MS): rows are shared, answers are not.
-import { anAccount } from '../../support/factories';
+import { selectAccountsKeeping } from '../../../src/db/account-rows';
+import type { AccountFacts } from '../../../src/policy/types';
+import { anAccount, insertAccounts } from '../../support/factories';
 import { userRef, useTestServer, VERIFIED_VIEWER } from '../../support/server';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
@@ -82,4 +84,32 @@ it('at most one account query per request, whatever its size', async () => {
   expect(await accountQueriesDuring(() => entities(many.slice(0, 200), VERIFIED_VIEWER))).toBe(1);
   expect(await accountQueriesDuring(() => entities(many, VERIFIED_VIEWER))).toBe(1); // 100 new ones
   expect(await accountQueriesDuring(() => entities(many, VERIFIED_VIEWER))).toBe(0);
+});
+
+it('a row read again unchanged is the account already held (nothing built); a change to any column is a new one', async () => {
+  const { dataSource } = server.app;
+  await insertAccounts(dataSource, [anAccount({ userId: 'reread', realName: 'Mu Nianci', ...subject })]);
+  const read = async (held?: AccountFacts) =>
+    (await selectAccountsKeeping(dataSource, ['reread'], (userId) => (userId === held?.userId ? held : undefined)))[0]!;
+  const first = await read();
+  expect(await read(first)).toBe(first);
+  const changes = [
+    "consent = 'YES', consent_at = '2026-11-25 08:00:00.000'",
+    "consent_at = '2026-11-25 08:00:00.001'",
+    'follower_count = follower_count + 1',
+    "category = 'law'",
+    "notified_at = '2026-11-20 00:00:00.001'",
+    'notified_stage_id = 99',
+    "verification = 'REVOKED'",
+    "subject_kind = 'ORGANIZATION'",
+    'real_name_encrypted = CONCAT(real_name_encrypted, 0x00)', // the stored name's bytes
+  ];
+  let held = first;
+  for (const change of changes) {
+    await dataSource.query(`UPDATE accounts SET ${change} WHERE user_id = 'reread'`);
+    const next = await read(held);
+    expect({ change, same: next === held }).toEqual({ change, same: false });
+    expect(await read(next)).toBe(next);
+    held = next;
+  }
 });

@@ -114,3 +114,69 @@ it('keeps nothing within the settle window after a change to every account', asy
   await cache.read(['a']);
   expect(database.queries).toHaveLength(3);
 });
+
+describe('refresh ahead', () => {
+  const waitFor = async (condition: () => boolean) => {
+    for (let tries = 0; !condition(); tries += 1) {
+      if (tries > 200) throw new Error('condition not met in 2 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+
+  it('reads a row served in the last quarter of its TTL again in the background, so it never expires in use', async () => {
+    const database = fakeDatabase([anAccount({ userId: 'a', consent: 'NONE' }), anAccount({ userId: 'b' })]);
+    const cache = new AccountCache(database.read, { ttlMs: 1000, maxEntries: 10 });
+    await cache.read(['a', 'b', 'unknown']);
+    await cache.read(['a', 'b', 'unknown']); // early in the TTL: nothing is due
+    expect(database.queries).toHaveLength(1);
+    database.rows.set('a', { ...database.rows.get('a')!, consent: 'YES' }); // written by another process
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect((await cache.read(['a', 'unknown']))[0]?.consent).toBe('NONE'); // still within its TTL: served
+    await waitFor(() => database.queries.length === 2);
+    expect(database.queries[1]).toEqual(['a', 'unknown']); // one query for all that were due; b was not asked for
+    await new Promise((resolve) => setTimeout(resolve, 250)); // past the first read's TTL
+    expect((await cache.read(['a', 'unknown']))[0]?.consent).toBe('YES'); // the refreshed row, from memory
+    expect(await cache.read(['b'])).toHaveLength(1); // b expired unused: read when asked for
+    expect(database.queries).toEqual([['a', 'b', 'unknown'], ['a', 'unknown'], ['b']]);
+  });
+
+  it('does not keep a refresh that raced with a change, and asks for at most refreshBatchSize ids at once', async () => {
+    const database = fakeDatabase(['a', 'b', 'c'].map((userId) => anAccount({ userId, consent: 'NONE' })));
+    let release: () => void = () => undefined;
+    const slow = async (userIds: readonly string[]) => {
+      const rows = await database.read(userIds);
+      if (database.queries.length === 2) await new Promise<void>((resolve) => (release = resolve)); // the refresh
+      return rows;
+    };
+    const cache = new AccountCache(slow, { ttlMs: 1000, maxEntries: 10, refreshBatchSize: 2 });
+    await cache.read(['a', 'b', 'c']);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await cache.read(['a', 'b', 'c']);
+    await waitFor(() => database.queries.length === 2);
+    expect(database.queries[1]).toEqual(['a', 'b']); // c was not due: the batch was full
+    database.rows.set('a', { ...database.rows.get('a')!, consent: 'YES' });
+    cache.forget(['a']); // the write commits while the refresh is under way
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect((await cache.read(['a']))[0]?.consent).toBe('YES');
+    expect(database.queries.at(-1)).toEqual(['a']); // the refresh's old row of a was not kept
+  });
+
+  it('a failed refresh leaves the rows to expire as they would have', async () => {
+    const database = fakeDatabase([anAccount({ userId: 'a' })]);
+    let fail = false;
+    const flaky = async (userIds: readonly string[]) => {
+      if (fail) throw new Error('connection lost');
+      return database.read(userIds);
+    };
+    const cache = new AccountCache(flaky, { ttlMs: 1000, maxEntries: 10 });
+    await cache.read(['a']);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    fail = true;
+    expect(await cache.read(['a'])).toHaveLength(1); // served; the refresh fails in the background
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await expect(cache.read(['a'])).rejects.toThrow('connection lost'); // expired: the request reads, and fails
+    fail = false;
+    expect(await cache.read(['a'])).toHaveLength(1);
+  });
+});

@@ -35,3 +35,24 @@ it('never holds more than its bound: a full generation turns early', () => {
   expect(map.get('k99', T0 + 100)).toBe(99);
   expect(map.get('k0', T0 + 100)).toBeUndefined();
 });
+
+it('moves a live entry out of the previous generation when it is read, and still serves it no longer than its TTL', () => {
+  const map = new ExpiringMap<string>(100, 1000);
+  map.set('a', 'value', T0);
+  map.set('b', 'value', T0 + 50);
+  expect(map.get('b', T0 + 120)).toBe('value'); // a turn now: both went to the previous generation; b moves on
+  expect(map.get('b', T0 + 160)).toBeUndefined(); // past its TTL, wherever it is held
+  map.set('c', 'value', T0 + 230); // the next turn (at 220, 100 after the last) drops the one a stayed in
+  expect(map.held('a')).toBeUndefined();
+  expect(map.held('b')).toBe('value'); // expired, held until its own generation goes
+});
+
+it('holds an expired value for comparison until its generation is dropped, and never serves it', () => {
+  const map = new ExpiringMap<string>(100, 1000);
+  map.set('a', 'old', T0);
+  expect(map.get('a', T0 + 100)).toBeUndefined();
+  expect(map.held('a')).toBe('old');
+  map.set('a', 'new', T0 + 100);
+  expect(map.get('a', T0 + 150)).toBe('new');
+  expect(map.held('unknown')).toBeUndefined();
+});
