@@ -14,6 +14,7 @@
 // replaced before it expires and requests do not wait for the database, one small query each. A row is never
 // served past its TTL either way. A row read again unchanged keeps the object the cache holds, and with it what
 // was learnt from it (its opened name): nothing new for the garbage collector.
+import { untraced } from '../observability/tracing';
 import type { AccountFacts } from '../policy/types';
 import type { HeldAccount } from './account-rows';
 import { ExpiringMap } from './expiring-map';
@@ -60,6 +61,7 @@ export class AccountCache {
   private due = new Set<string>();
   private refreshing: ReadonlySet<string> = new Set();
   private readonly refreshAheadMs: number;
+  private readonly refreshDelayMs: number;
   private readonly refreshBatchSize: number;
 
   constructor(
@@ -72,6 +74,7 @@ export class AccountCache {
     this.settling =
       this.rows !== undefined && settleMs > 0 ? new ExpiringMap(settleMs, settings.maxEntries) : undefined;
     this.refreshAheadMs = settings.ttlMs * REFRESH_AHEAD_SHARE;
+    this.refreshDelayMs = Math.min(50, this.refreshAheadMs / 10);
     this.refreshBatchSize = settings.refreshBatchSize ?? 1000;
   }
 
@@ -132,8 +135,7 @@ export class AccountCache {
   private refreshAhead(userId: string): void {
     if (this.due.size >= this.refreshBatchSize || this.due.has(userId) || this.refreshing.has(userId)) return;
     this.due.add(userId);
-    // After this turn of the event loop: every request of the moment adds its ids to the same query.
-    if (this.due.size === 1 && this.refreshing.size === 0) setImmediate(() => void this.refresh());
+    if (this.due.size === 1 && this.refreshing.size === 0) this.refreshSoon();
   }
 
   /** Reads the due ids again, then the ids that became due meanwhile. A failure was logged by the reader. */
@@ -151,7 +153,15 @@ export class AccountCache {
     } finally {
       this.refreshing = new Set();
     }
-    if (this.due.size > 0) setImmediate(() => void this.refresh());
+    if (this.due.size > 0) this.refreshSoon();
+  }
+
+  /**
+   * A little later (a tenth of the refresh window, at most 50 ms): every request of the moment adds its due ids
+   * to the same query. Outside the trace of the request that happened to start it.
+   */
+  private refreshSoon(): void {
+    setTimeout(() => void untraced(() => this.refresh()), this.refreshDelayMs).unref();
   }
 
   /** After these accounts changed (once the write is committed). */

@@ -17,6 +17,7 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { GraphQLError } from 'graphql';
 import { errorCodeOf } from '../errors';
 
@@ -74,6 +75,15 @@ export function withSpan<T>(
       span.end();
     }
   });
+}
+
+/**
+ * Runs background work (the row cache's refresh) in no trace: not under the request that happened to start it,
+ * and not as traces of its own, one every few milliseconds. Metrics count what it does.
+ */
+export function untraced<T>(work: () => Promise<T>): Promise<T> {
+  if (tracer === undefined) return work();
+  return context.with(suppressTracing(ROOT_CONTEXT), work);
 }
 
 /** Adds to the current span what is known only once its work is under way (the executor, the attempts). */

@@ -9,6 +9,7 @@ import {
   startRequestSpan,
   traceContextHeaders,
   tracingOn,
+  untraced,
   withMessageSpan,
   withSpan,
 } from '../../../src/observability/tracing';
@@ -77,6 +78,20 @@ describe('with tracing on', () => {
     expect(byName.failing?.attributes).toEqual({ 'error.type': 'FORBIDDEN' });
     expect(byName.failing?.status.message).toBeUndefined();
   });
+});
+
+it('runs background work in no trace: neither under the span that started it nor as a trace of its own', async () => {
+  const exporter = new InMemorySpanExporter();
+  const tracing = startTracing(OFF, { log, exporter })!;
+  let background: Promise<unknown> = Promise.resolve();
+  await withSpan('request', {}, async () => {
+    background = untraced(() => withSpan('refresh', {}, () => withSpan('query', {}, async () => 1)));
+  });
+  await background;
+  await withSpan('after', {}, async () => undefined); // tracing is on again outside it
+  const spans = exporter.getFinishedSpans();
+  await tracing.close();
+  expect(spans.map((span) => span.name).sort()).toEqual(['after', 'request']);
 });
 
 it('names a failure by its code or its class, never its message', () => {
