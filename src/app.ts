@@ -43,7 +43,7 @@ export async function startApp(config: Config, appOptions: AppOptions): Promise<
     const metrics = new Metrics(dataSource);
     const storage = await openStorage(config, options, metrics, dataSource, lifecycle);
     const changes = openChangeFeed(config, options.log, metrics, lifecycle);
-    const readPath = openReadPath(config, storage, changes, options.log, metrics);
+    const readPath = openReadPath(config, storage, changes, options.log, metrics, lifecycle);
     const events = startEvents(config, eventStorage(storage, readPath), metrics, options, lifecycle);
     const http = await startServing(config, storage, readPath, metrics, options, lifecycle, events);
     startNotifySchedule(config, storage, readPath, options, lifecycle);

@@ -62,6 +62,9 @@ export class AccountCache {
   private refreshing: ReadonlySet<string> = new Set();
   private readonly refreshAheadMs: number;
   private readonly refreshDelayMs: number;
+  /** The refresh under way; after stop(), none is started. */
+  private refreshRun: Promise<void> | undefined;
+  private stopped = false;
   private readonly refreshBatchSize: number;
 
   constructor(
@@ -133,7 +136,8 @@ export class AccountCache {
   }
 
   private refreshAhead(userId: string): void {
-    if (this.due.size >= this.refreshBatchSize || this.due.has(userId) || this.refreshing.has(userId)) return;
+    if (this.stopped || this.due.size >= this.refreshBatchSize || this.due.has(userId) || this.refreshing.has(userId))
+      return;
     this.due.add(userId);
     if (this.due.size === 1 && this.refreshing.size === 0) this.refreshSoon();
   }
@@ -153,7 +157,7 @@ export class AccountCache {
     } finally {
       this.refreshing = new Set();
     }
-    if (this.due.size > 0) this.refreshSoon();
+    if (this.due.size > 0 && !this.stopped) this.refreshSoon();
   }
 
   /**
@@ -161,7 +165,16 @@ export class AccountCache {
    * to the same query. Outside the trace of the request that happened to start it.
    */
   private refreshSoon(): void {
-    setTimeout(() => void untraced(() => this.refresh()), this.refreshDelayMs).unref();
+    setTimeout(() => {
+      if (!this.stopped) this.refreshRun = untraced(() => this.refresh());
+    }, this.refreshDelayMs).unref();
+  }
+
+  /** At shutdown: no refresh is started any more, and the one under way is waited for (the pool closes next). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.due.clear();
+    await this.refreshRun;
   }
 
   /** After these accounts changed (once the write is committed). */

@@ -51,6 +51,11 @@ export class AccountReader {
     this.cache.forgetAll();
   }
 
+  /** At shutdown, before the pool closes: the cache's background reads end. */
+  stop(): Promise<void> {
+    return this.cache.stop();
+  }
+
   private async query(userIds: readonly string[], held: HeldAccount = () => undefined): Promise<AccountFacts[]> {
     const bounded = () =>
       boundedRead(

@@ -39,6 +39,7 @@ export function openReadPath(
   changes: ChangeFeed,
   log: Logger,
   metrics: Metrics,
+  lifecycle: Lifecycle,
 ): ReadPath {
   const accounts = new AccountReader(
     storage.reads,
@@ -56,6 +57,7 @@ export function openReadPath(
     log,
     metrics,
   );
+  lifecycle.add(() => accounts.stop());
   changes.subscribe({
     forget: (userIds) => accounts.forget(userIds),
     forgetAll: () => accounts.forgetAll(),

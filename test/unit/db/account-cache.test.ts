@@ -179,4 +179,15 @@ describe('refresh ahead', () => {
     fail = false;
     expect(await cache.read(['a'])).toHaveLength(1);
   });
+
+  it('starts no refresh once stopped (shutdown), and waits for the one under way', async () => {
+    const database = fakeDatabase([anAccount({ userId: 'a' })]);
+    const cache = new AccountCache(database.read, { ttlMs: 1000, maxEntries: 10 });
+    await cache.read(['a']);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await cache.read(['a']); // due: a refresh is scheduled...
+    await cache.stop(); // ...and stopped before it starts
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(database.queries).toHaveLength(1);
+  });
 });
