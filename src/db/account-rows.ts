@@ -21,8 +21,11 @@ const COLUMNS = [
   'consent_at',
 ] as const;
 
+/** Every column the read path selects (a test holds `rowStillReads` to each). */
+export const ACCOUNT_COLUMNS: readonly string[] = COLUMNS;
+
 /** A row as the drivers return it: mysql2 gives DATETIME as a Date, sql.js as text; binary as a Buffer / Uint8Array. */
-interface AccountRow {
+export interface AccountRow {
   user_id: string;
   real_name: string | null;
   real_name_encrypted: Uint8Array | null;
