@@ -56,7 +56,7 @@ export class AccountReader {
     return this.cache.stop();
   }
 
-  private async query(userIds: readonly string[], held: HeldAccount = () => undefined): Promise<AccountFacts[]> {
+  private async query(userIds: readonly string[], held?: HeldAccount): Promise<AccountFacts[]> {
     const bounded = () =>
       boundedRead(
         () => this.reads.read((dataSource) => selectAccountsKeeping(poolSql(dataSource), userIds, held)),

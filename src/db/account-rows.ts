@@ -57,8 +57,13 @@ interface TimedRow extends AccountRow {
   verification_observed_at: Date | string | null;
 }
 
+/** The lists the read path asks for again and again (its IN lists), made once. */
+const SHORT_LISTS: string[] = [];
+const LONGEST_SHORT_LIST = 1000;
+
 export function placeholders(count: number): string {
-  return new Array<string>(count).fill('?').join(', ');
+  if (count > LONGEST_SHORT_LIST) return new Array<string>(count).fill('?').join(', ');
+  return (SHORT_LISTS[count] ??= new Array<string>(count).fill('?').join(', '));
 }
 
 /** mysql2 returns DATETIME as a Date (timezone 'Z'); sql.js as text, which is UTC as stored. */
@@ -113,10 +118,14 @@ export type HeldAccount = (userId: string) => AccountFacts | undefined;
 export function accountFromRow(row: AccountRow, held?: HeldAccount): AccountFacts {
   const before = held?.(row.user_id);
   if (before !== undefined && rowStillReads(row, before)) return before;
+  // A copy: mysql2 hands out a view of its read buffer, which a cached row would keep alive whole.
+  return accountOf(row, copyOf(row.real_name_encrypted));
+}
+
+function accountOf(row: AccountRow, encryptedName: Uint8Array | null): AccountFacts {
   return {
     userId: row.user_id,
-    // A copy: mysql2 hands out a view of its read buffer, which a cached row would keep alive whole.
-    realName: StoredRealName.fromColumns(row.user_id, row.real_name, copyOf(row.real_name_encrypted)),
+    realName: StoredRealName.fromColumns(row.user_id, row.real_name, encryptedName),
     subjectKind: row.subject_kind,
     verification: row.verification,
     followerCount: Number(row.follower_count),
@@ -169,16 +178,22 @@ export async function selectAccounts(
   return rows.map((row) => accountFromRow(row));
 }
 
-/** The read path's SELECT: a row that still says what the account held for it says is that account. */
+/**
+ * The read path's SELECT. With `held` (the row cache's): a row that still says what the account held for it
+ * says is that account. Without: the rows live as long as one request, and a name stays a view of the
+ * driver's buffer (copying it would cost an allocation per name on every uncached request).
+ */
 export async function selectAccountsKeeping(
   database: SqlRunner,
   userIds: readonly string[],
-  held: HeldAccount,
+  held?: HeldAccount,
 ): Promise<AccountFacts[]> {
   const rows = (await database.query(`${SELECT_ACCOUNTS} WHERE user_id IN (${placeholders(userIds.length)})`, [
     ...userIds,
   ])) as AccountRow[];
-  return rows.map((row) => accountFromRow(row, held));
+  return held === undefined
+    ? rows.map((row) => accountOf(row, row.real_name_encrypted))
+    : rows.map((row) => accountFromRow(row, held));
 }
 
 /** The accounts with their fact times, each row locked when `lock` says so; unknown ids have no row. */

@@ -1,6 +1,7 @@
 // A row read again is the account the cache holds only when every column still says the same: a column that
 // rowStillReads did not compare would keep a hot account's change out of the cache for as long as it is read.
-import { ACCOUNT_COLUMNS, accountFromRow, type AccountRow } from '../../../src/db/account-rows';
+import { ACCOUNT_COLUMNS, accountFromRow, selectAccountsKeeping, type AccountRow } from '../../../src/db/account-rows';
+import { StoredRealName } from '../../../src/real-names/real-names';
 
 const row: AccountRow = {
   user_id: 'u-1',
@@ -48,4 +49,18 @@ it.each(ACCOUNT_COLUMNS.map((column) => [column]))('a change to %s alone is a ne
 it('without an account held, or with another one, the row is built', () => {
   expect(accountFromRow(row)).not.toBe(held);
   expect(accountFromRow(row, () => undefined)).toEqual(held);
+});
+
+it("a name the cache will keep is copied out of the driver's buffer; one a request alone uses is not", async () => {
+  const packet = Buffer.from([9, 9, 1, 2, 3, 9, 9]); // mysql2 hands out a view of the packet it read
+  const database = { query: () => Promise.resolve([{ ...row, real_name_encrypted: packet.subarray(2, 5) }]) };
+  const nameOf = (accounts: { realName: unknown }[]) => (accounts[0]!.realName as StoredRealName).encrypted!;
+
+  const kept = nameOf(await selectAccountsKeeping(database, ['u-1'], () => undefined));
+  expect([...kept]).toEqual([1, 2, 3]);
+  expect(kept.buffer.byteLength).toBe(3); // the packet is not kept alive by a cached row
+
+  const forOneRequest = nameOf(await selectAccountsKeeping(database, ['u-1']));
+  expect([...forOneRequest]).toEqual([1, 2, 3]);
+  expect(forOneRequest.buffer).toBe(packet.buffer); // no allocation per name on an uncached request
 });
