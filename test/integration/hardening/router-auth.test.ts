@@ -1,4 +1,5 @@
 // With ROUTER_SECRET set, only the router gets in; and nothing a caller sends can change who is disclosed.
+import http from 'node:http';
 import { anAccount } from '../../support/factories';
 import { USER_FIELDS, userRef, useTestServer } from '../../support/server';
 
@@ -73,4 +74,34 @@ it('forged representation fields change nothing but the echoed nickname', async 
     }),
   ]);
   expect(response.text).not.toMatch(/Ma Chao|Injected Name|Somebody Else/);
+});
+
+it('a connection that has shown the secret gets 401 for a request without it, as any other', async () => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const post = (headers: Record<string, string>) =>
+    new Promise<{ status: number; text: string; reusedSocket: boolean }>((resolve, reject) => {
+      const request = http.request(
+        `${server.app.url}/graphql`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, text, reusedSocket: request.reusedSocket }));
+        },
+      );
+      request.on('error', reject);
+      request.end(JSON.stringify(entitiesBody));
+    });
+  try {
+    expect((await post(ROUTER)).status).toBe(200);
+    const wrong = await post({ ...ROUTER, 'router-authorization': `${SECRET}x` });
+    const none = await post({ 'x-viewer-id': 'v', 'x-viewer-verified': 'true' });
+    const again = await post(ROUTER);
+    expect([wrong.reusedSocket, none.reusedSocket, again.reusedSocket]).toEqual([true, true, true]);
+    expect([wrong.status, none.status, again.status]).toEqual([401, 401, 200]);
+    expect(wrong.text + none.text).not.toContain('Zhao Yun');
+  } finally {
+    agent.destroy();
+  }
 });
