@@ -7,7 +7,7 @@ import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode, errorForLog } from '../errors';
 import { discardBody } from './discard-body';
-import { digest, secretMatches } from './router-auth';
+import { secretCheck } from './router-auth';
 
 export interface WriterRoute {
   /** The bearer secret the writer sends; undefined only in the embedded demo (no authentication). */
@@ -37,12 +37,12 @@ function isBadRequest(error: unknown): error is GraphQLError {
 }
 
 function authenticate(secret: string | undefined) {
-  const expected = secret === undefined ? undefined : digest(secret);
+  const matches = secret === undefined ? undefined : secretCheck(secret);
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (expected === undefined) return;
+    if (matches === undefined) return;
     const header = request.headers.authorization;
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
-    if (secretMatches(expected, token)) return;
+    if (matches(token)) return;
     await sendError(reply.header('www-authenticate', 'Bearer'), 401, ErrorCode.UNAUTHENTICATED, 'unauthorized');
   };
 }
