@@ -107,9 +107,37 @@ describe('use', () => {
     expect(forAnonymous).toMatchObject({ status: 'DISCLOSED', realName: null });
   });
 
-  it('ignores rows it did not ask for', async () => {
-    const source: AccountSource = { read: async () => [small, disclosed] };
-    expect(await loader(source).load('small')).toMatchObject({ status: 'NOT_SUBJECT' });
+  it('ignores rows it did not ask for, and reads them when they are asked', async () => {
+    const reads: string[][] = [];
+    const source: AccountSource = { read: async (userIds) => (reads.push([...userIds]), [small, disclosed]) };
+    const identities = loader(source);
+    expect(await identities.load('small')).toMatchObject({ status: 'NOT_SUBJECT' });
+    expect(await identities.load('disclosed')).toMatchObject({ status: 'DISCLOSED' });
+    expect(reads).toEqual([['small'], ['disclosed']]);
+  });
+
+  it("a row the database matched to another spelling of a key (its collation) is not that key's", async () => {
+    const source: AccountSource = { read: async () => [disclosed] }; // asked DISCLOSED, MySQL found 'disclosed'
+    const labels = await loader(source).loadMany(['DISCLOSED', 'disclosed']);
+    expect(labels).toMatchObject([{ status: 'NOT_SUBJECT', realName: null }, { status: 'DISCLOSED' }]);
+    const alone = await loader(source).loadMany(['DISCLOSED']);
+    expect(alone).toMatchObject([{ status: 'NOT_SUBJECT', realName: null }]);
+  });
+
+  it('a key asked while its read is under way waits for that read, and is not read again', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const source = accountSource([disclosed, small]);
+    const slow: AccountSource = { read: async (userIds) => (await held, source.read(userIds)) };
+    const identities = loader(slow);
+    const first = identities.loadMany(['disclosed']);
+    await new Promise((resolve) => setImmediate(resolve)); // the first read has started
+    const second = identities.loadMany(['disclosed', 'small']);
+    release();
+    const [[fromFirst], [fromSecond, other]] = await Promise.all([first, second]);
+    expect(fromSecond).toBe(fromFirst);
+    expect(other).toMatchObject({ status: 'NOT_SUBJECT' });
+    expect(source.reads).toEqual([['disclosed'], ['small']]);
   });
 });
 
@@ -160,7 +188,8 @@ describe('real names, encrypted at rest', () => {
   it('decrypts only the names it reveals to this viewer, never the rest of the batch', async () => {
     const verified = countingOpener();
     const labels = await loader(accountSource(batch), VERIFIED, 1000, verified.open).loadMany(ids);
-    expect(verified.decrypted).toEqual(['Name 0', 'Name 30', 'Name 60', 'Name 90']); // the DISCLOSED ones
+    const disclosedOnes = ['Name 0', 'Name 30', 'Name 60', 'Name 90'];
+    expect([...verified.decrypted].sort()).toEqual(disclosedOnes); // in the order the rows came
     expect(labels.filter((label) => !(label instanceof Error) && label.realName !== null)).toHaveLength(4);
 
     const anonymous = countingOpener();
