@@ -1,7 +1,7 @@
 // A row read again is the account the cache holds only when every column still says the same: a column that
 // rowStillReads did not compare would keep a hot account's change out of the cache for as long as it is read.
 import { ACCOUNT_COLUMNS, accountFromRow, selectAccountsKeeping, type AccountRow } from '../../../src/db/account-rows';
-import { StoredRealName } from '../../../src/real-names/real-names';
+import type { StoredRealName } from '../../../src/real-names/real-names';
 
 const row: AccountRow = {
   user_id: 'u-1',
