@@ -1,6 +1,8 @@
 // A short-lived copy of account rows shared by all requests (ACCOUNT_CACHE_TTL_MS; 0 turns it off). It holds
-// facts only, never a decision: the label and the viewer gate are computed from the row per request, after
-// the cache, so one viewer's answer can never be served to another.
+// facts, and with each row a note its reader keeps: the one decision that is the same for every viewer until a
+// stage starts or ends, NOT_SUBJECT (loaders/not-subject-notes.ts), dropped with the row when it changes.
+// Everything else, the status of a subject account and the viewer gate, is computed from the row per request,
+// after the cache, so one viewer's answer can never be served to another.
 //
 // Staleness: a write made by this process (a consent answer, the server's notify run) is visible at once:
 // the rows are forgotten after the write, and a read that was in flight during a write does not fill the
@@ -36,9 +38,17 @@ export interface AccountCacheSettings {
 /** A row is read again ahead when it is served within this share of its TTL from expiring. */
 const REFRESH_AHEAD_SHARE = 0.25;
 
-/** An id the database has no row for: remembered too, most references in a feed are of such accounts. */
-const NO_ACCOUNT = Symbol('no account');
-type CachedRow = AccountFacts | typeof NO_ACCOUNT;
+/** null: an id the database has no row for, remembered too (most references in a feed are of such accounts). */
+type CachedRow = AccountFacts | null;
+
+/**
+ * One id's row as `readNoted` hands it out (null: no account), and a note its reader may keep on it: the cache
+ * holds it with that very row, and a changed row starts without one.
+ */
+export interface NotedAccount {
+  readonly value: AccountFacts | null;
+  note: unknown;
+}
 
 /**
  * Reads the rows of ids the cache does not hold (unknown ids have none); a row that still says what the account
@@ -83,56 +93,76 @@ export class AccountCache {
 
   /** The rows of these ids (unknown ids have none): cached ones from memory, the rest in one query. */
   async read(userIds: readonly string[]): Promise<AccountFacts[]> {
+    const noted = this.readNoted(userIds);
+    if (noted === undefined) return this.readMissing(userIds);
+    const found: AccountFacts[] = [];
+    for (const account of await noted) if (account.value !== null) found.push(account.value);
+    return found;
+  }
+
+  /**
+   * Each id's row, in the order asked (null: no account), cached ones from memory and the rest in one query,
+   * each with the note its caller keeps on it while the cache holds that very row. Undefined, at once, when the
+   * cache is off or not trusted now: then only `read` reads (from the database), and nothing is kept.
+   */
+  readNoted(userIds: readonly string[]): Promise<NotedAccount[]> | undefined {
     const rows = this.rows;
-    if (rows === undefined) return this.readMissing(userIds);
+    if (rows === undefined) return undefined;
     if (!this.trusted()) {
       if (rows.size > 0) rows.clear(); // what it holds may have changed unseen: start afresh when trusted again
-      return this.readMissing(userIds);
+      return undefined;
     }
-    const found: AccountFacts[] = [];
+    return this.readKept(rows, userIds);
+  }
+
+  private async readKept(rows: ExpiringMap<CachedRow>, userIds: readonly string[]): Promise<NotedAccount[]> {
+    const found = new Array<NotedAccount>(userIds.length);
     const missing: string[] = [];
+    const missingAt: number[] = [];
     const now = Date.now();
     const refreshBy = now + this.refreshAheadMs;
-    for (const userId of userIds) {
+    for (let at = 0; at < userIds.length; at++) {
+      const userId = userIds[at]!;
       const entry = rows.entry(userId, now);
       if (entry === undefined) {
         missing.push(userId);
+        missingAt.push(at);
         continue;
       }
-      if (entry.value !== NO_ACCOUNT) found.push(entry.value);
+      found[at] = entry;
       if (entry.expiresAt <= refreshBy) this.refreshAhead(userId);
     }
     if (missing.length === 0) return found;
     const generation = this.generation;
-    const read = await this.readMissing(missing, this.held);
-    for (const row of this.store(rows, missing, read, generation)) found.push(row);
+    const stored = this.store(rows, missing, await this.readMissing(missing, this.held), generation);
+    for (let index = 0; index < missingAt.length; index++) found[missingAt[index]!] = stored[index]!;
     return found;
   }
 
   /** The row held for an id, expired or not: a row read again unchanged is that object, and stays in use. */
-  private readonly held: HeldAccount = (userId) => {
-    const row = this.rows?.held(userId);
-    return row === NO_ACCOUNT ? undefined : row;
-  };
+  private readonly held: HeldAccount = (userId) => this.rows?.held(userId) ?? undefined;
 
-  /** The rows read for these ids, shared from now on, and kept unless a change came while they were read. */
+  /**
+   * The rows read for these ids, one per id in their order, shared from now on, and kept unless a change came
+   * while they were read. A row the database matched to another spelling of an id (its collation) is not that
+   * id's.
+   */
   private store(
     rows: ExpiringMap<CachedRow>,
     userIds: readonly string[],
     read: readonly AccountFacts[],
     generation: number,
-  ): AccountFacts[] {
+  ): NotedAccount[] {
     const readAt = Date.now();
     const keep = generation === this.generation && this.trusted() && readAt >= this.settledAt;
-    // Shared by every request from now on: nobody may change them in place.
-    const shared = read.map((account) => Object.freeze(account));
-    if (!keep) return shared;
     const byUserId = new Map<string, AccountFacts>();
-    for (const row of shared) byUserId.set(row.userId, row);
-    for (const userId of userIds) {
-      if (this.settling?.has(userId, readAt) !== true) rows.set(userId, byUserId.get(userId) ?? NO_ACCOUNT, readAt);
-    }
-    return shared;
+    // Shared by every request from now on: nobody may change them in place.
+    for (const account of read) byUserId.set(account.userId, Object.freeze(account));
+    return userIds.map((userId) => {
+      const value = byUserId.get(userId) ?? null;
+      if (keep && this.settling?.has(userId, readAt) !== true) return rows.set(userId, value, readAt);
+      return { value, note: undefined };
+    });
   }
 
   private refreshAhead(userId: string): void {

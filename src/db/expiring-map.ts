@@ -10,14 +10,24 @@
 // probe of a large table, a cache miss or two, and most keys of a busy cache would otherwise be looked up in
 // both. Storing a key again reuses its entry: a row kept for many TTLs (refreshed ahead of its expiry) makes
 // no new garbage each time.
-interface Entry<V> {
+//
+// Each entry has a note: what a reader learnt from its value and keeps with it (the row cache's readers, a
+// decision that holds until a stage starts or ends). Storing another value clears it; storing the same value
+// again keeps it.
+export interface Entry<V> {
+  readonly value: V;
+  readonly expiresAt: number;
+  note: unknown;
+}
+
+interface StoredEntry<V> extends Entry<V> {
   value: V;
   expiresAt: number;
 }
 
 export class ExpiringMap<V> {
-  private current = new Map<string, Entry<V>>();
-  private previous = new Map<string, Entry<V>>();
+  private current = new Map<string, StoredEntry<V>>();
+  private previous = new Map<string, StoredEntry<V>>();
   /** The first use starts the clock. */
   private rotatesAt = Number.NEGATIVE_INFINITY;
   /** Half the bound each: the two generations together hold at most `maxEntries`. */
@@ -39,8 +49,8 @@ export class ExpiringMap<V> {
     return this.entry(key, now)?.value;
   }
 
-  /** The value with its expiry, unless it has expired by `now`. */
-  entry(key: string, now: number): Readonly<Entry<V>> | undefined {
+  /** The value with its expiry and its note, unless it has expired by `now`. */
+  entry(key: string, now: number): Entry<V> | undefined {
     if (now >= this.rotatesAt) this.rotate(now);
     const entry = this.current.get(key);
     if (entry !== undefined) return entry.expiresAt > now ? entry : undefined;
@@ -62,25 +72,21 @@ export class ExpiringMap<V> {
     return this.get(key, now) !== undefined;
   }
 
-  /** Stores the value anew, with a new expiry. */
-  set(key: string, value: V, now: number): void {
+  /** Stores the value anew, with a new expiry; returns its entry. */
+  set(key: string, value: V, now: number): Entry<V> {
     if (now >= this.rotatesAt || this.current.size >= this.generationSize) this.rotate(now);
     const expiresAt = now + this.ttlMs;
     const entry = this.current.get(key);
-    if (entry !== undefined) {
-      entry.value = value;
-      entry.expiresAt = expiresAt;
-      return;
-    }
+    if (entry !== undefined) return renew(entry, value, expiresAt);
     const older = this.previous.get(key);
     if (older === undefined) {
-      this.current.set(key, { value, expiresAt });
-      return;
+      const added = { value, expiresAt, note: undefined };
+      this.current.set(key, added);
+      return added;
     }
     this.previous.delete(key);
-    older.value = value;
-    older.expiresAt = expiresAt;
     this.current.set(key, older);
+    return renew(older, value, expiresAt);
   }
 
   delete(key: string): void {
@@ -98,4 +104,11 @@ export class ExpiringMap<V> {
     this.current = new Map();
     this.rotatesAt = now + this.ttlMs;
   }
+}
+
+function renew<V>(entry: StoredEntry<V>, value: V, expiresAt: number): StoredEntry<V> {
+  if (entry.value !== value) entry.note = undefined; // learnt from the value it replaces
+  entry.value = value;
+  entry.expiresAt = expiresAt;
+  return entry;
 }

@@ -5,16 +5,25 @@
 // has just failed again); the labels come back in key order, one per key; batches
 // larger than `maxBatchSize` are split into several reads, so the IN list stays bounded. When the accounts
 // cannot be read, every key of that batch gets the IDENTITY_UNAVAILABLE error instead of a label; when one
-// account's real name is due but cannot be decrypted, that key alone gets it.
+// account's real name is due but cannot be decrypted, that key alone gets it. From rows the row cache holds, a
+// NOT_SUBJECT label noted on the row is taken as it is until a stage starts or ends (not-subject-notes.ts).
 import { RealNameUnreadableError } from '../crypto/real-name-cipher';
 import { identityUnavailable } from '../errors';
 import { decideIdentityLabel, type IdentityLabel, type LabelSettings } from '../policy/label';
+import type { NotedAccount } from '../db/account-cache';
 import type { AccountFacts, PolicyStage, RealNameOpener, Viewer } from '../policy/types';
+import { NotSubjectNotes } from './not-subject-notes';
 
 /** Where the loader gets account rows from (the read path's AccountReader). */
 export interface AccountSource {
+  /** The rows of these ids, in any order; unknown ids have none. */
   read(userIds: readonly string[]): Promise<AccountFacts[]>;
+  /** Rows kept across requests (the row cache), one per id in order, with notes; undefined: use `read`. */
+  readNoted?(userIds: readonly string[]): Promise<NotedAccount[]> | undefined;
 }
+
+/** Shared by every loader of the process: the rows' notes are taken by the next requests. */
+const notSubjectNotes = new NotSubjectNotes();
 
 export interface IdentityLoaderOptions {
   accounts: AccountSource;
@@ -113,9 +122,12 @@ export class IdentityLoader {
    */
   private async read(userIds: readonly string[], read: Promise<void>): Promise<void> {
     const { accounts, stages, clock, openRealName, viewer, settings } = this.options;
-    let rows: AccountFacts[];
+    let rows: AccountFacts[] = [];
+    let noted: NotedAccount[] | undefined;
     try {
-      rows = await accounts.read(userIds);
+      const kept = accounts.readNoted?.(userIds);
+      if (kept === undefined) rows = await accounts.read(userIds);
+      else noted = await kept;
     } catch (error) {
       const unavailable = identityUnavailable(error);
       for (const userId of userIds) if (this.keys.get(userId) === read) this.keys.set(userId, unavailable);
@@ -123,10 +135,39 @@ export class IdentityLoader {
     }
     const now = clock();
     const inForce = stages();
+    if (noted !== undefined) {
+      this.settleNoted(userIds, noted, read, inForce, now);
+      return;
+    }
     const settle = (userId: string, row: AccountFacts | undefined) =>
       this.keys.set(userId, labelOrUnavailable(row, inForce, now, viewer, settings, openRealName));
     for (const row of rows) if (this.keys.get(row.userId) === read) settle(row.userId, row);
     for (const userId of userIds) if (this.keys.get(userId) === read) settle(userId, undefined);
+  }
+
+  /** Settles the keys from rows the cache holds, one per key in order: a noted NOT_SUBJECT row is not read. */
+  private settleNoted(
+    userIds: readonly string[],
+    noted: readonly NotedAccount[],
+    read: Promise<void>,
+    inForce: readonly PolicyStage[],
+    now: Date,
+  ): void {
+    const { openRealName, viewer, settings } = this.options;
+    const notes = notSubjectNotes.at(inForce, settings, now.getTime());
+    for (let index = 0; index < userIds.length; index++) {
+      const userId = userIds[index]!;
+      if (this.keys.get(userId) !== read) continue;
+      const account = noted[index]!;
+      const recalled = notes.recall(account.note);
+      if (recalled !== undefined) {
+        this.keys.set(userId, recalled);
+        continue;
+      }
+      const label = labelOrUnavailable(account.value ?? undefined, inForce, now, viewer, settings, openRealName);
+      if (!(label instanceof Error)) account.note = notes.noteFor(label);
+      this.keys.set(userId, label);
+    }
   }
 }
 

@@ -21,12 +21,15 @@ export interface LabelSettings extends PolicyRules {
   realNameViewers: RealNameViewers;
 }
 
+/** The subject kinds an account may have (null: none on file, or an id this service has never seen). */
+export const SUBJECT_KINDS_OR_NONE = [null, 'INDIVIDUAL', 'ORGANIZATION'] as const;
+
 /**
  * The label of an account that is not subject, one per subject kind, shared: most accounts of a feed are not
  * subject, and a label of theirs holds nothing of the account or the viewer (no name is due to anyone).
  */
 const notSubjectLabels = new Map<SubjectKind | null, IdentityLabel>(
-  ([null, 'INDIVIDUAL', 'ORGANIZATION'] as const).map((subjectKind) => [
+  SUBJECT_KINDS_OR_NONE.map((subjectKind) => [
     subjectKind,
     Object.freeze({
       ...decideDisclosure(undefined, [], new Date(0), { hysteresisRatio: 1 }),
@@ -35,6 +38,11 @@ const notSubjectLabels = new Map<SubjectKind | null, IdentityLabel>(
     }),
   ]),
 );
+
+/** The label of an account that is not subject, of this kind (or of an id this service has never seen). */
+export function notSubjectLabel(subjectKind: SubjectKind | null): IdentityLabel {
+  return notSubjectLabels.get(subjectKind)!;
+}
 
 /** The label; throws the opener's error when the name is due to this viewer but cannot be opened. */
 export function decideIdentityLabel(

@@ -1,7 +1,7 @@
 // The read path with the cross-request row cache on (ACCOUNT_CACHE_TTL_MS): rows are shared, answers are not.
 import { selectAccountsKeeping } from '../../../src/db/account-rows';
 import type { AccountFacts } from '../../../src/policy/types';
-import { anAccount, insertAccounts } from '../../support/factories';
+import { anAccount, aStage, insertAccounts, replaceStages } from '../../support/factories';
 import { userRef, useTestServer, VERIFIED_VIEWER } from '../../support/server';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
@@ -112,4 +112,40 @@ it('a row read again unchanged is the account already held (nothing built); a ch
     expect(await read(next)).toBe(next);
     held = next;
   }
+});
+
+describe('a label noted on a cached row holds until a stage starts or ends, and no longer', () => {
+  const WIDER_FROM = new Date('2026-12-01T00:00:00Z');
+  const boundary = useTestServer({
+    env: { ACCOUNT_CACHE_TTL_MS: '60000', NOTIFY_INTERVAL_SECONDS: '0' },
+    now: NOW,
+    accounts: [anAccount({ userId: 'rising', realName: 'Lin Pingzhi', followerCount: 200_000 })],
+  });
+
+  const statusAt = async (now: Date) => {
+    boundary.now = now;
+    const body = await boundary.entities([userRef('rising', 'nick')], FIELDS, VERIFIED_VIEWER);
+    return (body.data?._entities as Entity[])[0]?.identityLabel.status;
+  };
+
+  it('the same cached row is NOTICE from the instant the wider stage begins, NOT_SUBJECT again when it ends', async () => {
+    await replaceStages(boundary.app.dataSource, [
+      aStage({ name: 'initial', minFollowers: 1_000_000 }),
+      aStage({ name: 'wider', minFollowers: 100_000, effectiveFrom: WIDER_FROM, retiredAt: new Date('2027-01-01') }),
+    ]);
+    await boundary.app.stageCache.refresh();
+    const queries = boundary.accountQueries().length;
+    expect(await statusAt(NOW)).toBe('NOT_SUBJECT');
+    expect(await statusAt(NOW)).toBe('NOT_SUBJECT'); // noted
+    expect(await statusAt(new Date(WIDER_FROM.getTime() - 1))).toBe('NOT_SUBJECT');
+    expect(await statusAt(WIDER_FROM)).toBe('NOTICE');
+    expect(await statusAt(new Date('2026-12-31T23:59:59.999Z'))).toBe('NOTICE');
+    expect(await statusAt(new Date('2027-01-01T00:00:00Z'))).toBe('NOT_SUBJECT');
+    expect(await statusAt(WIDER_FROM)).toBe('NOTICE'); // and back, the clock moved back
+    expect(boundary.accountQueries().length - queries).toBe(1); // every answer from the one cached row
+
+    await replaceStages(boundary.app.dataSource, [aStage({ name: 'everyone', minFollowers: 0 })]);
+    await boundary.app.stageCache.refresh(); // a policy change: other stages, the same row
+    expect(await statusAt(NOW)).toBe('NOTICE');
+  });
 });

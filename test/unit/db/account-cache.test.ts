@@ -191,3 +191,53 @@ describe('refresh ahead', () => {
     expect(database.queries).toHaveLength(1);
   });
 });
+
+describe('readNoted: rows in the order asked, with the notes their reader keeps on them', () => {
+  it('gives one row per id, null for an unknown one, and undefined while the cache is off or not trusted', async () => {
+    const database = fakeDatabase([anAccount({ userId: 'a' }), anAccount({ userId: 'b' })]);
+    let feedUp = true;
+    const cache = new AccountCache(database.read, { ttlMs: 60_000, maxEntries: 10 }, () => feedUp);
+    await cache.read(['b']);
+    const noted = await cache.readNoted(['unknown', 'b', 'a'])!; // b from memory, the others read
+    expect(noted.map((account) => account.value?.userId ?? null)).toEqual([null, 'b', 'a']);
+    expect(database.queries).toEqual([['b'], ['unknown', 'a']]);
+    feedUp = false;
+    expect(cache.readNoted(['a'])).toBeUndefined();
+    expect(new AccountCache(database.read, { ttlMs: 0, maxEntries: 10 }).readNoted(['a'])).toBeUndefined();
+  });
+
+  it('keeps a note with its row while the row is read again unchanged, and drops it with a changed or forgotten row', async () => {
+    const database = fakeDatabase([anAccount({ userId: 'a', consent: 'NONE' })]);
+    let held: AccountFacts | undefined;
+    // As the SQL reader does: a row that still says the same comes back as the account held.
+    const reader = async (userIds: readonly string[], holding?: (userId: string) => AccountFacts | undefined) => {
+      const [row] = await database.read(userIds);
+      held = holding?.('a');
+      return row === undefined ? [] : [held !== undefined && held.consent === row.consent ? held : row];
+    };
+    const cache = new AccountCache(reader, { ttlMs: 1000, maxEntries: 10 });
+    const [first] = (await cache.readNoted(['a']))!;
+    first!.note = 'not subject';
+    expect((await cache.readNoted(['a']))![0]!.note).toBe('not subject');
+    await new Promise((resolve) => setTimeout(resolve, 800)); // due: read again ahead, unchanged
+    await cache.readNoted(['a']);
+    for (let tries = 0; database.queries.length < 2; tries += 1) {
+      if (tries > 100) throw new Error('no refresh in 1 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250)); // past the first read's TTL: the refreshed row
+    expect((await cache.readNoted(['a']))![0]!.note).toBe('not subject');
+    database.rows.set('a', anAccount({ userId: 'a', consent: 'YES' }));
+    cache.forget(['a']);
+    const [changed] = (await cache.readNoted(['a']))!;
+    expect({ consent: changed!.value?.consent, note: changed!.note }).toEqual({ consent: 'YES', note: undefined });
+  });
+
+  it("a row the database matched to another spelling of an id is not that id's", async () => {
+    const database = fakeDatabase([anAccount({ userId: 'a' })]);
+    const collating = async (userIds: readonly string[]) => database.read(userIds.map((id) => id.toLowerCase()));
+    const cache = new AccountCache(collating, { ttlMs: 60_000, maxEntries: 10 });
+    const noted = await cache.readNoted(['A', 'a'])!;
+    expect(noted.map((account) => account.value?.userId ?? null)).toEqual([null, 'a']);
+  });
+});

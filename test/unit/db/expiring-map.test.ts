@@ -56,3 +56,15 @@ it('holds an expired value for comparison until its generation is dropped, and n
   expect(map.get('a', T0 + 150)).toBe('new');
   expect(map.held('unknown')).toBeUndefined();
 });
+
+it("keeps an entry's note while the same value is stored again, and clears it when another value is", () => {
+  const map = new ExpiringMap<object>(100, 1000);
+  const row = { facts: 'as read' };
+  map.set('a', row, T0).note = 'learnt from row';
+  expect(map.set('a', row, T0 + 50).note).toBe('learnt from row'); // read again unchanged: the very object
+  expect(map.entry('a', T0 + 120)?.note).toBe('learnt from row'); // moved on from the previous generation
+  expect(map.set('a', { facts: 'changed' }, T0 + 130).note).toBeUndefined();
+  map.set('b', row, T0 + 130).note = 'noted';
+  map.delete('b');
+  expect(map.set('b', row, T0 + 140).note).toBeUndefined(); // a new entry starts without one
+});

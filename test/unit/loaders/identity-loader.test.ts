@@ -4,8 +4,10 @@
 import { GraphQLError } from 'graphql';
 import { RealNameKeys } from '../../../src/crypto/real-name-keys';
 import { RealNames } from '../../../src/real-names/real-names';
+import { AccountCache } from '../../../src/db/account-cache';
 import { createIdentityLoader, type AccountSource } from '../../../src/loaders/identity-loader';
-import type { AccountFacts, RealNameOpener, Viewer } from '../../../src/policy/types';
+import type { IdentityLabel } from '../../../src/policy/label';
+import type { AccountFacts, PolicyStage, RealNameOpener, Viewer } from '../../../src/policy/types';
 import { anAccount, aStage } from '../../support/factories';
 import { testRealNames } from '../../support/real-names';
 
@@ -207,6 +209,78 @@ describe('real names, encrypted at rest', () => {
     expect((labels[1] as GraphQLError).extensions.code).toBe('IDENTITY_UNAVAILABLE');
     expect((labels[1] as GraphQLError).message).not.toContain('Lost Name');
     expect(labels[2]).toMatchObject({ status: 'NOT_SUBJECT', realName: null }); // not due: never opened
+  });
+});
+
+describe('rows the row cache holds: a NOT_SUBJECT label is noted on the row until a stage starts or ends', () => {
+  const LATER = new Date('2026-12-01T00:00:00Z');
+  const withWiderStage = Object.freeze([
+    ...stages,
+    aStage({ minFollowers: 100_000, effectiveFrom: LATER, retiredAt: new Date('2027-01-01T00:00:00Z') }),
+  ]);
+  let propertyReads = 0;
+  /** The account as a proxy that counts every property read of it (the cache freezes its target). */
+  const counted = (account: AccountFacts): AccountFacts =>
+    new Proxy(account, {
+      get: (target, property, receiver) => {
+        propertyReads += 1;
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+  const rising = encrypted(anAccount({ userId: 'rising', realName: 'Lin Pingzhi', followerCount: 200_000 }));
+
+  function cachedSource(rows: AccountFacts[]): AccountSource {
+    const byId = new Map(rows.map((row) => [row.userId, row]));
+    const read = async (userIds: readonly string[]) =>
+      userIds.flatMap((id) => (byId.has(id) ? [counted(byId.get(id)!)] : []));
+    const cache = new AccountCache(read, { ttlMs: 60_000, maxEntries: 100 });
+    return { read: (userIds) => cache.read(userIds), readNoted: (userIds) => cache.readNoted(userIds) };
+  }
+
+  const labelAt = async (accounts: AccountSource, now: Date, inForce: readonly PolicyStage[] = withWiderStage) => {
+    const identities = createIdentityLoader({
+      accounts,
+      stages: () => inForce,
+      clock: () => now,
+      openRealName: testRealNames.open,
+      viewer: VERIFIED,
+      settings,
+      maxBatchSize: 1000,
+    });
+    const before = propertyReads;
+    const [label] = await identities.loadMany(['rising']);
+    return { status: (label as IdentityLabel).status, rowRead: propertyReads > before };
+  };
+
+  it('is taken without reading the row again, and decided afresh once the clock passes a boundary either way', async () => {
+    const accounts = cachedSource([rising]);
+    expect(await labelAt(accounts, NOW)).toEqual({ status: 'NOT_SUBJECT', rowRead: true });
+    expect(await labelAt(accounts, NOW)).toEqual({ status: 'NOT_SUBJECT', rowRead: false });
+    expect(await labelAt(accounts, LATER)).toEqual({ status: 'NOTICE', rowRead: true }); // the wider stage began
+    expect(await labelAt(accounts, LATER)).toEqual({ status: 'NOTICE', rowRead: true }); // never noted
+    expect(await labelAt(accounts, new Date(LATER.getTime() - 1))).toEqual({ status: 'NOT_SUBJECT', rowRead: true });
+    expect(await labelAt(accounts, new Date('2027-01-01T00:00:00Z'))).toEqual({ status: 'NOT_SUBJECT', rowRead: true });
+  });
+
+  it('is decided afresh under other stages (a policy change), whatever the time', async () => {
+    const accounts = cachedSource([rising]);
+    const everyone = Object.freeze([aStage({ minFollowers: 0 })]);
+    expect(await labelAt(accounts, NOW)).toEqual({ status: 'NOT_SUBJECT', rowRead: true });
+    expect(await labelAt(accounts, NOW, everyone)).toEqual({ status: 'NOTICE', rowRead: true });
+  });
+
+  it('a disclosed name is still gated per request, per viewer, from the same cached row', async () => {
+    const accounts = cachedSource([disclosed, small]);
+    const ask = (viewer: Viewer) =>
+      loader(accounts, viewer).loadMany(['disclosed', 'small', 'never-seen']) as Promise<IdentityLabel[]>;
+    for (const viewer of [VERIFIED, ANONYMOUS, VERIFIED, ANONYMOUS]) {
+      const labels = await ask(viewer);
+      expect(labels.map((label) => [label.status, label.realName])).toEqual([
+        ['DISCLOSED', viewer === VERIFIED ? 'Zhang Wei' : null],
+        ['NOT_SUBJECT', null],
+        ['NOT_SUBJECT', null],
+      ]);
+    }
   });
 });
 
