@@ -91,7 +91,11 @@ export class AccountCache {
     this.refreshBatchSize = settings.refreshBatchSize ?? 1000;
   }
 
-  /** The rows of these ids (unknown ids have none): cached ones from memory, the rest in one query. */
+  /**
+   * The rows of these ids (unknown ids have none): cached ones from memory, the rest in one query. With the cache
+   * on, one per id in the order asked; off or bypassed, as the database answers (any order, and a row it matched
+   * to another spelling of an id too: a caller takes a row for the exact id only).
+   */
   async read(userIds: readonly string[]): Promise<AccountFacts[]> {
     const noted = this.readNoted(userIds);
     if (noted === undefined) return this.readMissing(userIds);
@@ -103,7 +107,8 @@ export class AccountCache {
   /**
    * Each id's row, in the order asked (null: no account), cached ones from memory and the rest in one query,
    * each with the note its caller keeps on it while the cache holds that very row. Undefined, at once, when the
-   * cache is off or not trusted now: then only `read` reads (from the database), and nothing is kept.
+   * cache is off or not trusted now: then only `read` reads (from the database), and nothing is kept. The
+   * notes are the label loader's, its one reader: the entries handed out are the cache's own.
    */
   readNoted(userIds: readonly string[]): Promise<NotedAccount[]> | undefined {
     const rows = this.rows;

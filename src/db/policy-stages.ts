@@ -10,6 +10,11 @@ export function loadPolicyStages(dataSource: DataSource): Promise<PolicyStage[]>
   return dataSource.getRepository(PolicyStagesTable).find({ order: { effectiveFrom: 'ASC', id: 'ASC' } });
 }
 
+function frozenStage(stage: PolicyStage): PolicyStage {
+  if (stage.categories !== null) Object.freeze(stage.categories);
+  return Object.freeze(stage);
+}
+
 /** After a failed load, the next one waits this long: a database that fails is not asked again at once. */
 const RETRY_AFTER_FAILURE_MS = 1000;
 
@@ -90,6 +95,7 @@ export class PolicyStageCache {
   }
 
   private async load(): Promise<void> {
-    this.stages = Object.freeze(await loadPolicyStages(this.dataSource));
+    // Frozen through: the read path keeps decisions for as long as it holds this very array (stage-epoch.ts).
+    this.stages = Object.freeze((await loadPolicyStages(this.dataSource)).map(frozenStage));
   }
 }

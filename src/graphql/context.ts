@@ -5,6 +5,7 @@ import type { OwnerData } from '../owner-data/read-owner-data';
 import type { IpLocationLanguage } from '../ip-location/label';
 import { viewerMaySeeIpLocation, type IpLocationViewers } from '../ip-location/visibility';
 import { createIdentityLoader, type AccountSource, type IdentityLoader } from '../loaders/identity-loader';
+import type { NotSubjectNotes } from '../loaders/not-subject-notes';
 import { createIpLocationLoader, type IpLocationLoader, type IpLocationSource } from '../loaders/ip-location-loader';
 import {
   createProfessionalLoader,
@@ -31,6 +32,8 @@ export interface GraphQLServices {
   openRealName: RealNameOpener;
   settings: LabelSettings;
   displayNameFormat: string;
+  /** The NOT_SUBJECT labels noted on cached rows, for this app's requests (loaders/not-subject-notes.ts). */
+  notSubjectNotes: NotSubjectNotes;
   /** Largest IN list a read may send; bigger batches are split. */
   maxInList: number;
   ipLocations: IpLocationSource;
@@ -68,6 +71,7 @@ export function createRequestContext(services: GraphQLServices, rawHeaders: read
       viewer,
       settings: services.settings,
       maxBatchSize: services.maxInList,
+      notSubjectNotes: services.notSubjectNotes,
     }),
     ipLocations: createIpLocationLoader({
       source: services.ipLocations,

@@ -12,7 +12,7 @@ import { identityUnavailable } from '../errors';
 import { decideIdentityLabel, type IdentityLabel, type LabelSettings } from '../policy/label';
 import type { NotedAccount } from '../db/account-cache';
 import type { AccountFacts, PolicyStage, RealNameOpener, Viewer } from '../policy/types';
-import { NotSubjectNotes } from './not-subject-notes';
+import type { NotSubjectNotes } from './not-subject-notes';
 
 /** Where the loader gets account rows from (the read path's AccountReader). */
 export interface AccountSource {
@@ -22,12 +22,9 @@ export interface AccountSource {
   readNoted?(userIds: readonly string[]): Promise<NotedAccount[]> | undefined;
 }
 
-/** Shared by every loader of the process: the rows' notes are taken by the next requests. */
-const notSubjectNotes = new NotSubjectNotes();
-
 export interface IdentityLoaderOptions {
   accounts: AccountSource;
-  /** The stages in force for this request (the in-memory policy). */
+  /** The stages in force for this request (the in-memory policy): a change is a new array, never made in place. */
   stages: () => readonly PolicyStage[];
   clock: () => Date;
   /** Called by the viewer gate for each name it reveals to this viewer, and for no other. */
@@ -35,6 +32,8 @@ export interface IdentityLoaderOptions {
   viewer: Viewer;
   settings: LabelSettings;
   maxBatchSize: number;
+  /** The app's holder of NOT_SUBJECT notes, shared by its requests; without one, rows are never noted. */
+  notSubjectNotes?: NotSubjectNotes;
 }
 
 /**
@@ -128,6 +127,9 @@ export class IdentityLoader {
       const kept = accounts.readNoted?.(userIds);
       if (kept === undefined) rows = await accounts.read(userIds);
       else noted = await kept;
+      if (noted !== undefined && noted.length !== userIds.length) {
+        throw new Error(`readNoted answered ${noted.length} rows for ${userIds.length} ids`);
+      }
     } catch (error) {
       const unavailable = identityUnavailable(error);
       for (const userId of userIds) if (this.keys.get(userId) === read) this.keys.set(userId, unavailable);
@@ -145,7 +147,11 @@ export class IdentityLoader {
     for (const userId of userIds) if (this.keys.get(userId) === read) settle(userId, undefined);
   }
 
-  /** Settles the keys from rows the cache holds, one per key in order: a noted NOT_SUBJECT row is not read. */
+  /**
+   * Settles the keys from rows the cache holds, one per key in order: a row noted NOT_SUBJECT in this epoch is
+   * not read. Synchronous from the note read to the note written: no request can move the row or the epoch
+   * in between.
+   */
   private settleNoted(
     userIds: readonly string[],
     noted: readonly NotedAccount[],
@@ -153,19 +159,19 @@ export class IdentityLoader {
     inForce: readonly PolicyStage[],
     now: Date,
   ): void {
-    const { openRealName, viewer, settings } = this.options;
-    const notes = notSubjectNotes.at(inForce, settings, now.getTime());
+    const { openRealName, viewer, settings, notSubjectNotes } = this.options;
+    const notes = notSubjectNotes?.at(inForce, settings, now.getTime());
     for (let index = 0; index < userIds.length; index++) {
       const userId = userIds[index]!;
       if (this.keys.get(userId) !== read) continue;
       const account = noted[index]!;
-      const recalled = notes.recall(account.note);
+      const recalled = notes?.recall(account.note);
       if (recalled !== undefined) {
         this.keys.set(userId, recalled);
         continue;
       }
       const label = labelOrUnavailable(account.value ?? undefined, inForce, now, viewer, settings, openRealName);
-      if (!(label instanceof Error)) account.note = notes.noteFor(label);
+      if (notes !== undefined && !(label instanceof Error)) account.note = notes.noteFor(label);
       this.keys.set(userId, label);
     }
   }

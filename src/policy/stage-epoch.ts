@@ -3,8 +3,9 @@
 import type { PolicyRules, PolicyStage } from './types';
 
 export interface StageEpoch {
+  /** The very array: a change of stages is a new one (they are never changed in place). */
   readonly stages: readonly PolicyStage[];
-  readonly rules: PolicyRules;
+  readonly hysteresisRatio: number;
   /** From this instant (epoch ms, included) to `until` (excluded); unbounded: ±Infinity. */
   readonly from: number;
   readonly until: number;
@@ -22,15 +23,17 @@ export function stageEpochAt(stages: readonly PolicyStage[], rules: PolicyRules,
       else until = Math.min(until, at);
     }
   }
-  return { stages, rules, from, until };
+  return { stages, hysteresisRatio: rules.hysteresisRatio, from, until };
 }
 
-/** Is `now` still within the epoch, under the very same stages and rules? */
+/** Is `now` still within the epoch, under the very same stages and the same rules? */
 export function isWithinEpoch(
   epoch: StageEpoch,
   stages: readonly PolicyStage[],
   rules: PolicyRules,
   now: number,
 ): boolean {
-  return epoch.stages === stages && epoch.rules === rules && epoch.from <= now && now < epoch.until;
+  return (
+    epoch.stages === stages && epoch.hysteresisRatio === rules.hysteresisRatio && epoch.from <= now && now < epoch.until
+  );
 }

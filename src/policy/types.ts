@@ -80,4 +80,5 @@ export interface Viewer {
 
 export interface PolicyRules {
   hysteresisRatio: number;
+  // A rule added here is one a noted NOT_SUBJECT label depends on: StageEpoch (stage-epoch.ts) must hold it too.
 }

@@ -12,6 +12,7 @@ import { buildIdentitySchema } from '../graphql/schema';
 import type { IpLocationEndpoint } from '../http/ip-location-route';
 import { READY_TIMEOUT_MS, startHttpServer, type HttpServer, type Readiness } from '../http/server';
 import { IpDatabase } from '../ip-location/ip-database';
+import { NotSubjectNotes } from '../loaders/not-subject-notes';
 import { recordIpLocations } from '../ip-recording/record-ip-locations';
 import type { Metrics } from '../observability/metrics';
 import { receiveHttpEvents } from '../events/http-events';
@@ -69,6 +70,7 @@ function graphQLServices(
     openRealName: storage.realNames.open,
     settings,
     displayNameFormat: config.displayNameFormat,
+    notSubjectNotes: new NotSubjectNotes(),
     maxInList: config.maxInList,
     ipLocations: readPath.ipLocations,
     ipLocationSettings: { language: config.ipLocation.language, viewers: config.ipLocation.viewers },

@@ -6,6 +6,7 @@ import { RealNameKeys } from '../../../src/crypto/real-name-keys';
 import { RealNames } from '../../../src/real-names/real-names';
 import { AccountCache } from '../../../src/db/account-cache';
 import { createIdentityLoader, type AccountSource } from '../../../src/loaders/identity-loader';
+import { NotSubjectNotes } from '../../../src/loaders/not-subject-notes';
 import type { IdentityLabel } from '../../../src/policy/label';
 import type { AccountFacts, PolicyStage, RealNameOpener, Viewer } from '../../../src/policy/types';
 import { anAccount, aStage } from '../../support/factories';
@@ -229,6 +230,8 @@ describe('rows the row cache holds: a NOT_SUBJECT label is noted on the row unti
     });
   const rising = encrypted(anAccount({ userId: 'rising', realName: 'Lin Pingzhi', followerCount: 200_000 }));
 
+  const notes = new NotSubjectNotes(); // one app's
+
   function cachedSource(rows: AccountFacts[]): AccountSource {
     const byId = new Map(rows.map((row) => [row.userId, row]));
     const read = async (userIds: readonly string[]) =>
@@ -237,7 +240,13 @@ describe('rows the row cache holds: a NOT_SUBJECT label is noted on the row unti
     return { read: (userIds) => cache.read(userIds), readNoted: (userIds) => cache.readNoted(userIds) };
   }
 
-  const labelAt = async (accounts: AccountSource, now: Date, inForce: readonly PolicyStage[] = withWiderStage) => {
+  const labelAt = async (
+    accounts: AccountSource,
+    now: Date,
+    inForce: readonly PolicyStage[] = withWiderStage,
+    userId = 'rising',
+    notSubjectNotes: NotSubjectNotes | undefined = notes,
+  ) => {
     const identities = createIdentityLoader({
       accounts,
       stages: () => inForce,
@@ -246,10 +255,12 @@ describe('rows the row cache holds: a NOT_SUBJECT label is noted on the row unti
       viewer: VERIFIED,
       settings,
       maxBatchSize: 1000,
+      notSubjectNotes,
     });
     const before = propertyReads;
-    const [label] = await identities.loadMany(['rising']);
-    return { status: (label as IdentityLabel).status, rowRead: propertyReads > before };
+    const [label] = await identities.loadMany([userId]);
+    const status = label instanceof GraphQLError ? label.extensions.code : (label as IdentityLabel).status;
+    return { status, rowRead: propertyReads > before };
   };
 
   it('is taken without reading the row again, and decided afresh once the clock passes a boundary either way', async () => {
@@ -262,17 +273,54 @@ describe('rows the row cache holds: a NOT_SUBJECT label is noted on the row unti
     expect(await labelAt(accounts, new Date('2027-01-01T00:00:00Z'))).toEqual({ status: 'NOT_SUBJECT', rowRead: true });
   });
 
-  it('is decided afresh under other stages (a policy change), whatever the time', async () => {
+  it('is decided afresh under other stages (a policy change, a reload of the same ones), whatever the time', async () => {
     const accounts = cachedSource([rising]);
     const everyone = Object.freeze([aStage({ minFollowers: 0 })]);
     expect(await labelAt(accounts, NOW)).toEqual({ status: 'NOT_SUBJECT', rowRead: true });
     expect(await labelAt(accounts, NOW, everyone)).toEqual({ status: 'NOTICE', rowRead: true });
+    const reloaded = Object.freeze([...withWiderStage]);
+    expect(await labelAt(accounts, NOW, reloaded)).toEqual({ status: 'NOT_SUBJECT', rowRead: true });
+    expect(await labelAt(accounts, NOW, reloaded)).toEqual({ status: 'NOT_SUBJECT', rowRead: false });
+  });
+
+  it('notes no error and no subject label, and nothing without a holder of notes', async () => {
+    const lost = {
+      ...disclosed,
+      userId: 'lost',
+      realName: new RealNames(RealNameKeys.generate('x')).seal('lost', 'L'),
+    };
+    const accounts = cachedSource([rising, lost]);
+    for (let asked = 0; asked < 2; asked++) {
+      expect(await labelAt(accounts, NOW, withWiderStage, 'lost')).toEqual({
+        status: 'IDENTITY_UNAVAILABLE',
+        rowRead: true,
+      });
+      expect(await labelAt(accounts, LATER, withWiderStage, 'rising')).toEqual({ status: 'NOTICE', rowRead: true });
+      expect(await labelAt(accounts, NOW, withWiderStage, 'rising', undefined)).toEqual({
+        status: 'NOT_SUBJECT',
+        rowRead: true,
+      });
+    }
+  });
+
+  it('a source that answers readNoted with a row too few fails that batch, IDENTITY_UNAVAILABLE', async () => {
+    const broken: AccountSource = { read: async () => [], readNoted: async () => [] };
+    expect(await labelAt(broken, NOW)).toEqual({ status: 'IDENTITY_UNAVAILABLE', rowRead: false });
   });
 
   it('a disclosed name is still gated per request, per viewer, from the same cached row', async () => {
     const accounts = cachedSource([disclosed, small]);
     const ask = (viewer: Viewer) =>
-      loader(accounts, viewer).loadMany(['disclosed', 'small', 'never-seen']) as Promise<IdentityLabel[]>;
+      createIdentityLoader({
+        accounts,
+        stages: () => stages,
+        clock: () => NOW,
+        openRealName: testRealNames.open,
+        viewer,
+        settings,
+        maxBatchSize: 1000,
+        notSubjectNotes: notes,
+      }).loadMany(['disclosed', 'small', 'never-seen']) as Promise<IdentityLabel[]>;
     for (const viewer of [VERIFIED, ANONYMOUS, VERIFIED, ANONYMOUS]) {
       const labels = await ask(viewer);
       expect(labels.map((label) => [label.status, label.realName])).toEqual([

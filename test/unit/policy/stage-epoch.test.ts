@@ -43,9 +43,18 @@ it('holds the same stages in force at every instant within it, and only within i
   expect(within).toEqual([1, 2, 2, 2, 2, 2, 2, 1]); // each boundary ends one epoch and starts the next
 });
 
-it('is over for other stages or other rules, even with equal contents', () => {
+it('is over for another stages array, even with equal contents, and for another hysteresis ratio', () => {
   const epoch = stageEpochAt(stages, rules, at('2026-07-15T00:00:00Z'));
-  expect(isWithinEpoch(epoch, stages, rules, at('2026-07-16T00:00:00Z'))).toBe(true);
-  expect(isWithinEpoch(epoch, [...stages], rules, at('2026-07-16T00:00:00Z'))).toBe(false);
-  expect(isWithinEpoch(epoch, stages, { ...rules }, at('2026-07-16T00:00:00Z'))).toBe(false);
+  const later = at('2026-07-16T00:00:00Z');
+  expect(isWithinEpoch(epoch, stages, rules, later)).toBe(true);
+  expect(isWithinEpoch(epoch, stages, { ...rules }, later)).toBe(true); // the same rules
+  expect(isWithinEpoch(epoch, [...stages], rules, later)).toBe(false); // a reload: a new array
+  expect(isWithinEpoch(epoch, stages, { hysteresisRatio: 0.8 }, later)).toBe(false);
+});
+
+it('counts a retirement and a start at the same instant as one boundary', () => {
+  const handover = new Date('2026-03-01T00:00:00Z');
+  const relay = [aStage({ retiredAt: handover }), aStage({ effectiveFrom: handover, minFollowers: 500_000 })];
+  expect(stageEpochAt(relay, rules, handover.getTime() - 1).until).toBe(handover.getTime());
+  expect(stageEpochAt(relay, rules, handover.getTime()).from).toBe(handover.getTime());
 });
