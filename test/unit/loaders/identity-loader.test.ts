@@ -303,6 +303,23 @@ describe('rows the row cache holds: a NOT_SUBJECT label is noted on the row unti
     }
   });
 
+  it('a database that fails under the cache fails the batch, and the rows noted before are served again after', async () => {
+    let down = false;
+    const database = async (userIds: readonly string[]) => {
+      if (down) throw new Error('connection lost');
+      return userIds.flatMap((id) => (id === 'rising' ? [counted(rising)] : []));
+    };
+    const cache = new AccountCache(database, { ttlMs: 60_000, maxEntries: 100 });
+    const accounts: AccountSource = { read: (ids) => cache.read(ids), readNoted: (ids) => cache.readNoted(ids) };
+    expect(await labelAt(accounts, NOW)).toEqual({ status: 'NOT_SUBJECT', rowRead: true });
+    down = true;
+    expect(await labelAt(accounts, NOW, withWiderStage, 'not-cached')).toEqual({
+      status: 'IDENTITY_UNAVAILABLE',
+      rowRead: false,
+    });
+    expect(await labelAt(accounts, NOW)).toEqual({ status: 'NOT_SUBJECT', rowRead: false }); // from memory
+  });
+
   it('a source that answers readNoted with a row too few fails that batch, IDENTITY_UNAVAILABLE', async () => {
     const broken: AccountSource = { read: async () => [], readNoted: async () => [] };
     expect(await labelAt(broken, NOW)).toEqual({ status: 'IDENTITY_UNAVAILABLE', rowRead: false });
