@@ -16,7 +16,7 @@ import { categoryFieldsProblem, DEFAULT_CATEGORY_FIELDS, parseCategoryFields } f
 import { LABEL_LANGUAGES } from './professional/label';
 import { OTLP_PROTOCOLS } from './observability/tracing';
 import { REAL_NAME_VIEWER_SETTINGS } from './policy/types';
-import { DEFAULT_SEMI_SPACE_MB } from './young-generation';
+import { DEFAULT_SEMI_SPACE_MB, PRETENURING_CHOICES } from './v8-flags';
 
 /** Which environment variable a setting is read from. */
 const VARIABLES = z.registry<{ variable: string }>();
@@ -298,11 +298,13 @@ const settings = z.object({
   graphqlExecutor: variable('GRAPHQL_EXECUTOR', z.enum(EXECUTORS).default('graphql-jit')),
   /** Most compiled operations kept in memory. */
   maxCompiledOperations: variable('COMPILED_OPERATIONS_MAX', integerFromEnv(1, 100_000).default(1000)),
-  /** V8's semi-space size, set by the entry point before anything loads (young-generation.ts); 0: V8's own. */
+  /** V8's semi-space size, set by the entry point before anything loads (v8-flags.ts); 0: V8's own. */
   youngGenerationSemiSpaceMb: variable(
     'YOUNG_GENERATION_SEMI_SPACE_MB',
     integerFromEnv(0, 1024).default(DEFAULT_SEMI_SPACE_MB),
   ),
+  /** V8's allocation-site pretenuring (v8-flags.ts); auto: off when the row cache is off. */
+  allocationSitePretenuring: variable('ALLOCATION_SITE_PRETENURING', z.enum(PRETENURING_CHOICES).default('auto')),
   /** Account rows shared across requests (facts only; the label is decided per request). */
   accountCache: z.object({
     /**

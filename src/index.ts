@@ -1,6 +1,6 @@
 // Entry point: read the configuration, start the service, stop cleanly on SIGTERM/SIGINT.
-import { startWithYoungGeneration } from './young-generation';
-startWithYoungGeneration(); // first: it may start the process again, before the rest has loaded
+import { startWithV8Flags } from './v8-flags';
+startWithV8Flags(); // first: it may start the process again, before the rest has loaded
 import 'reflect-metadata';
 import pino from 'pino';
 import { startApp } from './app';

@@ -107,7 +107,7 @@ it('a port another process holds: one line naming PORT, exit code 1, no stack tr
   }
 });
 
-describe('the young generation (YOUNG_GENERATION_SEMI_SPACE_MB)', () => {
+describe('the V8 flags (YOUNG_GENERATION_SEMI_SPACE_MB, ALLOCATION_SITE_PRETENURING)', () => {
   /** The flags the running process was started with, as the kernel shows them. */
   async function startedWith(env: Record<string, string>): Promise<{ args: string[] }> {
     const child = startProcess(env);
@@ -121,10 +121,18 @@ describe('the young generation (YOUNG_GENERATION_SEMI_SPACE_MB)', () => {
     }
   }
 
-  it('by default the server runs with semi-spaces of 32 MB, in the process it was started as', async () => {
+  it('by default the server runs with semi-spaces of 32 MB and V8 own pretenuring, in the process it was started as', async () => {
     const { args } = await startedWith({});
     expect(args).toContain('--max-semi-space-size=32');
+    expect(args.join(' ')).not.toMatch(/pretenuring/);
     expect(args).toContain(ENTRY);
+  });
+
+  it('with the row cache off, the server runs without allocation-site pretenuring', async () => {
+    const { args } = await startedWith({ ACCOUNT_CACHE_TTL_MS: '0' });
+    expect(args).toEqual(
+      expect.arrayContaining(['--max-semi-space-size=32', '--no-allocation-site-pretenuring', ENTRY]),
+    );
   });
 
   it('0 keeps V8 own size, and a size in NODE_OPTIONS wins', async () => {

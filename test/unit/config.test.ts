@@ -45,6 +45,7 @@ describe('configuration', () => {
       graphqlExecutor: 'graphql-jit',
       maxCompiledOperations: 1000,
       youngGenerationSemiSpaceMb: 32,
+      allocationSitePretenuring: 'auto',
       replicaUrls: [],
       replicas: { maxLagSeconds: 2, checkIntervalMs: 1000 },
       redisUrl: undefined,
@@ -219,6 +220,7 @@ describe('configuration', () => {
     [{ PROFESSIONAL_LABEL_LANGUAGE: 'fr' }, /PROFESSIONAL_LABEL_LANGUAGE:.*zh.*en/],
     [{ PROFESSIONAL_CATEGORY_FIELDS: 'stocks' }, /PROFESSIONAL_CATEGORY_FIELDS: entry 1 of 1 is not category=FIELD/],
     [{ PROFESSIONAL_CATEGORY_FIELDS: 'stocks=MONEY' }, /PROFESSIONAL_CATEGORY_FIELDS: entry 1 of 1 names no field/],
+    [{ ALLOCATION_SITE_PRETENURING: 'no' }, /ALLOCATION_SITE_PRETENURING:.*auto.*on.*off/],
   ])('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
