@@ -16,11 +16,9 @@ type EntitiesResolver = GraphQLFieldResolver<unknown, RequestContext, { represen
 
 function entityOf(reading: EntityReading, label: LoadedLabel, displayNameFormat: string): User | Post {
   if (reading.__typename === 'User') {
-    const where = `User ${reading.id} representation`;
-    return new User(reading.id, reading.nickname, new Attribution(reading.nickname, label, displayNameFormat, where));
+    return new User(reading.id, reading.nickname, new Attribution(reading.nickname, label, displayNameFormat, reading));
   }
-  const where = `Post ${reading.id} representation "author"`;
-  const attribution = new Attribution(reading.authorNickname, label, displayNameFormat, where);
+  const attribution = new Attribution(reading.authorNickname, label, displayNameFormat, reading);
   return new Post(reading.id, attribution, reading.userId, reading.category);
 }
 
