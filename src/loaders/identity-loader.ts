@@ -53,9 +53,11 @@ export function labelOrUnavailable(...args: Parameters<typeof decideIdentityLabe
 type Settled = IdentityLabel | Error;
 
 /** One key asked: its label (or error) once read; until then, the promise of the read that has it. */
-interface Slot {
-  readonly userId: string;
-  state: Settled | Promise<void>;
+class Slot {
+  constructor(
+    readonly userId: string,
+    public state: Settled | Promise<void>,
+  ) {}
 }
 
 /**
@@ -103,7 +105,7 @@ export class IdentityLoader {
     const read = (this.nextRead ??= Promise.resolve().then(
       () => new Promise<void>((resolve, reject) => process.nextTick(() => this.readQueued(read).then(resolve, reject))),
     ));
-    const slot: Slot = { userId, state: read };
+    const slot = new Slot(userId, read);
     this.queued.push(slot);
     this.slots.set(userId, slot);
     return slot;
