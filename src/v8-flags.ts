@@ -11,6 +11,7 @@
 //   the cache off nothing of a request outlives it, but a collection that lands among the requests in flight
 //   makes V8 tenure the parsed bodies and the answers: the old generation then fills with them, and the RSS
 //   sits 150 MB higher. With the cache on, the cached rows do live on, and tenuring them early pays.
+//   `on` leaves V8's own (on), `off` turns it off whatever the cache.
 const SEMI_SPACE_FLAG = '--max-semi-space-size';
 const SEMI_SPACE_VARIABLE = 'YOUNG_GENERATION_SEMI_SPACE_MB';
 export const DEFAULT_SEMI_SPACE_MB = 32;
@@ -21,10 +22,11 @@ export const PRETENURING_CHOICES = ['auto', 'on', 'off'] as const;
 
 function givenAlready(flag: string, env: NodeJS.ProcessEnv, execArgv: readonly string[]): boolean {
   const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
+  // V8 reads `_` as `-`, and takes `--no-x` and `--nox` for the negation of `--x`.
   return given.some((arg) =>
     arg
       .replace(/_/g, '-')
-      .replace(/^--no-/, '--')
+      .replace(/^--no-?/, '--')
       .startsWith(`--${flag}`),
   );
 }

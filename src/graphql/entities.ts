@@ -16,9 +16,13 @@ type EntitiesResolver = GraphQLFieldResolver<unknown, RequestContext, { represen
 
 function entityOf(reading: EntityReading, label: LoadedLabel, displayNameFormat: string): User | Post {
   if (reading.__typename === 'User') {
-    return new User(reading.id, reading.nickname, new Attribution(reading.nickname, label, displayNameFormat, reading));
+    return new User(
+      reading.id,
+      reading.nickname,
+      new Attribution(reading.nickname, label, displayNameFormat, 'User', reading.id),
+    );
   }
-  const attribution = new Attribution(reading.authorNickname, label, displayNameFormat, reading);
+  const attribution = new Attribution(reading.authorNickname, label, displayNameFormat, 'Post', reading.id);
   return new Post(reading.id, attribution, reading.userId, reading.category);
 }
 

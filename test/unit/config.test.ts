@@ -163,7 +163,9 @@ describe('configuration', () => {
       DISPLAY_NAME_FORMAT: '{realName}',
       HYSTERESIS_RATIO: '0.85',
       MAX_IN_LIST: '500',
+      ALLOCATION_SITE_PRETENURING: 'off',
     });
+    expect(loadConfig({ ALLOCATION_SITE_PRETENURING: 'on' }).allocationSitePretenuring).toBe('on');
     expect(config).toMatchObject({
       port: 5000,
       databaseUrl: 'mysql://u:p@db:3306/identity',
@@ -172,6 +174,7 @@ describe('configuration', () => {
       displayNameFormat: '{realName}',
       hysteresisRatio: 0.85,
       maxInList: 500,
+      allocationSitePretenuring: 'off',
     });
   });
 

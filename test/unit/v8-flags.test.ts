@@ -8,6 +8,7 @@ describe('the V8 flags the server starts with', () => {
     expect(semiSpaceFlag({ YOUNG_GENERATION_SEMI_SPACE_MB: 'big' }, [])).toBeUndefined();
     expect(semiSpaceFlag({}, ['--max-semi-space-size=8'])).toBeUndefined();
     expect(semiSpaceFlag({ NODE_OPTIONS: '--max-semi-space-size=8' }, [])).toBeUndefined();
+    expect(semiSpaceFlag({}, ['--max_semi_space_size=8'])).toBeUndefined();
   });
 
   it('pretenuring off when the row cache is off, V8 own when it is on (auto)', () => {
@@ -27,6 +28,7 @@ describe('the V8 flags the server starts with', () => {
     for (const given of [
       '--allocation-site-pretenuring',
       '--no-allocation-site-pretenuring',
+      '--noallocation-site-pretenuring',
       '--allocation_site_pretenuring',
     ]) {
       expect(pretenuringFlag({ ACCOUNT_CACHE_TTL_MS: '0' }, [given])).toBeUndefined();

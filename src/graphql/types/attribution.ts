@@ -10,15 +10,9 @@ import type { IdentityLabel } from '../../policy/label';
 /** A label, or the IDENTITY_UNAVAILABLE error that stands in for it when the account data could not be read. */
 export type LoadedLabel = IdentityLabel | GraphQLError;
 
-/** The entity a representation named, for error messages: `User u-1 representation`. */
-export interface RepresentedEntity {
-  readonly __typename: 'User' | 'Post';
-  readonly id: string;
-}
-
 /** Where the nickname came from: the representation itself for a User, its `author` for a Post. */
-function whereFrom({ __typename, id }: RepresentedEntity): string {
-  return __typename === 'User' ? `User ${id} representation` : `Post ${id} representation "author"`;
+function whereFrom(typename: 'User' | 'Post', id: string): string {
+  return typename === 'User' ? `User ${id} representation` : `Post ${id} representation "author"`;
 }
 
 export class Attribution {
@@ -27,14 +21,15 @@ export class Attribution {
     private readonly nickname: unknown,
     private readonly label: LoadedLabel,
     private readonly displayNameFormat: string,
-    /** Named in errors only (the message is built when there is one: most requests have none). */
-    private readonly entity: RepresentedEntity,
+    /** The entity's type and id, named in errors only (built when there is one: most requests have none). */
+    private readonly typename: 'User' | 'Post',
+    private readonly id: string,
   ) {}
 
   /** The nickname, with the real name when it is disclosed to this viewer; without account data, the nickname. */
   displayName(): string | GraphQLError {
     if (typeof this.nickname !== 'string') {
-      return badUserInput(`${whereFrom(this.entity)} has no nickname: it is required by @requires`);
+      return badUserInput(`${whereFrom(this.typename, this.id)} has no nickname: it is required by @requires`);
     }
     const realName = this.label instanceof GraphQLError ? null : this.label.realName;
     return displayName(this.displayNameFormat, this.nickname, realName);

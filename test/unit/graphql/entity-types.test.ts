@@ -21,7 +21,7 @@ const label = decideIdentityLabel(
 const unavailable = identityUnavailable(new Error('lost connection'));
 
 const user = (nickname: unknown, loaded: LoadedLabel = label) =>
-  new User('u-1', nickname, new Attribution(nickname, loaded, FORMAT, { __typename: 'User', id: 'u-1' }));
+  new User('u-1', nickname, new Attribution(nickname, loaded, FORMAT, 'User', 'u-1'));
 
 /** A field that cannot be answered has its error as its value (the executors report it at that field). */
 function errorOf(value: unknown): GraphQLError {
@@ -56,7 +56,7 @@ it('without its @requires nickname, only displayName is an error, naming the rep
 });
 
 it("a Post renders its author's attribution", () => {
-  const post = new Post('p-1', new Attribution('weiwei', label, FORMAT, { __typename: 'Post', id: 'p-1' }));
+  const post = new Post('p-1', new Attribution('weiwei', label, FORMAT, 'Post', 'p-1'));
   expect([post.__typename, post.displayName, post.verifiedRealName]).toEqual([
     'Post',
     'weiwei (Zhang Wei)',
@@ -65,7 +65,7 @@ it("a Post renders its author's attribution", () => {
 });
 
 it("a Post whose author has no nickname: displayName is an error naming the post's author", () => {
-  const post = new Post('p-1', new Attribution(undefined, label, FORMAT, { __typename: 'Post', id: 'p-1' }));
+  const post = new Post('p-1', new Attribution(undefined, label, FORMAT, 'Post', 'p-1'));
   expect(errorOf(post.displayName).message).toBe(
     'Post p-1 representation "author" has no nickname: it is required by @requires',
   );
